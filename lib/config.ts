@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+/**
+ * Runtime settings read from the environment (documented in README "Environment").
+ * Read lazily so tests and the CLI can set variables before first use.
+ */
+export function foresightHome(): string {
+  return path.resolve(process.env.FORESIGHT_HOME || process.cwd());
+}
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`Environment variable ${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+export const settings = {
+  /** Minutes of inactivity after which a session ends. */
+  sessionIdleMinutes: () => intFromEnv('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+  /** Failed sign-ins before the account locks. */
+  lockoutAttempts: () => intFromEnv('LOCKOUT_ATTEMPTS', 5, 1, 100),
+  /** Minutes an account stays locked. */
+  lockoutMinutes: () => intFromEnv('LOCKOUT_MINUTES', 15, 1, 24 * 60),
+  /** bcrypt cost factor. */
+  bcryptRounds: () => intFromEnv('BCRYPT_ROUNDS', 10, 4, 15),
+};

@@ -1,0 +1,172 @@
+/**
+ * Boundary schemas of data ingestion: one zod schema per kind of CSV cell, the column layout of
+ * the retailer's 8 files, the generic-import mapping and the validation report.
+ *
+ * The importer runs every cell through these schemas. Cells of high-cardinality numeric columns
+ * take a fast path (`fastNumber`) that accepts exactly the strings `numberCell` accepts; a unit
+ * test checks the two agree, and any cell the fast path rejects goes through zod for its reason.
+ */
+import { z } from 'zod';
+import { parseIsoDay } from '@/ml/data/dates';
+
+/** Plain decimal number: optional sign, digits, optional fraction and exponent. No thousands separators. */
+export const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export const numberCell = z
+  .string()
+  .trim()
+  .min(1, 'empty, a number is required')
+  .regex(NUMBER_PATTERN, 'not a number')
+  .transform(Number)
+  .refine((n) => Number.isFinite(n), 'number out of range');
+
+/** Empty means missing (NaN); anything else must be a number. */
+export const optionalNumberCell = z.union([z.string().trim().length(0).transform(() => NaN), numberCell]);
+
+/** ISO calendar date `YYYY-MM-DD` to a day number (days since 1970-01-01). */
+export const isoDateCell = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date in YYYY-MM-DD form')
+  .transform((s) => parseIsoDay(s))
+  .refine((d) => Number.isFinite(d), 'not a calendar date');
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Identifiers (item, store, document): non-empty, at most 100 characters, no control characters. */
+export const idCell = z
+  .string()
+  .trim()
+  .min(1, 'empty, an identifier is required')
+  .max(100, 'identifier longer than 100 characters')
+  .refine((s) => !CONTROL.test(s), 'control character in an identifier');
+
+/** Free text (catalog names, cities): at most 1,000 characters; newlines inside quotes are kept. */
+export const textCell = z.string().trim().max(1000, 'text longer than 1,000 characters');
+
+/**
+ * The exact fast path of `numberCell` for the common case: returns the number, or NaN when the
+ * cell must go through zod (which then gives the reason or, for whitespace, the value).
+ */
+export function fastNumber(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 40) return NaN;
+  // Only digits, one dot and a leading minus: exactly the strings Number() and NUMBER_PATTERN agree on.
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (c === 46) {
+      if (++dots > 1) return NaN;
+      continue;
+    }
+    if (c === 45 && i === 0 && n > 1) continue;
+    return NaN;
+  }
+  if (n === 1 && dots === 1) return NaN;
+  if (n === 2 && s === '-.') return NaN;
+  return Number(s);
+}
+
+export type CellKind = 'date' | 'number' | 'optionalNumber' | 'id' | 'text';
+export const CELL_SCHEMAS: Readonly<Record<CellKind, z.ZodType>> = {
+  date: isoDateCell,
+  number: numberCell,
+  optionalNumber: optionalNumberCell,
+  id: idCell,
+  text: textCell,
+};
+
+export const RETAIL_FILE_NAMES = [
+  'sales.csv', 'online.csv', 'markdowns.csv', 'price_history.csv', 'discounts_history.csv', 'stores.csv', 'catalog.csv', 'actual_matrix.csv',
+] as const;
+export type RetailFile = (typeof RETAIL_FILE_NAMES)[number];
+
+export interface ColumnSpec {
+  name: string;
+  kind: CellKind;
+}
+
+const c = (name: string, kind: CellKind): ColumnSpec => ({ name, kind });
+const SALES_COLUMNS = [c('date', 'date'), c('item_id', 'id'), c('quantity', 'number'), c('price_base', 'optionalNumber'), c('sum_total', 'optionalNumber'), c('store_id', 'id')];
+
+/** The columns of each retail file (SPEC 2), after the optional unnamed index column. */
+export const RETAIL_LAYOUT: Readonly<Record<RetailFile, { columns: readonly ColumnSpec[]; mayBeEmpty: boolean }>> = {
+  'sales.csv': { columns: SALES_COLUMNS, mayBeEmpty: false },
+  'online.csv': { columns: SALES_COLUMNS, mayBeEmpty: true },
+  'markdowns.csv': {
+    columns: [c('date', 'date'), c('item_id', 'id'), c('normal_price', 'optionalNumber'), c('price', 'number'), c('quantity', 'number'), c('store_id', 'id')],
+    mayBeEmpty: true,
+  },
+  'price_history.csv': { columns: [c('date', 'date'), c('item_id', 'id'), c('price', 'number'), c('code', 'text'), c('store_id', 'id')], mayBeEmpty: true },
+  'discounts_history.csv': {
+    columns: [
+      c('date', 'date'), c('item_id', 'id'), c('sale_price_before_promo', 'number'), c('sale_price_time_promo', 'number'),
+      c('promo_type_code', 'text'), c('doc_id', 'text'), c('number_disc_day', 'optionalNumber'), c('store_id', 'id'),
+    ],
+    mayBeEmpty: true,
+  },
+  'stores.csv': { columns: [c('store_id', 'id'), c('division', 'text'), c('format', 'text'), c('city', 'text'), c('area', 'optionalNumber')], mayBeEmpty: false },
+  'catalog.csv': {
+    columns: [
+      c('item_id', 'id'), c('dept_name', 'text'), c('class_name', 'text'), c('subclass_name', 'text'), c('item_type', 'text'),
+      c('weight_volume', 'optionalNumber'), c('weight_netto', 'optionalNumber'), c('fatness', 'optionalNumber'),
+    ],
+    mayBeEmpty: false,
+  },
+  'actual_matrix.csv': { columns: [c('item_id', 'id'), c('date', 'date'), c('store_id', 'id')], mayBeEmpty: true },
+};
+
+export const ingestIssueSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  column: z.string().nullable(),
+  reason: z.string(),
+});
+export type IngestIssue = z.infer<typeof ingestIssueSchema>;
+
+export const validationReportSchema = z.object({
+  ok: z.boolean(),
+  /** The first 100 errors. */
+  errors: z.array(ingestIssueSchema),
+  errorCount: z.number().int(),
+  warnings: z.array(ingestIssueSchema),
+  warningCount: z.number().int(),
+  rowsByFile: z.record(z.string(), z.number().int()),
+});
+export type ValidationReport = z.infer<typeof validationReportSchema>;
+
+export const ingestLimitsSchema = z.object({
+  /** Largest accepted file, bytes (from the tenant's quota). */
+  maxFileBytes: z.number().int().positive().default(512 * 1024 * 1024),
+  /** Largest accepted upload, all files together. */
+  maxTotalBytes: z.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  /** Longest accepted physical line, bytes: a 10 MB line is an attack or a broken export, not data. */
+  maxLineBytes: z.number().int().positive().default(1024 * 1024),
+});
+export type IngestLimits = z.infer<typeof ingestLimitsSchema>;
+
+export const dateFormatSchema = z.enum(['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY']);
+export type DateFormat = z.infer<typeof dateFormatSchema>;
+
+/** Column mapping of the generic single-file importer. */
+export const genericMappingSchema = z.object({
+  date: z.string().min(1),
+  target: z.string().min(1),
+  keys: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.string().min(1)).default({}),
+  numeric: z.array(z.string().min(1)).default([]),
+  categorical: z.array(z.string().min(1)).default([]),
+  /** Chosen explicitly, or detected from the values when omitted. */
+  dateFormat: dateFormatSchema.optional(),
+  frequency: z.enum(['daily', 'weekly']).optional(),
+});
+export type GenericMapping = z.input<typeof genericMappingSchema>;
+
+/** An attribute file joined on a key: `stores.csv:store=store_nbr` joins its `store_nbr` to the `store` key. */
+export const attributeJoinSchema = z.object({
+  name: z.string().min(1),
+  key: z.string().min(1),
+  column: z.string().min(1),
+});
+export type AttributeJoin = z.infer<typeof attributeJoinSchema>;

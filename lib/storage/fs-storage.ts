@@ -1,0 +1,174 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ZodType } from 'zod';
+import { AppError } from '../errors';
+import { withFileLock } from './lock';
+import type { Storage } from './types';
+
+async function fsyncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on directories; the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** temp file + fsync + rename + directory fsync: readers see the old bytes or the new, never a mix. */
+export async function atomicWriteFile(filePath: string, bytes: Uint8Array | string): Promise<void> {
+  const dir = path.dirname(filePath);
+  await fs.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, filePath);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await fsyncDir(dir);
+}
+
+function parseDocument<T>(key: string, text: string, schema: ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new AppError('internal', `Stored document ${path.basename(key)} is not valid JSON.`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('internal', `Stored document ${path.basename(key)} does not match its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+async function readIfExists(key: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(key);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** The file backend of `Storage`. Keys are absolute paths from `tenantPath` / `platformPath`. */
+export class FileStorage implements Storage {
+  async readJson<T>(key: string, schema: ZodType<T>): Promise<T | undefined> {
+    const bytes = await readIfExists(key);
+    return bytes === undefined ? undefined : parseDocument(key, bytes.toString('utf8'), schema);
+  }
+
+  async writeJson(key: string, value: unknown): Promise<void> {
+    await withFileLock(key, () => atomicWriteFile(key, JSON.stringify(value, null, 2)));
+  }
+
+  async updateJson<T>(key: string, schema: ZodType<T>, init: () => T, change: (current: T) => T | Promise<T>): Promise<T> {
+    return withFileLock(key, async () => {
+      const bytes = await readIfExists(key);
+      const current = bytes === undefined ? init() : parseDocument(key, bytes.toString('utf8'), schema);
+      const next = await change(current);
+      await atomicWriteFile(key, JSON.stringify(next, null, 2));
+      return next;
+    });
+  }
+
+  async appendLine(key: string, record: unknown): Promise<void> {
+    const line = JSON.stringify(record);
+    if (line.includes('\n')) throw new AppError('internal', 'A log record must serialise to one line.');
+    await withFileLock(key, async () => {
+      await fs.mkdir(path.dirname(key), { recursive: true });
+      const handle = await fs.open(key, 'a', 0o600);
+      try {
+        // A torn line from an earlier crash must not glue onto this record.
+        const { size } = await handle.stat();
+        let prefix = '';
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          const probe = await fs.open(key, 'r');
+          try {
+            await probe.read(last, 0, 1, size - 1);
+          } finally {
+            await probe.close();
+          }
+          if (last[0] !== 0x0a) prefix = '\n';
+        }
+        await handle.appendFile(`${prefix}${line}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  async readLines<T>(key: string, schema: ZodType<T>): Promise<T[]> {
+    const bytes = await readIfExists(key);
+    if (!bytes) return [];
+    const out: T[] = [];
+    for (const line of bytes.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch {
+        continue; // a torn line from a crash mid-append
+      }
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) out.push(parsed.data);
+    }
+    return out;
+  }
+
+  async writeBlob(key: string, bytes: Uint8Array): Promise<void> {
+    await withFileLock(key, () => atomicWriteFile(key, bytes));
+  }
+
+  async readBlob(key: string): Promise<Buffer | undefined> {
+    return readIfExists(key);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await fs.access(key);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async list(key: string): Promise<string[]> {
+    try {
+      return (await fs.readdir(key)).filter((n) => !n.startsWith('.') && !n.endsWith('.lock') && !n.endsWith('.tmp')).sort();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await fs.rm(key, { recursive: true, force: true });
+  }
+
+  async sizeOf(key: string): Promise<number> {
+    let stat;
+    try {
+      stat = await fs.stat(key);
+    } catch {
+      return 0;
+    }
+    if (!stat.isDirectory()) return stat.size;
+    let total = 0;
+    for (const name of await fs.readdir(key)) total += await this.sizeOf(path.join(key, name));
+    return total;
+  }
+}

@@ -1,0 +1,15 @@
+import { FileStorage } from './fs-storage';
+import type { Storage } from './types';
+
+export type { Storage } from './types';
+export { tenantPath, platformPath, tenantRoots, assertTenantId, isValidTenantId } from './paths';
+export type { TenantArea } from './paths';
+export { atomicWriteFile } from './fs-storage';
+
+let instance: Storage | undefined;
+
+/** The process-wide storage backend (files today; the interface allows a database later). */
+export function storage(): Storage {
+  instance ??= new FileStorage();
+  return instance;
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../errors';
+
+/**
+ * Serialises work on one file, within this process (a promise chain per path) and across
+ * processes (an exclusive `.lock` file beside it, so the CLI and the server never interleave).
+ * A lock file left by a dead process, or older than STALE_MS, is taken over.
+ */
+const chains = new Map<string, Promise<unknown>>();
+const STALE_MS = 30_000;
+const WAIT_MS = 15_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function acquireFileLock(lockPath: string): Promise<() => Promise<void>> {
+  const started = Date.now();
+  let delay = 2;
+  await fs.mkdir(path.dirname(lockPath), { recursive: true });
+  for (;;) {
+    try {
+      const handle = await fs.open(lockPath, 'wx');
+      await handle.writeFile(`${process.pid} ${Date.now()}`);
+      await handle.close();
+      return async () => {
+        await fs.rm(lockPath, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    // Someone holds it: take it over if its owner is gone, or it is stale, or its owner died
+    // between creating it and writing its pid (an empty lock file older than a moment).
+    try {
+      const [text, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
+      const pid = Number(text.split(' ')[0]);
+      const age = Date.now() - stat.mtimeMs;
+      const ownerKnown = Number.isInteger(pid) && pid > 0;
+      const ownerGone = ownerKnown && pid !== process.pid && !processAlive(pid);
+      if (ownerGone || (!ownerKnown && age > 1_000) || age > STALE_MS) {
+        await fs.rm(lockPath, { force: true });
+        continue;
+      }
+    } catch {
+      // Lock vanished between our attempts: just retry.
+    }
+    if (Date.now() - started > WAIT_MS) {
+      throw new AppError('conflict', 'The file is busy: another process holds its lock. Try again.');
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
+/** Runs `work` while holding the lock of `filePath`. */
+export async function withFileLock<T>(filePath: string, work: () => Promise<T>): Promise<T> {
+  const previous = chains.get(filePath) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(async () => {
+    const release = await acquireFileLock(`${filePath}.lock`);
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  });
+  const tail = run.catch(() => undefined);
+  chains.set(filePath, tail);
+  void tail.then(() => {
+    if (chains.get(filePath) === tail) chains.delete(filePath);
+  });
+  return run;
+}
