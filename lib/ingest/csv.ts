@@ -1,0 +1,287 @@
+/**
+ * Reading one uploaded CSV file into validated columns: file-name and size checks, UTF-8 decoding,
+ * BOM and line-ending repairs, papaparse, header matching, and every cell through its zod schema
+ * (lib/schemas/ingest.ts). Errors and warnings go to a shared `IssueLog` with file, line, column.
+ * No Next.js, no storage: runs from the CLI, workers and tests alike.
+ */
+import Papa from 'papaparse';
+import { CELL_SCHEMAS, fastNumber, type CellKind, type ColumnSpec, type IngestIssue, type ValidationReport } from '@/lib/schemas/ingest';
+
+export const MAX_REPORTED_ERRORS = 100;
+
+/** Collects issues, keeping the first 100 errors (and warnings) and the total counts. */
+export class IssueLog {
+  readonly errors: IngestIssue[] = [];
+  readonly warnings: IngestIssue[] = [];
+  errorCount = 0;
+  warningCount = 0;
+  readonly rowsByFile: Record<string, number> = {};
+
+  error(file: string, line: number | null, column: string | null, reason: string): void {
+    this.errorCount++;
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ file, line, column, reason });
+  }
+
+  warn(file: string, line: number | null, column: string | null, reason: string): void {
+    this.warningCount++;
+    if (this.warnings.length < MAX_REPORTED_ERRORS) this.warnings.push({ file, line, column, reason });
+  }
+
+  report(): ValidationReport {
+    return {
+      ok: this.errorCount === 0,
+      errors: [...this.errors],
+      errorCount: this.errorCount,
+      warnings: [...this.warnings],
+      warningCount: this.warningCount,
+      rowsByFile: { ...this.rowsByFile },
+    };
+  }
+}
+
+export interface UploadedFile {
+  /** The file's name as uploaded; must be a plain base name. */
+  name: string;
+  bytes: Uint8Array | string;
+}
+
+/** Byte length of an upload (UTF-8 for strings). */
+export function byteLength(f: UploadedFile): number {
+  return typeof f.bytes === 'string' ? Buffer.byteLength(f.bytes, 'utf8') : f.bytes.byteLength;
+}
+
+/**
+ * A safe base name or the reason it is refused: no path separators, no `..`, not absolute,
+ * no control characters, at most 200 characters, ending in `.csv`.
+ */
+export function checkFileName(name: string): string | null {
+  if (name.length === 0 || name.length > 200) return 'file name must have 1 to 200 characters';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'file name contains a control character';
+  if (name.includes('/') || name.includes('\\')) return 'file name must not contain a path (/ or \\)';
+  if (name.includes('..')) return 'file name must not contain ..';
+  if (/^[a-zA-Z]:/.test(name)) return 'file name must not be an absolute path';
+  if (!name.toLowerCase().endsWith('.csv')) return 'file name must end in .csv';
+  return null;
+}
+
+/**
+ * Decodes to text: strict UTF-8 (invalid bytes are an error, not silently replaced), BOM removed
+ * (warning), and the longest physical line checked against `maxLineBytes`.
+ * Returns null (after logging the error) when the file cannot be used.
+ */
+export function decodeCsv(file: string, bytes: Uint8Array | string, maxLineBytes: number, log: IssueLog): string | null {
+  let text: string;
+  if (typeof bytes === 'string') text = bytes;
+  else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      log.error(file, null, null, 'not valid UTF-8 text (save the file as CSV UTF-8)');
+      return null;
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+    log.warn(file, 1, null, 'byte order mark (BOM) removed');
+  }
+  if (text.trim().length === 0) {
+    log.error(file, null, null, 'file is empty');
+    return null;
+  }
+  // Longest physical line, in UTF-16 units (a lower bound on bytes; a 10 MB line is caught either way).
+  let prev = 0;
+  let line = 1;
+  for (;;) {
+    const nl = text.indexOf('\n', prev);
+    const end = nl < 0 ? text.length : nl;
+    if (end - prev > maxLineBytes) {
+      log.error(file, line, null, `line ${line} is ${end - prev} characters long, over the limit of ${maxLineBytes}`);
+      return null;
+    }
+    if (nl < 0) break;
+    prev = nl + 1;
+    line++;
+  }
+  if (text.includes('\r\n')) log.warn(file, null, null, 'Windows line endings (CRLF) read as line breaks');
+  return text;
+}
+
+export type ParsedColumn = Float64Array | string[];
+
+export interface ParsedFile {
+  rows: number;
+  /** Physical line (1-based) of each data row, for messages of later checks. */
+  lines: Int32Array;
+  /** date -> Float64Array of day numbers; number kinds -> Float64Array; id/text -> string[]. */
+  columns: Record<string, ParsedColumn>;
+}
+
+const norm = (h: string): string => h.trim().toLowerCase();
+
+/**
+ * Parses and validates one file against its expected columns.
+ * Header rules: an unnamed first column (`''` or `Unnamed: 0`) is an index column, dropped with a
+ * warning; names match after trimming, case-insensitively; a missing (or renamed) column is an
+ * error; an extra column is a warning and is ignored; a row repeating the header is an error.
+ * Cells: every cell through its zod schema; a text cell starting with `=`, `+`, `-` or `@` is kept
+ * as text (a warning says so; CSV exports escape it).
+ * Returns null when the file has errors.
+ */
+export function parseCsvFile(
+  file: string,
+  text: string,
+  columns: readonly ColumnSpec[],
+  log: IssueLog,
+  options: { mayBeEmpty: boolean },
+): ParsedFile | null {
+  const errorsBefore = log.errorCount;
+  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, delimiter: ',' });
+  const data = parsed.data;
+  for (const e of parsed.errors.slice(0, 10)) {
+    // Quote errors make the rest of the file unreliable.
+    if (e.type === 'Quotes') log.error(file, e.row !== undefined ? e.row + 1 : null, null, `CSV quoting: ${e.message}`);
+  }
+  // Physical line of each record: 1 + the newlines inside earlier records' quoted fields.
+  const hasQuotes = text.includes('"');
+  const recordLine = new Int32Array(data.length);
+  let line = 1;
+  for (let r = 0; r < data.length; r++) {
+    recordLine[r] = line;
+    let extra = 0;
+    if (hasQuotes) {
+      const rec = data[r];
+      for (let k = 0; k < rec.length; k++) {
+        const v = rec[k];
+        if (v.length > 0 && v.indexOf('\n') >= 0) for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) === 10) extra++;
+      }
+    }
+    line += 1 + extra;
+  }
+  const isBlank = (rec: string[]): boolean => rec.length === 1 && rec[0].trim() === '';
+  let h = 0;
+  while (h < data.length && isBlank(data[h])) h++;
+  if (h >= data.length) {
+    log.error(file, null, null, 'file is empty');
+    return null;
+  }
+  const header = data[h].map((x) => x.trim());
+  let offset = 0;
+  if (header.length > 0 && (header[0] === '' || norm(header[0]) === 'unnamed: 0')) {
+    offset = 1;
+    log.warn(file, recordLine[h], header[0] || '(unnamed)', 'unnamed leading index column dropped');
+  }
+  const fieldIndex = new Map<string, number>();
+  for (let i = offset; i < header.length; i++) {
+    const n = norm(header[i]);
+    if (n === '') {
+      log.error(file, recordLine[h], `(column ${i + 1})`, 'empty column name');
+      continue;
+    }
+    if (fieldIndex.has(n)) log.error(file, recordLine[h], header[i], 'column name appears twice');
+    else fieldIndex.set(n, i);
+  }
+  const expected = new Set(columns.map((c) => c.name));
+  const extras = [...fieldIndex.keys()].filter((n) => !expected.has(n));
+  for (const c of columns) {
+    if (!fieldIndex.has(c.name)) {
+      const hint = extras.length ? ` (found unexpected ${extras.map((e) => JSON.stringify(e)).join(', ')}: renamed?)` : '';
+      log.error(file, recordLine[h], c.name, `missing column "${c.name}"${hint}`);
+    } else if (header[fieldIndex.get(c.name) as number] !== c.name) {
+      log.warn(file, recordLine[h], c.name, `column name ${JSON.stringify(header[fieldIndex.get(c.name) as number])} read as "${c.name}"`);
+    }
+  }
+  for (const e of extras) log.warn(file, recordLine[h], e, `extra column "${e}" ignored`);
+  if (log.errorCount > errorsBefore) return null;
+
+  const width = header.length;
+  const bodyCount = data.length - h - 1;
+  const idx = columns.map((c) => fieldIndex.get(c.name) as number);
+  const out: ParsedColumn[] = columns.map((c) => (c.kind === 'id' || c.kind === 'text' ? new Array<string>() : new Float64Array(bodyCount)));
+  const lines = new Int32Array(bodyCount);
+  const memo = columns.map(() => new Map<string, unknown>());
+  const headerKey = header.join('\u0000');
+  let rows = 0;
+  for (let r = h + 1; r < data.length; r++) {
+    const rec = data[r];
+    const ln = recordLine[r];
+    if (isBlank(rec)) continue;
+    if (rec.length !== width) {
+      log.error(file, ln, null, `expected ${width} fields, found ${rec.length}`);
+      continue;
+    }
+    if (rec.map((x) => x.trim()).join('\u0000') === headerKey) {
+      log.error(file, ln, null, 'the header row is repeated here (files concatenated?)');
+      continue;
+    }
+    let rowOk = true;
+    for (let j = 0; j < columns.length; j++) {
+      const spec = columns[j];
+      const raw = rec[idx[j]];
+      const v = cellValue(spec.kind, raw, memo[j]);
+      if (typeof v === 'object') {
+        rowOk = false;
+        const shown = raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;
+        log.error(file, ln, spec.name, `${v.reason}: ${JSON.stringify(shown)}`);
+        continue;
+      }
+      if (typeof v === 'string' && v.length > 0 && isFormulaLike(v) && spec.kind !== 'id') {
+        log.warn(file, ln, spec.name, 'cell starts like a spreadsheet formula; kept as plain text (CSV exports escape it)');
+      } else if (typeof v === 'string' && spec.kind === 'id' && isFormulaLike(v) && !/^-?\d/.test(v)) {
+        log.warn(file, ln, spec.name, 'identifier starts like a spreadsheet formula; kept as plain text (CSV exports escape it)');
+      }
+      const col = out[j];
+      if (col instanceof Float64Array) col[rows] = v as number;
+      else col.push(v as string);
+    }
+    if (!rowOk) continue;
+    lines[rows] = ln;
+    rows++;
+  }
+  log.rowsByFile[file] = rows;
+  if (rows === 0 && log.errorCount === errorsBefore) {
+    if (options.mayBeEmpty) log.warn(file, null, null, 'header only: no data rows');
+    else log.error(file, null, null, 'header only: the file has no data rows');
+  }
+  if (log.errorCount > errorsBefore) return null;
+  const result: Record<string, ParsedColumn> = {};
+  columns.forEach((c, j) => {
+    const col = out[j];
+    result[c.name] = col instanceof Float64Array ? col.subarray(0, rows) : col;
+  });
+  return { rows, lines: lines.subarray(0, rows), columns: result };
+}
+
+/** A failed cell: the zod issue message. */
+interface CellError {
+  reason: string;
+}
+
+/** Validates one cell: numbers take the exact fast path first, everything else zod (memoised per distinct string). */
+function cellValue(kind: CellKind, raw: string, memo: Map<string, unknown>): number | string | CellError {
+  if (kind === 'number' || kind === 'optionalNumber') {
+    const n = fastNumber(raw);
+    if (!Number.isNaN(n)) return n;
+  }
+  const hit = memo.get(raw);
+  if (hit !== undefined) return hit as number | string | CellError;
+  const res = CELL_SCHEMAS[kind].safeParse(raw);
+  const v: number | string | CellError = res.success ? (res.data as number | string) : { reason: res.error.issues[0]?.message ?? 'invalid' };
+  if (memo.size < 200_000) memo.set(raw, v);
+  return v;
+}
+
+export function isFormulaLike(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c === 61 /* = */ || c === 43 /* + */ || c === 64 /* @ */ || (c === 45 /* - */ && !/^-?\d/.test(s));
+}
+
+/**
+ * Escapes one cell for a CSV export: quotes when needed, and a leading `'` before a cell that a
+ * spreadsheet would run as a formula (OWASP "CSV injection").
+ */
+export function escapeCsvCell(value: string): string {
+  let v = value;
+  if (v.length > 0 && (isFormulaLike(v) || v.charCodeAt(0) === 9 || v.charCodeAt(0) === 13)) v = `'${v}`;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
