@@ -75,7 +75,7 @@ export function decodeCsv(file: string, bytes: Uint8Array | string, maxLineBytes
   if (typeof bytes === 'string') text = bytes;
   else {
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
       log.error(file, null, null, 'not valid UTF-8 text (save the file as CSV UTF-8)');
       return null;

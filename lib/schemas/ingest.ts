@@ -21,7 +21,12 @@ export const numberCell = z
   .refine((n) => Number.isFinite(n), 'number out of range');
 
 /** Empty means missing (NaN); anything else must be a number. */
-export const optionalNumberCell = z.union([z.string().trim().length(0).transform(() => NaN), numberCell]);
+export const optionalNumberCell = z
+  .string()
+  .trim()
+  .regex(/^$|^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, 'not a number')
+  .transform((s) => (s === '' ? NaN : Number(s)))
+  .refine((n) => Number.isNaN(n) || Number.isFinite(n), 'number out of range');
 
 /** ISO calendar date `YYYY-MM-DD` to a day number (days since 1970-01-01). */
 export const isoDateCell = z
