@@ -1,0 +1,132 @@
+/**
+ * Quantile binning: every feature is quantised to at most 255 value bins (indices 0..254) plus
+ * one reserved bin, MISSING_BIN = 255, for NaN. A value x falls in the first bin b with
+ * x <= upper[b]; the last bin's upper bound is +Infinity. A split "bin <= b" is therefore the
+ * same as "x <= upper[b]" on raw values, so trees trained on bins predict on raw floats.
+ */
+import type { FeatureMatrix } from '../matrix';
+
+/** The bin index reserved for missing values (NaN). */
+export const MISSING_BIN = 255;
+/** Most value bins a feature can have (bins 0..254). */
+export const MAX_VALUE_BINS = 255;
+/** Histogram slots per feature: 255 value bins plus the missing bin. */
+export const BINS_PER_FEATURE = 256;
+
+/** Upper bounds of the value bins of every feature (last bound is +Infinity). */
+export interface BinMapper {
+  readonly upper: readonly Float64Array[];
+}
+
+/**
+ * The binned training table. Layout: row-major (`bins[row * cols + col]`), because the hot
+ * loop (histogram building) gathers whole rows by index; one cache line then serves every
+ * feature of a row instead of one line per feature.
+ */
+export interface BinnedMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly bins: Uint8Array;
+  /** The same bins column-major (`columns[col * rows + row]`), for the one-feature scan of a partition. */
+  readonly columns: Uint8Array;
+  /** Number of value bins of each feature (the missing bin not counted). */
+  readonly valueBins: Int32Array;
+  readonly mapper: BinMapper;
+}
+
+/**
+ * Upper bounds for one feature from its sorted non-missing values: distinct values become their
+ * own bins when there are at most maxBins of them (bounds at midpoints); otherwise bounds sit at
+ * equal-count quantiles, deduplicated.
+ */
+export function binBoundsFromSorted(sorted: Float64Array, maxBins: number): Float64Array {
+  const n = sorted.length;
+  if (n === 0) return Float64Array.of(Number.POSITIVE_INFINITY);
+  let distinct = 1;
+  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  const bounds: number[] = [];
+  if (distinct <= maxBins) {
+    for (let i = 1; i < n; i++) {
+      if (sorted[i] !== sorted[i - 1]) bounds.push(midpoint(sorted[i - 1], sorted[i]));
+    }
+  } else {
+    // Walk distinct values, cutting when the running count passes the next quantile target.
+    let cut = 1;
+    let target = (n * cut) / maxBins;
+    for (let i = 1; i < n && bounds.length < maxBins - 1; i++) {
+      if (sorted[i] === sorted[i - 1]) continue;
+      if (i >= target) {
+        bounds.push(midpoint(sorted[i - 1], sorted[i]));
+        while (cut < maxBins && (n * cut) / maxBins <= i) cut++;
+        target = (n * cut) / maxBins;
+      }
+    }
+  }
+  bounds.push(Number.POSITIVE_INFINITY);
+  return Float64Array.from(bounds);
+}
+
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  // Guard against rounding putting the bound at b itself (adjacent doubles).
+  return m < b ? m : a;
+}
+
+/**
+ * Fits bin bounds on (a deterministic strided sample of at most `sampleRows` rows of) X.
+ * @throws RangeError when maxBins is not in [2, 255].
+ */
+export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleRows = 200_000): BinMapper {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_VALUE_BINS) {
+    throw new RangeError(`maxBins must be an integer in [2, ${MAX_VALUE_BINS}], got ${maxBins}`);
+  }
+  const n = X.rows;
+  const stride = n > sampleRows ? n / sampleRows : 1;
+  const take = n > sampleRows ? sampleRows : n;
+  const buf = new Float64Array(take);
+  const upper: Float64Array[] = [];
+  for (let c = 0; c < X.cols; c++) {
+    const base = c * n;
+    let k = 0;
+    for (let i = 0; i < take; i++) {
+      const v = X.values[base + Math.floor(i * stride)];
+      if (v === v) buf[k++] = v;
+    }
+    const sorted = buf.slice(0, k).sort();
+    upper.push(binBoundsFromSorted(sorted, maxBins));
+  }
+  return { upper };
+}
+
+/** The bin of one value: binary search for the first bound >= x; NaN goes to MISSING_BIN. */
+export function binOf(upper: Float64Array, x: number): number {
+  if (x !== x) return MISSING_BIN;
+  let lo = 0;
+  let hi = upper.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x <= upper[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Bins every value of X with the mapper into a row-major Uint8Array. */
+export function binMatrix(X: FeatureMatrix, mapper: BinMapper): BinnedMatrix {
+  const { rows, cols } = X;
+  if (mapper.upper.length !== cols) throw new RangeError(`mapper has ${mapper.upper.length} features, X has ${cols}`);
+  const bins = new Uint8Array(rows * cols);
+  const columns = new Uint8Array(rows * cols);
+  const valueBins = new Int32Array(cols);
+  for (let c = 0; c < cols; c++) {
+    const upper = mapper.upper[c];
+    valueBins[c] = upper.length;
+    const base = c * rows;
+    for (let r = 0; r < rows; r++) {
+      const b = binOf(upper, X.values[base + r]);
+      columns[base + r] = b;
+      bins[r * cols + c] = b;
+    }
+  }
+  return { rows, cols, bins, columns, valueBins, mapper };
+}

@@ -1,0 +1,305 @@
+/**
+ * Gradient boosted regression trees on the histogram tree engine (Friedman 2001; second-order
+ * leaf values and gain as XGBoost, Chen & Guestrin 2016).
+ *
+ * Losses: 'squared' (g = F - y, h = 1) and 'poisson' with log link (F = log mu,
+ * g = exp(F) - y, h = exp(F); predictions exp(F)). Leaf values are -G / (H + lambda), clipped to
+ * maxDeltaStep when set, times the learning rate. With `validation` passed to fit, boosting stops
+ * after `earlyStoppingRounds` rounds without improving the validation loss (RMSE or mean Poisson
+ * deviance) and keeps the trees up to the best round.
+ */
+import { z } from 'zod';
+import {
+  checkFitInput,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkPredictInput,
+  mergeOptions,
+  notFitted,
+  parseEnvelope,
+  type ModelJSON,
+  type Regressor,
+} from '../contract';
+import type { FeatureMatrix } from '../matrix';
+import { createRandom } from '../random';
+import { binMatrix, fitBinMapper } from './binning';
+import { CompiledForest } from './forest';
+import { TreeGrower } from './grow';
+import { addTreeBinned, addTreeRaw, flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
+
+export type BoostingLoss = 'squared' | 'poisson';
+
+export interface GradientBoostingOptions {
+  /** Most boosting rounds (trees). */
+  nEstimators: number;
+  /** Shrinkage applied to every tree, in (0, 1]. */
+  learningRate: number;
+  /** Deepest split level (root = 0), 1..32. */
+  maxDepth: number;
+  /** Most leaves per tree (leaf-wise growth); 0 = limited by depth only. */
+  maxLeaves: number;
+  /** Smallest hessian sum per child. */
+  minChildWeight: number;
+  /** L2 regularisation of leaf values. */
+  lambda: number;
+  /** A split must gain more than this (XGBoost's gamma). */
+  minSplitGain: number;
+  /** Share of rows drawn (without replacement, Bernoulli) for each tree, in (0, 1]. */
+  subsample: number;
+  /** Share of features drawn as candidates at each split, in (0, 1]. */
+  colsample: number;
+  /** Most value bins per feature, 2..255. */
+  maxBins: number;
+  loss: BoostingLoss;
+  /** Initial prediction in target units; null = mean of y. */
+  baseScore: number | null;
+  /** Clip on raw leaf values before shrinkage; null = 0.7 for poisson (as XGBoost), none for squared. */
+  maxDeltaStep: number | null;
+  /** Rounds without validation improvement before stopping (only with a validation set). */
+  earlyStoppingRounds: number;
+  seed: number;
+}
+
+export const GRADIENT_BOOSTING_DEFAULTS: Readonly<GradientBoostingOptions> = Object.freeze({
+  nEstimators: 100,
+  learningRate: 0.1,
+  maxDepth: 6,
+  maxLeaves: 0,
+  minChildWeight: 1,
+  lambda: 1,
+  minSplitGain: 0,
+  subsample: 1,
+  colsample: 1,
+  maxBins: 255,
+  loss: 'squared',
+  baseScore: null,
+  maxDeltaStep: null,
+  earlyStoppingRounds: 10,
+  seed: 42,
+});
+
+export interface GradientBoostingFitOptions {
+  /** A later window (never a random sample) used for early stopping. */
+  validation?: { X: FeatureMatrix; y: Float64Array };
+}
+
+const KIND = 'GradientBoostingRegressor';
+const SCHEMA_VERSION = 1;
+
+const paramsSchema = z.object({
+  cols: z.number().int().min(1),
+  rawBase: z.number(),
+  bestIteration: z.number().int().min(0),
+  validationLoss: z.array(z.number()),
+  trees: z.array(flatTreeJSONSchema),
+});
+type GradientBoostingParams = z.infer<typeof paramsSchema>;
+
+function validate(o: GradientBoostingOptions): void {
+  checkInteger('nEstimators', o.nEstimators, 1, 100_000);
+  checkNumber('learningRate', o.learningRate, 0, 1, true);
+  checkInteger('maxDepth', o.maxDepth, 1, 32);
+  if (checkInteger('maxLeaves', o.maxLeaves, 0, 1 << 20) === 1) throw new RangeError('option maxLeaves must be 0 or >= 2, got 1');
+  checkNumber('minChildWeight', o.minChildWeight, 0);
+  checkNumber('lambda', o.lambda, 0);
+  checkNumber('minSplitGain', o.minSplitGain, 0);
+  checkNumber('subsample', o.subsample, 0, 1, true);
+  checkNumber('colsample', o.colsample, 0, 1, true);
+  checkInteger('maxBins', o.maxBins, 2, 255);
+  checkOneOf('loss', o.loss, ['squared', 'poisson'] as const);
+  if (o.baseScore !== null) {
+    checkNumber('baseScore', o.baseScore, Number.NEGATIVE_INFINITY, Number.MAX_VALUE);
+    if (o.loss === 'poisson' && !(o.baseScore > 0)) throw new RangeError(`option baseScore must be > 0 for poisson loss, got ${o.baseScore}`);
+  }
+  if (o.maxDeltaStep !== null) checkNumber('maxDeltaStep', o.maxDeltaStep, 0);
+  checkInteger('earlyStoppingRounds', o.earlyStoppingRounds, 1);
+  checkInteger('seed', o.seed, -(2 ** 31), 2 ** 32 - 1);
+}
+
+/** Root mean squared error (squared loss) or mean Poisson deviance of raw scores. */
+function validationLoss(loss: BoostingLoss, raw: Float64Array, y: Float64Array): number {
+  let s = 0;
+  if (loss === 'squared') {
+    for (let i = 0; i < y.length; i++) s += (raw[i] - y[i]) ** 2;
+    return Math.sqrt(s / y.length);
+  }
+  for (let i = 0; i < y.length; i++) {
+    const mu = Math.exp(raw[i]);
+    s += 2 * ((y[i] > 0 ? y[i] * Math.log(y[i] / mu) : 0) - (y[i] - mu));
+  }
+  return s / y.length;
+}
+
+/** Gradient boosted trees; see the file comment for the algorithm. */
+export class GradientBoostingRegressor implements Regressor {
+  static readonly DEFAULT_OPTIONS = GRADIENT_BOOSTING_DEFAULTS;
+  readonly options: Readonly<GradientBoostingOptions>;
+  private trees: FlatTree[] = [];
+  private forest: CompiledForest | null = null;
+  private cols = 0;
+  private rawBase = 0;
+  private bestIteration = 0;
+  private validationHistory: number[] = [];
+
+  /** @throws RangeError naming the first invalid option. */
+  constructor(options?: Partial<GradientBoostingOptions>) {
+    const merged = mergeOptions(GRADIENT_BOOSTING_DEFAULTS, options);
+    validate(merged);
+    this.options = Object.freeze(merged);
+  }
+
+  /** Trees kept after early stopping. */
+  get treeCount(): number {
+    return this.trees.length;
+  }
+
+  /** Validation loss after each round (empty without a validation set). */
+  get validationLoss(): readonly number[] {
+    return this.validationHistory;
+  }
+
+  /**
+   * Fits on X, y (neither is modified).
+   * @throws RangeError on empty or mismatched input, non-finite y, or negative y with poisson loss.
+   */
+  fit(X: FeatureMatrix, y: Float64Array, fitOptions: GradientBoostingFitOptions = {}): this {
+    checkFitInput(X, y);
+    const o = this.options;
+    const poisson = o.loss === 'poisson';
+    const n = X.rows;
+    let mean = 0;
+    for (let i = 0; i < n; i++) {
+      if (poisson && y[i] < 0) throw new RangeError(`y[${i}] is ${y[i]}; poisson loss needs non-negative targets`);
+      mean += (y[i] - mean) / (i + 1);
+    }
+    const base = o.baseScore ?? mean;
+    if (poisson && !(base > 0)) throw new RangeError('poisson loss needs a positive mean target');
+    const rawBase = poisson ? Math.log(base) : base;
+    const val = fitOptions.validation;
+    if (val !== undefined) {
+      checkFitInput(val.X, val.y);
+      checkPredictInput(val.X, X.cols);
+    }
+
+    const binned = binMatrix(X, fitBinMapper(X, o.maxBins));
+    const grower = new TreeGrower(binned, {
+      maxDepth: o.maxDepth,
+      maxLeaves: o.maxLeaves,
+      minChildWeight: o.minChildWeight,
+      lambda: o.lambda,
+      minSplitGain: o.minSplitGain,
+      colsample: o.colsample,
+      learningRate: o.learningRate,
+      maxDeltaStep: o.maxDeltaStep ?? (poisson ? 0.7 : 0),
+    });
+    const rng = createRandom(o.seed);
+    const raw = new Float64Array(n).fill(rawBase);
+    const grad = new Float64Array(n);
+    const hess = new Float64Array(n).fill(1);
+    const idx = new Int32Array(n);
+    const valRaw = val ? new Float64Array(val.X.rows).fill(rawBase) : null;
+    const trees: FlatTree[] = [];
+    const history: number[] = [];
+    let best = Number.POSITIVE_INFINITY;
+    let bestIteration = 0;
+    for (let it = 0; it < o.nEstimators; it++) {
+      if (poisson) {
+        for (let i = 0; i < n; i++) {
+          const mu = Math.exp(raw[i]);
+          grad[i] = mu - y[i];
+          hess[i] = mu;
+        }
+      } else {
+        for (let i = 0; i < n; i++) grad[i] = raw[i] - y[i];
+      }
+      let count = 0;
+      if (o.subsample < 1) {
+        for (let i = 0; i < n; i++) if (rng.next() < o.subsample) idx[count++] = i;
+        if (count === 0) idx[count++] = rng.int(n);
+      } else {
+        for (let i = 0; i < n; i++) idx[i] = i;
+        count = n;
+      }
+      const tree = grower.grow(grad, hess, idx, count, rng);
+      trees.push(tree);
+      if (count === n) grower.addLastTree(tree, idx, 1, raw);
+      else addTreeBinned(tree, binned.bins, binned.cols, n, 1, raw);
+      if (val && valRaw) {
+        addTreeRaw(tree, val.X.values, val.X.rows, 1, valRaw);
+        const loss = validationLoss(o.loss, valRaw, val.y);
+        history.push(loss);
+        if (loss < best) {
+          best = loss;
+          bestIteration = it;
+        } else if (it - bestIteration >= o.earlyStoppingRounds) {
+          break;
+        }
+      } else {
+        bestIteration = it;
+      }
+    }
+    this.trees = trees.slice(0, bestIteration + 1);
+    this.bestIteration = bestIteration;
+    this.validationHistory = history;
+    this.cols = X.cols;
+    this.rawBase = rawBase;
+    this.forest = new CompiledForest(this.trees, this.cols);
+    return this;
+  }
+
+  /** Predictions in target units (exp of the raw score for poisson). X is not modified. */
+  predict(X: FeatureMatrix): Float64Array {
+    const out = this.predictRaw(X);
+    if (this.options.loss === 'poisson') for (let i = 0; i < out.length; i++) out[i] = Math.exp(out[i]);
+    return out;
+  }
+
+  /** Raw scores (log of the mean for poisson). */
+  predictRaw(X: FeatureMatrix): Float64Array {
+    const forest = this.forest ?? notFitted(KIND);
+    checkPredictInput(X, this.cols);
+    const out = new Float64Array(X.rows);
+    forest.predictInto(X, this.rawBase, 1, out);
+    return out;
+  }
+
+  /** One row's prediction from its feature values in column order (fast path for serving). */
+  predictRow(row: ArrayLike<number>): number {
+    const forest = this.forest ?? notFitted(KIND);
+    if (row.length !== this.cols) throw new RangeError(`row has ${row.length} values, the model was fitted on ${this.cols}`);
+    const raw = forest.predictRow(row, this.rawBase, 1);
+    return this.options.loss === 'poisson' ? Math.exp(raw) : raw;
+  }
+
+  toJSON(): ModelJSON<GradientBoostingOptions, GradientBoostingParams> {
+    if (this.forest === null) notFitted(KIND);
+    return {
+      kind: KIND,
+      schemaVersion: SCHEMA_VERSION,
+      options: { ...this.options },
+      seed: this.options.seed,
+      params: {
+        cols: this.cols,
+        rawBase: this.rawBase,
+        bestIteration: this.bestIteration,
+        validationLoss: [...this.validationHistory],
+        trees: this.trees.map(treeToJSON),
+      },
+    };
+  }
+
+  /** @throws Error when kind or schemaVersion differ or the JSON is malformed; RangeError on bad options. */
+  static fromJSON(json: unknown): GradientBoostingRegressor {
+    const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
+    const model = new GradientBoostingRegressor(env.options as Partial<GradientBoostingOptions>);
+    const p = env.params;
+    model.cols = p.cols;
+    model.rawBase = p.rawBase;
+    model.bestIteration = p.bestIteration;
+    model.validationHistory = p.validationLoss;
+    model.trees = p.trees.map((t) => treeFromJSON(t, p.cols));
+    model.forest = new CompiledForest(model.trees, p.cols);
+    return model;
+  }
+}

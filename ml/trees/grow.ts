@@ -1,0 +1,254 @@
+/**
+ * Grows one regression tree on binned data from per-row gradients and hessians.
+ *
+ * Rows live in one Int32Array of row indices; every node owns a contiguous range of it and a
+ * split partitions that range in place (stable, via a scratch buffer, so rows stay ascending and
+ * memory access stays sequential). Only the smaller child's histogram is built; the larger one's
+ * is the parent's minus it (sibling subtraction), computed in the parent's buffer.
+ *
+ * Growth: with maxLeaves = 0 nodes are expanded depth-first (so only O(depth) histograms are
+ * alive); with maxLeaves > 0 the open leaf with the largest gain is expanded first (leaf-wise,
+ * as LightGBM). Without a leaf limit or column sampling both give the same tree.
+ */
+import type { Random } from '../random';
+import { MISSING_BIN, type BinnedMatrix } from './binning';
+import { buildHistogram, FEATURE_STRIDE, HistogramPool, subtractHistogram } from './histogram';
+import { emptySplit, findBestSplit, type SplitChoice } from './split';
+import { TreeBuilder, type FlatTree } from './tree';
+
+export interface TreeGrowthOptions {
+  /** Deepest level a split may create (root is depth 0); Infinity for no limit. */
+  readonly maxDepth: number;
+  /** Most leaves per tree; 0 for no limit. */
+  readonly maxLeaves: number;
+  /** Smallest hessian sum a child may have (row count for squared error). */
+  readonly minChildWeight: number;
+  /** L2 regularisation of leaf values. */
+  readonly lambda: number;
+  /** Smallest gain a split must exceed. */
+  readonly minSplitGain: number;
+  /** Share of features drawn (without replacement) as candidates at each split, in (0, 1]. */
+  readonly colsample: number;
+  /** Factor applied to every leaf value (shrinkage). */
+  readonly learningRate: number;
+  /** Leaf values are clipped to [-maxDeltaStep, maxDeltaStep] before shrinkage; 0 for none. */
+  readonly maxDeltaStep: number;
+}
+
+interface OpenLeaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  hist: Float64Array;
+  split: SplitChoice;
+  gradSum: number;
+  hessSum: number;
+}
+
+export class TreeGrower {
+  private readonly pool: HistogramPool;
+  private readonly scratch: Int32Array;
+  private readonly features: Int32Array;
+  private readonly builder = new TreeBuilder();
+  /** Row range idx[start..end) of every node of the last grown tree, by node id. */
+  private rangeStart: number[] = [];
+  private rangeEnd: number[] = [];
+  private readonly candidateCount: number;
+  /** Below this many (row x feature) bin updates a node builds both children directly. */
+  private readonly directBuildRows: number;
+
+  constructor(
+    private readonly data: BinnedMatrix,
+    private readonly options: TreeGrowthOptions,
+  ) {
+    this.pool = new HistogramPool(data.cols * FEATURE_STRIDE);
+    this.scratch = new Int32Array(data.rows);
+    this.features = new Int32Array(data.cols);
+    this.directBuildRows = (data.cols * FEATURE_STRIDE) / 4;
+    this.candidateCount = Math.max(1, Math.min(data.cols, Math.round(options.colsample * data.cols)));
+  }
+
+  /**
+   * Grows a tree on rows idx[0..count) (duplicates allowed, e.g. a bootstrap sample).
+   * `idx` is reordered in place; grad and hess are read only.
+   */
+  grow(grad: Float64Array, hess: Float64Array, idx: Int32Array, count: number, rng: Random): FlatTree {
+    const { bins, cols } = this.data;
+    const { maxLeaves } = this.options;
+    const b = this.builder;
+    b.reset();
+    let gradSum = 0;
+    let hessSum = 0;
+    for (let i = 0; i < count; i++) {
+      gradSum += grad[idx[i]];
+      hessSum += hess[idx[i]];
+    }
+    b.setLeafValue(0, this.leafValue(gradSum, hessSum));
+    this.rangeStart = [0];
+    this.rangeEnd = [count];
+    const open: OpenLeaf[] = [];
+    if (this.canSplit(0, count, hessSum)) {
+      const hist = this.pool.acquire();
+      buildHistogram(bins, cols, grad, hess, idx, 0, count, hist);
+      this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, rng);
+    }
+    let leaves = 1;
+    while (open.length > 0) {
+      if (maxLeaves > 0 && leaves >= maxLeaves) break;
+      let pick = open.length - 1;
+      if (maxLeaves > 0) {
+        for (let k = open.length - 2; k >= 0; k--) if (open[k].split.gain >= open[pick].split.gain) pick = k;
+      }
+      const leaf = open[pick];
+      open.splice(pick, 1);
+      leaves++;
+      this.expand(open, leaf, grad, hess, idx, rng);
+    }
+    for (const leaf of open) this.pool.release(leaf.hist);
+    return b.build();
+  }
+
+  private expand(open: OpenLeaf[], leaf: OpenLeaf, grad: Float64Array, hess: Float64Array, idx: Int32Array, rng: Random): void {
+    const { bins, cols, mapper } = this.data;
+    const { feature, bin, defaultLeft, gradLeft, hessLeft } = leaf.split;
+    const left = this.builder.split(leaf.node, feature, mapper.upper[feature][bin], bin, defaultLeft);
+    const mid = this.partition(idx, leaf.start, leaf.end, feature, bin, defaultLeft);
+    this.rangeStart[left] = leaf.start;
+    this.rangeEnd[left] = mid;
+    this.rangeStart[left + 1] = mid;
+    this.rangeEnd[left + 1] = leaf.end;
+    const depth = leaf.depth + 1;
+    const gradRight = leaf.gradSum - gradLeft;
+    const hessRight = leaf.hessSum - hessLeft;
+    this.builder.setLeafValue(left, this.leafValue(gradLeft, hessLeft));
+    this.builder.setLeafValue(left + 1, this.leafValue(gradRight, hessRight));
+    const nLeft = mid - leaf.start;
+    const nRight = leaf.end - mid;
+    const splitLeft = this.canSplit(depth, nLeft, hessLeft);
+    const splitRight = this.canSplit(depth, nRight, hessRight);
+    const parent = leaf.hist;
+    if (!splitLeft && !splitRight) {
+      this.pool.release(parent);
+      return;
+    }
+    if ((nLeft + nRight) * cols < this.directBuildRows) {
+      // Small node: building the needed children directly is cheaper than a full-size subtraction.
+      this.pool.release(parent);
+      if (splitRight) {
+        const h = this.pool.acquire();
+        buildHistogram(bins, cols, grad, hess, idx, mid, leaf.end, h);
+        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng);
+      }
+      if (splitLeft) {
+        const h = this.pool.acquire();
+        buildHistogram(bins, cols, grad, hess, idx, leaf.start, mid, h);
+        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng);
+      }
+      return;
+    }
+    const leftIsSmaller = nLeft <= nRight;
+    const splitSmall = leftIsSmaller ? splitLeft : splitRight;
+    const splitLarge = leftIsSmaller ? splitRight : splitLeft;
+    const small = this.pool.acquire();
+    if (leftIsSmaller) buildHistogram(bins, cols, grad, hess, idx, leaf.start, mid, small);
+    else buildHistogram(bins, cols, grad, hess, idx, mid, leaf.end, small);
+    if (splitLarge) subtractHistogram(parent, small);
+    else this.pool.release(parent);
+    if (!splitSmall) this.pool.release(small);
+    // Right child first so that the depth-first stack expands the left child next.
+    if (splitRight) {
+      const h = leftIsSmaller ? parent : small;
+      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng);
+    }
+    if (splitLeft) {
+      const h = leftIsSmaller ? small : parent;
+      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng);
+    }
+  }
+
+  /**
+   * Adds scale * leaf value of the last grown tree to out[row] for every row it was grown on,
+   * using the leaves' row ranges instead of walking the tree. `idx` must be the array passed to
+   * grow(), unchanged since.
+   */
+  addLastTree(tree: FlatTree, idx: Int32Array, scale: number, out: Float64Array): void {
+    for (let k = 0; k < tree.nodeCount; k++) {
+      if (tree.feature[k] >= 0) continue;
+      const v = scale * tree.value[k];
+      const end = this.rangeEnd[k];
+      for (let i = this.rangeStart[k]; i < end; i++) out[idx[i]] += v;
+    }
+  }
+
+  /** Searches the node's best split; keeps it open if one exists, else frees its histogram. */
+  private consider(
+    open: OpenLeaf[],
+    node: number,
+    start: number,
+    end: number,
+    depth: number,
+    hist: Float64Array,
+    gradSum: number,
+    hessSum: number,
+    rng: Random,
+  ): void {
+    const split = emptySplit();
+    const count = this.sampleFeatures(rng);
+    findBestSplit(hist, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+    if (split.feature < 0) {
+      this.pool.release(hist);
+      return;
+    }
+    open.push({ node, start, end, depth, hist, split, gradSum, hessSum });
+  }
+
+  /** Fills this.features with the split's candidate features in ascending order (Knuth's selection sampling). */
+  private sampleFeatures(rng: Random): number {
+    const cols = this.data.cols;
+    const k = this.candidateCount;
+    if (k >= cols) {
+      for (let f = 0; f < cols; f++) this.features[f] = f;
+      return cols;
+    }
+    let needed = k;
+    let m = 0;
+    for (let f = 0; f < cols && needed > 0; f++) {
+      if (rng.next() * (cols - f) < needed) {
+        this.features[m++] = f;
+        needed--;
+      }
+    }
+    return m;
+  }
+
+  private canSplit(depth: number, rows: number, hessSum: number): boolean {
+    return depth < this.options.maxDepth && rows >= 2 && hessSum >= 2 * this.options.minChildWeight;
+  }
+
+  private leafValue(gradSum: number, hessSum: number): number {
+    const { lambda, maxDeltaStep, learningRate } = this.options;
+    const denom = hessSum + lambda;
+    let w = denom > 0 ? -gradSum / denom : 0;
+    if (maxDeltaStep > 0) w = w > maxDeltaStep ? maxDeltaStep : w < -maxDeltaStep ? -maxDeltaStep : w;
+    return w * learningRate;
+  }
+
+  /** Stable in-place partition of idx[start..end); returns the first index of the right part. */
+  private partition(idx: Int32Array, start: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
+    const { columns, rows } = this.data;
+    const col = columns.subarray(feature * rows, (feature + 1) * rows);
+    const scratch = this.scratch;
+    const missingLeft = defaultLeft ? MISSING_BIN : -1;
+    let l = start;
+    let rc = 0;
+    for (let i = start; i < end; i++) {
+      const r = idx[i];
+      const v = col[r];
+      if (v <= bin || v === missingLeft) idx[l++] = r;
+      else scratch[rc++] = r;
+    }
+    idx.set(scratch.subarray(0, rc), l);
+    return l;
+  }
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { binMatrix, binOf, fitBinMapper, MISSING_BIN, type BinnedMatrix } from '@/ml/trees/binning';
+import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
+import { RandomForestRegressor } from '@/ml/trees/random-forest';
+import { createMatrix, matrixFromRows, type FeatureMatrix } from '@/ml/matrix';
+import { syntheticRegression } from './helpers';
+
+/**
+ * The plain, slow reference tree: recursive, sums recomputed from the rows for every candidate,
+ * same gain, same tie-breaking (feature asc, bin asc, missing right before missing left), same
+ * constraints. The fast engine must make exactly the same splits on the same bins.
+ */
+type RefNode = { leaf: number } | { feature: number; bin: number; threshold: number; defaultLeft: boolean; left: RefNode; right: RefNode };
+interface RefRules {
+  maxDepth: number;
+  minChildWeight: number;
+  lambda: number;
+  learningRate: number;
+}
+
+function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, rows: number[], depth: number, o: RefRules): RefNode {
+  let G = 0;
+  let H = 0;
+  for (const r of rows) {
+    G += grad[r];
+    H += hess[r];
+  }
+  const leaf = { leaf: (-G / (H + o.lambda)) * o.learningRate };
+  if (depth >= o.maxDepth || rows.length < 2 || H < 2 * o.minChildWeight) return leaf;
+  const parent = (G * G) / (H + o.lambda);
+  let best = { score: -Infinity, feature: -1, bin: 0, defaultLeft: false };
+  const binAt = (r: number, f: number) => data.bins[r * data.cols + f];
+  for (let f = 0; f < data.cols; f++) {
+    const missing = rows.filter((r) => binAt(r, f) === MISSING_BIN);
+    const hasMissing = missing.length > 0;
+    for (let b = 0; b < data.valueBins[f] - 1; b++) {
+      if (!rows.some((r) => binAt(r, f) === b)) continue;
+      const leftRows = rows.filter((r) => binAt(r, f) <= b);
+      for (const missLeft of hasMissing ? [false, true] : [false]) {
+        const L = missLeft ? [...leftRows, ...missing] : leftRows;
+        let gl = 0;
+        let hl = 0;
+        for (const r of L) {
+          gl += grad[r];
+          hl += hess[r];
+        }
+        const hr = H - hl;
+        if (hl < o.minChildWeight || hr < o.minChildWeight) continue;
+        const score = (gl * gl) / (hl + o.lambda) + ((G - gl) * (G - gl)) / (hr + o.lambda);
+        if (score > best.score + 1e-9 * Math.abs(score)) {
+          best = { score, feature: f, bin: b, defaultLeft: hasMissing ? missLeft : hl >= hr };
+        }
+      }
+    }
+  }
+  if (best.feature < 0 || 0.5 * (best.score - parent) <= 1e-12 * (Math.abs(parent) + 1)) return leaf;
+  const goesLeft = (r: number) => {
+    const bin = binAt(r, best.feature);
+    return bin === MISSING_BIN ? best.defaultLeft : bin <= best.bin;
+  };
+  return {
+    feature: best.feature,
+    bin: best.bin,
+    threshold: data.mapper.upper[best.feature][best.bin],
+    defaultLeft: best.defaultLeft,
+    left: refGrow(data, grad, hess, rows.filter(goesLeft), depth + 1, o),
+    right: refGrow(data, grad, hess, rows.filter((r) => !goesLeft(r)), depth + 1, o),
+  };
+}
+
+function refPredict(node: RefNode, X: FeatureMatrix, r: number): number {
+  while (!('leaf' in node)) {
+    const v = X.values[node.feature * X.rows + r];
+    node = (Number.isNaN(v) ? node.defaultLeft : v <= node.threshold) ? node.left : node.right;
+  }
+  return node.leaf;
+}
+
+function refBoost(X: FeatureMatrix, y: Float64Array, rounds: number, o: RefRules): Float64Array {
+  const data = binMatrix(X, fitBinMapper(X, 255));
+  const n = X.rows;
+  let base = 0;
+  for (let i = 0; i < n; i++) base += y[i] / n;
+  const raw = new Float64Array(n).fill(base);
+  const hess = new Float64Array(n).fill(1);
+  const rows = Array.from({ length: n }, (_, i) => i);
+  for (let t = 0; t < rounds; t++) {
+    const grad = raw.map((p, i) => p - y[i]);
+    const tree = refGrow(data, grad, hess, rows, 0, o);
+    for (let i = 0; i < n; i++) raw[i] += refPredict(tree, X, i);
+  }
+  return raw;
+}
+
+describe('binning', () => {
+  it('puts each distinct value in its own bin when there are few, NaN in the missing bin', () => {
+    const X = matrixFromRows([[1], [2], [2], [3], [Number.NaN]]);
+    const mapper = fitBinMapper(X, 255);
+    expect(Array.from(mapper.upper[0])).toEqual([1.5, 2.5, Infinity]);
+    const b = binMatrix(X, mapper);
+    expect(Array.from(b.bins)).toEqual([0, 1, 1, 2, MISSING_BIN]);
+    expect(Array.from(b.columns)).toEqual([0, 1, 1, 2, MISSING_BIN]);
+  });
+
+  it('caps the number of bins and keeps bins of roughly equal counts', () => {
+    const n = 10_000;
+    const X = createMatrix(n, ['x']);
+    for (let i = 0; i < n; i++) X.values[i] = (i * 7919) % n;
+    const mapper = fitBinMapper(X, 16);
+    expect(mapper.upper[0].length).toBeLessThanOrEqual(16);
+    const counts = new Array<number>(16).fill(0);
+    for (let i = 0; i < n; i++) counts[binOf(mapper.upper[0], X.values[i])]++;
+    for (const c of counts) expect(c).toBeGreaterThan(n / 16 / 2);
+  });
+
+  it('rejects a bad bin count', () => {
+    expect(() => fitBinMapper(matrixFromRows([[1]]), 256)).toThrow(RangeError);
+  });
+});
+
+describe('tree engine against the slow reference', () => {
+  const rules = { maxDepth: 4, minChildWeight: 1, lambda: 1, learningRate: 0.5 };
+
+  it('makes the same splits and predictions (no missing values)', () => {
+    const { X, y } = syntheticRegression(150, 4, 3);
+    const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 4, learningRate: 0.5, lambda: 1 }).fit(X, y);
+    const ref = refBoost(X, y, 3, rules);
+    const p = ours.predict(X);
+    for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
+  });
+
+  it('makes the same splits with missing values routed to the better side', () => {
+    const { X, y } = syntheticRegression(150, 4, 5, 0.3, 0.15);
+    const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 4, learningRate: 0.5, lambda: 1 }).fit(X, y);
+    const ref = refBoost(X, y, 3, rules);
+    const p = ours.predict(X);
+    for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
+  });
+
+  it('respects minimum child weight and depth like the reference', () => {
+    const { X, y } = syntheticRegression(120, 3, 8, 0.3, 0.05);
+    const o = { maxDepth: 6, minChildWeight: 7, lambda: 0, learningRate: 1 };
+    const ours = new GradientBoostingRegressor({ nEstimators: 1, maxDepth: 6, minChildWeight: 7, lambda: 0, learningRate: 1 }).fit(X, y);
+    const ref = refBoost(X, y, 1, o);
+    const p = ours.predict(X);
+    for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
+  });
+
+  it('predicts identically in batch, single-row and pointer-walk form (deep forest)', () => {
+    const { X, y } = syntheticRegression(400, 5, 9, 0.3, 0.1);
+    const rf = new RandomForestRegressor({ nEstimators: 5, maxDepth: 20, seed: 3 }).fit(X, y);
+    const gbm = new GradientBoostingRegressor({ nEstimators: 20, maxDepth: 5, seed: 3 }).fit(X, y);
+    for (const m of [rf, gbm]) {
+      const batch = m.predict(X);
+      const row = new Float64Array(X.cols);
+      for (let r = 0; r < X.rows; r += 7) {
+        for (let c = 0; c < X.cols; c++) row[c] = X.values[c * X.rows + r];
+        expect(m.predictRow(row)).toBeCloseTo(batch[r], 10);
+      }
+    }
+  });
+});
