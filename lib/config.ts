@@ -5,7 +5,7 @@ import path from 'node:path';
  * Read lazily so tests and the CLI can set variables before first use.
  */
 export function foresightHome(): string {
-  return path.resolve(process.env.FORESIGHT_HOME || process.cwd());
+  return path.resolve(/*turbopackIgnore: true*/ process.env.FORESIGHT_HOME || process.cwd());
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {

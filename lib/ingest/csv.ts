@@ -181,14 +181,15 @@ export function parseCsvFile(
     if (fieldIndex.has(n)) log.error(file, recordLine[h], header[i], 'column name appears twice');
     else fieldIndex.set(n, i);
   }
-  const expected = new Set(columns.map((c) => c.name));
+  const expected = new Set(columns.map((c) => norm(c.name)));
   const extras = [...fieldIndex.keys()].filter((n) => !expected.has(n));
   for (const c of columns) {
-    if (!fieldIndex.has(c.name)) {
+    const at = fieldIndex.get(norm(c.name));
+    if (at === undefined) {
       const hint = extras.length ? ` (found unexpected ${extras.map((e) => JSON.stringify(e)).join(', ')}: renamed?)` : '';
       log.error(file, recordLine[h], c.name, `missing column "${c.name}"${hint}`);
-    } else if (header[fieldIndex.get(c.name) as number] !== c.name) {
-      log.warn(file, recordLine[h], c.name, `column name ${JSON.stringify(header[fieldIndex.get(c.name) as number])} read as "${c.name}"`);
+    } else if (header[at] !== c.name) {
+      log.warn(file, recordLine[h], c.name, `column name ${JSON.stringify(header[at])} read as "${c.name}"`);
     }
   }
   for (const e of extras) log.warn(file, recordLine[h], e, `extra column "${e}" ignored`);
@@ -196,7 +197,7 @@ export function parseCsvFile(
 
   const width = header.length;
   const bodyCount = data.length - h - 1;
-  const idx = columns.map((c) => fieldIndex.get(c.name) as number);
+  const idx = columns.map((c) => fieldIndex.get(norm(c.name)) as number);
   const out: ParsedColumn[] = columns.map((c) => (c.kind === 'id' || c.kind === 'text' ? new Array<string>() : new Float64Array(bodyCount)));
   const lines = new Int32Array(bodyCount);
   const memo = columns.map(() => new Map<string, unknown>());

@@ -43,19 +43,19 @@ function within(root: string, candidate: string): string {
 export function tenantPath(tenantId: string, area: TenantArea, ...segments: string[]): string {
   assertTenantId(tenantId);
   assertSegments(segments);
-  const root = path.join(foresightHome(), area, tenantId);
-  return within(root, path.join(root, ...segments));
+  const root = path.join(/*turbopackIgnore: true*/ foresightHome(), area, tenantId);
+  return within(root, path.join(/*turbopackIgnore: true*/ root, ...segments));
 }
 
 /** Platform-wide files (tenant list, platform admins, secrets): `$FORESIGHT_HOME/platform/<segments...>`. */
 export function platformPath(...segments: string[]): string {
   assertSegments(segments);
-  const root = path.join(foresightHome(), 'platform');
-  return within(root, path.join(root, ...segments));
+  const root = path.join(/*turbopackIgnore: true*/ foresightHome(), 'platform');
+  return within(root, path.join(/*turbopackIgnore: true*/ root, ...segments));
 }
 
 /** The directories holding a tenant's files, one per area (used to delete a tenant). */
 export function tenantRoots(tenantId: string): string[] {
   assertTenantId(tenantId);
-  return (['data', 'models', 'tenants'] as const).map((a) => path.join(foresightHome(), a, tenantId));
+  return (['data', 'models', 'tenants'] as const).map((a) => path.join(/*turbopackIgnore: true*/ foresightHome(), a, tenantId));
 }

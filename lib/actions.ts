@@ -1,0 +1,102 @@
+import 'server-only';
+import type { ZodType } from 'zod';
+import { AppError, isAppError, userMessage } from './errors';
+import { recordAudit } from './audit';
+import { can, type Permission } from './auth/permissions';
+import { currentPrincipal, requestIp } from './auth/context';
+import { tenantContextOf, type PlatformContext, type TenantContext } from './auth/guards';
+import { actorOf } from './auth/context';
+
+/** What every server action returns, shaped for `useActionState`. */
+export interface ActionState {
+  ok: boolean;
+  message: string;
+  /** Field name -> messages, for showing next to inputs. */
+  errors?: Record<string, string[]>;
+  /** Extra data for the client (e.g. a secret shown once). */
+  data?: Record<string, string>;
+}
+
+export const initialActionState: ActionState = { ok: false, message: '' };
+
+function formToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith('$ACTION')) continue; // Next.js internals
+    out[key] = value;
+  }
+  return out;
+}
+
+function zodFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const field = issue.path.map(String).join('.') || 'form';
+    (errors[field] ??= []).push(issue.message);
+  }
+  return errors;
+}
+
+function failure(e: unknown): ActionState {
+  if (isAppError(e)) {
+    const field = typeof e.details?.field === 'string' ? e.details.field : undefined;
+    return { ok: false, message: e.message || userMessage[e.code], errors: field ? { [field]: [e.message] } : undefined };
+  }
+  // Let Next.js control-flow errors (redirect, notFound) through.
+  if (e instanceof Error && 'digest' in e && typeof (e as { digest?: unknown }).digest === 'string' && /^NEXT_/.test((e as { digest: string }).digest)) throw e;
+  console.error('action failed:', e);
+  return { ok: false, message: userMessage.internal };
+}
+
+type Body<I, C> = (ctx: C, input: I) => Promise<ActionState | string | void>;
+
+function done(result: ActionState | string | void): ActionState {
+  if (typeof result === 'string') return { ok: true, message: result };
+  return result ?? { ok: true, message: 'Saved.' };
+}
+
+/**
+ * The only way to build a tenant server action: session, tenant, permission, zod parse, then the body
+ * with a typed context. A refused attempt is audited. (CONVENTIONS: no bare server action.)
+ */
+export function tenantAction<I>(permission: Permission, schema: ZodType<I>, body: Body<I, TenantContext>) {
+  return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+    try {
+      const p = await currentPrincipal();
+      if (!p) return { ok: false, message: userMessage.unauthorized };
+      const ip = await requestIp();
+      if (p.kind !== 'user') return { ok: false, message: userMessage.forbidden };
+      if (!can(p.role, permission)) {
+        await recordAudit(p.tenantId, { actor: actorOf(p), action: permission, outcome: 'denied', ip, details: { reason: `role ${p.role}` } });
+        return { ok: false, message: userMessage.forbidden };
+      }
+      const parsed = schema.safeParse(formToObject(form));
+      if (!parsed.success) return { ok: false, message: 'Please correct the highlighted fields.', errors: zodFieldErrors(parsed.error.issues) };
+      return done(await body(tenantContextOf(p, ip), parsed.data));
+    } catch (e) {
+      return failure(e);
+    }
+  };
+}
+
+/** The same wrapper for platform-admin actions (tenants, tiers, quotas). */
+export function platformAction<I>(schema: ZodType<I>, body: Body<I, PlatformContext>) {
+  return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+    try {
+      const p = await currentPrincipal();
+      if (!p) return { ok: false, message: userMessage.unauthorized };
+      const ip = await requestIp();
+      if (p.kind !== 'platform') {
+        await recordAudit(p.tenantId, { actor: actorOf(p), action: 'tenants.manage', outcome: 'denied', ip });
+        return { ok: false, message: userMessage.forbidden };
+      }
+      const parsed = schema.safeParse(formToObject(form));
+      if (!parsed.success) return { ok: false, message: 'Please correct the highlighted fields.', errors: zodFieldErrors(parsed.error.issues) };
+      return done(await body({ actor: actorOf(p), ip, userId: p.userId, email: p.email }, parsed.data));
+    } catch (e) {
+      return failure(e);
+    }
+  };
+}
+
+export { AppError };

@@ -1,0 +1,99 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import { settings } from '../config';
+import { rateLimiter } from '../ratelimit';
+import { authSecret } from '../secret';
+import { verifySignIn } from '../users';
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().min(3).max(200),
+  password: z.string().min(1).max(200),
+});
+
+/** Sign-in attempts allowed per address and minute, before any password is checked. */
+const SIGNIN_ATTEMPTS_PER_IP_MINUTE = 30;
+
+function clientIp(headers: Record<string, unknown> | undefined): string {
+  const forwarded = headers?.['x-forwarded-for'];
+  if (typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0].trim();
+  const real = headers?.['x-real-ip'];
+  return typeof real === 'string' ? real : '';
+}
+
+/** The message a person sees on the sign-in form for each refusal (never says whether the email exists). */
+export const SIGNIN_ERRORS = {
+  invalid: 'Wrong email or password.',
+  locked: 'This account is locked after too many failed attempts. Try again later.',
+  inactive: 'This account is deactivated. Ask an admin of your organisation.',
+  suspended: 'Your organisation is suspended. Contact the platform administrator.',
+  throttled: 'Too many sign-in attempts from your address. Wait a minute.',
+  malformed: 'Enter an email and a password.',
+} as const;
+
+export function authOptions(): NextAuthOptions {
+  const idleSeconds = settings.sessionIdleMinutes() * 60;
+  return {
+    secret: authSecret(),
+    session: { strategy: 'jwt', maxAge: idleSeconds, updateAge: 0 },
+    jwt: { maxAge: idleSeconds },
+    pages: { signIn: '/signin', error: '/signin' },
+    providers: [
+      CredentialsProvider({
+        name: 'Email and password',
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, req) {
+          const ip = clientIp(req.headers);
+          const parsed = credentialsSchema.safeParse(credentials);
+          if (!parsed.success) throw new Error(SIGNIN_ERRORS.malformed);
+          const { email, password } = parsed.data;
+          if (!rateLimiter().take(`signin:${ip || 'unknown'}`, SIGNIN_ATTEMPTS_PER_IP_MINUTE).allowed) {
+            await recordAudit(null, { actor: { type: 'anonymous', id: email, label: email }, action: 'auth.signin', outcome: 'denied', ip, details: { reason: 'throttled' } });
+            throw new Error(SIGNIN_ERRORS.throttled);
+          }
+          const result = await verifySignIn(email, password);
+          const tenantId = result.account?.kind === 'user' ? result.account.tenantId : null;
+          const actor = result.account
+            ? { type: result.account.kind === 'platform' ? ('platform' as const) : ('user' as const), id: result.account.user.id, label: result.account.user.email }
+            : { type: 'anonymous' as const, id: email, label: email };
+          if (!result.ok) {
+            await recordAudit(tenantId, { actor, action: 'auth.signin', outcome: 'failure', ip, details: { reason: result.reason } });
+            throw new Error(SIGNIN_ERRORS[result.reason]);
+          }
+          await recordAudit(tenantId, { actor, action: 'auth.signin', outcome: 'success', ip });
+          const { account } = result;
+          return {
+            id: account.user.id,
+            email: account.user.email,
+            name: account.user.name,
+            tenantId: account.kind === 'user' ? account.tenantId : null,
+            kind: account.kind,
+          };
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user) {
+          const u = user as { id: string; tenantId: string | null; kind: 'user' | 'platform' };
+          token.sub = u.id;
+          token.tid = u.tenantId;
+          token.kind = u.kind;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        return { ...session, userId: token.sub ?? '', tenantId: (token.tid as string | null) ?? null, kind: (token.kind as string) ?? 'user' };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token?.sub) {
+          const tenantId = (token.tid as string | null) ?? null;
+          await recordAudit(tenantId, { actor: { type: token.kind === 'platform' ? 'platform' : 'user', id: token.sub, label: token.email ?? token.sub }, action: 'auth.signout', outcome: 'success' });
+        }
+      },
+    },
+  };
+}

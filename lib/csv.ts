@@ -1,0 +1,18 @@
+/**
+ * CSV export with spreadsheet-formula escaping (SPEC 7, 12): a cell starting with = + - @ tab or CR
+ * is prefixed with a quote so Excel or Sheets shows it as text instead of running it (plain numbers
+ * such as -5 are left alone).
+ */
+export function escapeCsvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const plainNumber = typeof value === 'number' || /^[-+]?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text);
+  if (!plainNumber && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/[",\n\r]/.test(text)) text = `"${text.replace(/"/g, '""')}"`;
+  return text;
+}
+
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const lines = [header.map(escapeCsvCell).join(',')];
+  for (const row of rows) lines.push(row.map(escapeCsvCell).join(','));
+  return lines.join('\r\n') + '\r\n';
+}

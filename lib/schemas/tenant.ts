@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { ROLES } from '../auth/permissions';
+
+export const TIERS = ['starter', 'pro', 'enterprise'] as const;
+export const tierSchema = z.enum(TIERS);
+export type Tier = z.infer<typeof tierSchema>;
+
+export const tenantIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'Use 1-40 lower-case letters, digits or dashes, not starting or ending with a dash');
+
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #1f6feb');
+
+export const brandingSchema = z.object({
+  displayName: z.string().trim().min(1, 'Name is required').max(80),
+  primaryColor: hexColor,
+  accentColor: hexColor,
+  /** Content type of the uploaded logo, when there is one. */
+  logoType: z.enum(['image/png', 'image/jpeg', 'image/webp']).nullable(),
+  logoVersion: z.number().int().nonnegative(),
+});
+export type Branding = z.infer<typeof brandingSchema>;
+
+export const quotaSchema = z.object({
+  apiCallsPerMonth: z.number().int().positive(),
+  storageBytes: z.number().int().positive(),
+  models: z.number().int().positive(),
+  trainingJobsPerDay: z.number().int().positive(),
+  rateLimitPerMinute: z.number().int().positive(),
+});
+export type Quotas = z.infer<typeof quotaSchema>;
+
+export const tenantSchema = z.object({
+  id: tenantIdSchema,
+  name: z.string().trim().min(1).max(80),
+  tier: tierSchema,
+  status: z.enum(['active', 'suspended']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  branding: brandingSchema,
+  /** Overrides of the tier's quotas, set by a platform admin. */
+  quotaOverrides: quotaSchema.partial().default({}),
+});
+export type Tenant = z.infer<typeof tenantSchema>;
+
+export const roleSchema = z.enum(ROLES);
+
+export const emailSchema = z.string().trim().toLowerCase().email('Enter a valid email address').max(200);
+
+/** Password rule for every non-demo account. */
+export const passwordSchema = z
+  .string()
+  .min(12, 'Use at least 12 characters')
+  .max(200, 'Use at most 200 characters')
+  .refine((p) => /[a-zA-Z]/.test(p) && /[0-9]/.test(p), 'Use letters and digits');
+
+export const userSchema = z.object({
+  id: z.string().regex(/^u_[a-z0-9]{16}$/),
+  email: emailSchema,
+  name: z.string().trim().min(1).max(100),
+  role: roleSchema,
+  passwordHash: z.string(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  failedAttempts: z.number().int().nonnegative().default(0),
+  lockedUntil: z.string().nullable().default(null),
+  lastSignInAt: z.string().nullable().default(null),
+});
+export type UserRecord = z.infer<typeof userSchema>;
+export const usersFileSchema = z.object({ users: z.array(userSchema) });
+
+export const platformAdminSchema = userSchema.omit({ role: true });
+export type PlatformAdminRecord = z.infer<typeof platformAdminSchema>;
+export const platformAdminsFileSchema = z.object({ admins: z.array(platformAdminSchema) });
+
+export const apiKeySchema = z.object({
+  id: z.string().regex(/^k_[a-z0-9]{12}$/),
+  name: z.string().trim().min(1).max(80),
+  role: roleSchema,
+  /** sha256 of the secret; the secret itself is shown once and never stored. */
+  hash: z.string().regex(/^[a-f0-9]{64}$/),
+  prefix: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable().default(null),
+  revokedAt: z.string().nullable().default(null),
+});
+export type ApiKeyRecord = z.infer<typeof apiKeySchema>;
+export const apiKeysFileSchema = z.object({ keys: z.array(apiKeySchema) });

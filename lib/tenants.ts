@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+import { platformPath, storage, tenantRoots, tenantPath } from './storage';
+import { tenantSchema, type Branding, type Quotas, type Tenant, type Tier } from './schemas/tenant';
+
+const tenantsFileSchema = z.object({ tenants: z.array(tenantSchema) });
+const tenantsKey = () => platformPath('tenants.json');
+
+export const DEFAULT_BRANDING: Omit<Branding, 'displayName'> = {
+  primaryColor: '#1f6feb',
+  accentColor: '#e36209',
+  logoType: null,
+  logoVersion: 0,
+};
+
+export async function listTenants(): Promise<Tenant[]> {
+  return (await storage().readJson(tenantsKey(), tenantsFileSchema))?.tenants ?? [];
+}
+
+/** The tenant, or undefined. Callers that act on it use `getTenantOrThrow`. */
+export async function findTenant(tenantId: string): Promise<Tenant | undefined> {
+  return (await listTenants()).find((t) => t.id === tenantId);
+}
+
+export async function getTenantOrThrow(tenantId: string): Promise<Tenant> {
+  const t = await findTenant(tenantId);
+  if (!t) throw new AppError('not_found', `Tenant ${tenantId} not found.`);
+  return t;
+}
+
+export async function createTenant(input: { id: string; name: string; tier: Tier }): Promise<Tenant> {
+  tenantPath(input.id, 'tenants'); // validates the id
+  const now = new Date().toISOString();
+  const tenant: Tenant = {
+    id: input.id,
+    name: input.name,
+    tier: input.tier,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+    branding: { displayName: input.name, ...DEFAULT_BRANDING },
+    quotaOverrides: {},
+  };
+  await storage().updateJson(tenantsKey(), tenantsFileSchema, () => ({ tenants: [] }), (file) => {
+    if (file.tenants.some((t) => t.id === input.id)) throw new AppError('conflict', `A tenant with id "${input.id}" already exists.`, { field: 'id' });
+    return { tenants: [...file.tenants, tenant] };
+  });
+  return tenant;
+}
+
+async function changeTenant(tenantId: string, change: (t: Tenant) => Tenant): Promise<Tenant> {
+  let updated: Tenant | undefined;
+  await storage().updateJson(tenantsKey(), tenantsFileSchema, () => ({ tenants: [] }), (file) => {
+    const index = file.tenants.findIndex((t) => t.id === tenantId);
+    if (index < 0) throw new AppError('not_found', `Tenant ${tenantId} not found.`);
+    updated = { ...change(file.tenants[index]), updatedAt: new Date().toISOString() };
+    const tenants = [...file.tenants];
+    tenants[index] = updated;
+    return { tenants };
+  });
+  return updated as Tenant;
+}
+
+export const setTenantStatus = (tenantId: string, status: Tenant['status']) => changeTenant(tenantId, (t) => ({ ...t, status }));
+export const setTenantTier = (tenantId: string, tier: Tier) => changeTenant(tenantId, (t) => ({ ...t, tier }));
+export const setTenantQuotaOverrides = (tenantId: string, quotaOverrides: Partial<Quotas>) => changeTenant(tenantId, (t) => ({ ...t, quotaOverrides }));
+export const setTenantBranding = (tenantId: string, branding: Branding) => changeTenant(tenantId, (t) => ({ ...t, branding }));
+
+/**
+ * Removes the tenant from the index first (so no request can reach it any more), then every file it had.
+ */
+export async function deleteTenant(tenantId: string): Promise<void> {
+  await storage().updateJson(tenantsKey(), tenantsFileSchema, () => ({ tenants: [] }), (file) => {
+    if (!file.tenants.some((t) => t.id === tenantId)) throw new AppError('not_found', `Tenant ${tenantId} not found.`);
+    return { tenants: file.tenants.filter((t) => t.id !== tenantId) };
+  });
+  for (const root of tenantRoots(tenantId)) await storage().remove(root);
+}

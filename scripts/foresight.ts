@@ -1,0 +1,155 @@
+/**
+ * The Foresight CLI: `npm run foresight -- <command> [options]`. It drives the same lib/ code as
+ * the web app, on the store under FORESIGHT_HOME. Every option is validated; errors say which.
+ */
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { SYSTEM_ACTOR, recordAudit } from '../lib/audit';
+import { seedDemo } from '../lib/demo';
+import { createTenant, deleteTenant, listTenants, setTenantStatus } from '../lib/tenants';
+import { createUser } from '../lib/users';
+import { createApiKey } from '../lib/apikeys';
+import { emailSchema, passwordSchema, roleSchema, tenantIdSchema, tierSchema } from '../lib/schemas/tenant';
+import { isAppError } from '../lib/errors';
+import { foresightHome } from '../lib/config';
+
+const CLI_ACTOR = { ...SYSTEM_ACTOR, id: 'cli', label: 'cli' };
+
+const HELP = `Foresight CLI (store: ${foresightHome()})
+
+Usage: npm run foresight -- <command> [options]
+
+  seed-demo                          create the demo tenant and one user per role
+                                     (password from DEMO_PASSWORD, else generated and printed once)
+  tenant create --id ID --name NAME [--tier starter|pro|enterprise]
+  tenant list
+  tenant suspend --id ID
+  tenant reactivate --id ID
+  tenant delete --id ID --yes        delete the tenant and all of its files
+  user create --tenant T --email E --role admin|manager|analyst|viewer [--name N] [--password P]
+                                     (without --password one is generated and printed once)
+  apikey create --tenant T --role R [--name N]
+                                     prints the key once; only its hash is stored
+`;
+
+class UsageError extends Error {}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, option: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--${option}: ${parsed.error.issues[0]?.message ?? 'invalid'}${value === undefined ? ' (missing)' : ''}`);
+  return parsed.data;
+}
+
+function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+  try {
+    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  const key = sub && !sub.startsWith('--') ? `${command} ${sub}` : command;
+  const args = sub && !sub.startsWith('--') ? rest : argv.slice(1);
+  switch (key) {
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(HELP);
+      return;
+    case 'seed-demo': {
+      options(args, {});
+      const result = await seedDemo();
+      if (!result.created) {
+        console.log('The demo tenant and its users already exist; nothing changed.');
+        return;
+      }
+      console.log(`Demo tenant "demo" ready. Accounts created:\n  ${result.accounts.join('\n  ')}`);
+      if (result.generatedPassword) {
+        console.log(`\nPassword for these accounts (shown once, not stored): ${result.generatedPassword}\nSet DEMO_PASSWORD to choose it yourself.`);
+      } else {
+        console.log('\nPassword: the value of DEMO_PASSWORD.');
+      }
+      return;
+    }
+    case 'tenant create': {
+      const o = options(args, { id: { type: 'string' }, name: { type: 'string' }, tier: { type: 'string' } });
+      const id = validate(tenantIdSchema, o.id, 'id');
+      const name = validate(z.string().trim().min(1, 'a name is required').max(80), o.name, 'name');
+      const tier = validate(tierSchema, o.tier ?? 'starter', 'tier');
+      const tenant = await createTenant({ id, name, tier });
+      await recordAudit(null, { actor: CLI_ACTOR, action: 'tenants.create', target: id, outcome: 'success', details: { tier } });
+      await recordAudit(id, { actor: CLI_ACTOR, action: 'tenants.create', target: id, outcome: 'success', details: { tier } });
+      console.log(`Created tenant ${tenant.id} (${tenant.name}, ${tenant.tier}). Add its first admin with: npm run foresight -- user create --tenant ${id} --email ... --role admin`);
+      return;
+    }
+    case 'tenant list': {
+      options(args, {});
+      const tenants = await listTenants();
+      if (tenants.length === 0) console.log('No tenants.');
+      for (const t of tenants) console.log(`${t.id.padEnd(20)} ${t.status.padEnd(10)} ${t.tier.padEnd(11)} ${t.name}`);
+      return;
+    }
+    case 'tenant suspend':
+    case 'tenant reactivate': {
+      const o = options(args, { id: { type: 'string' } });
+      const id = validate(tenantIdSchema, o.id, 'id');
+      const status = sub === 'suspend' ? 'suspended' : 'active';
+      await setTenantStatus(id, status);
+      await recordAudit(null, { actor: CLI_ACTOR, action: `tenants.${sub}`, target: id, outcome: 'success' });
+      await recordAudit(id, { actor: CLI_ACTOR, action: `tenants.${sub}`, target: id, outcome: 'success' });
+      console.log(`Tenant ${id} is now ${status}.`);
+      return;
+    }
+    case 'tenant delete': {
+      const o = options(args, { id: { type: 'string' }, yes: { type: 'boolean' } });
+      const id = validate(tenantIdSchema, o.id, 'id');
+      if (!o.yes) throw new UsageError(`Deleting removes every file of tenant ${id}. Add --yes to confirm.`);
+      await deleteTenant(id);
+      await recordAudit(null, { actor: CLI_ACTOR, action: 'tenants.delete', target: id, outcome: 'success' });
+      console.log(`Deleted tenant ${id} and all of its files.`);
+      return;
+    }
+    case 'user create': {
+      const o = options(args, { tenant: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } });
+      const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
+      if (!(await listTenants()).some((t) => t.id === tenantId)) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+      const email = validate(emailSchema, o.email, 'email');
+      const role = validate(roleSchema, o.role, 'role');
+      const generated = o.password === undefined ? `${randomBytes(12).toString('base64url')}7a` : undefined;
+      const password = validate(passwordSchema, o.password ?? generated, 'password');
+      const name = validate(z.string().trim().min(1).max(100), o.name ?? email.split('@')[0], 'name');
+      const user = await createUser(tenantId, { email, name, role, password });
+      await recordAudit(tenantId, { actor: CLI_ACTOR, action: 'users.create', target: user.email, outcome: 'success', details: { role } });
+      console.log(`Created ${user.email} (${role}) in ${tenantId}.`);
+      if (generated) console.log(`Password (shown once, not stored): ${generated}`);
+      return;
+    }
+    case 'apikey create': {
+      const o = options(args, { tenant: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } });
+      const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
+      if (!(await listTenants()).some((t) => t.id === tenantId)) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+      const role = validate(roleSchema, o.role, 'role');
+      const name = validate(z.string().trim().min(1).max(80), o.name ?? `cli ${role} key`, 'name');
+      const { key, secret } = await createApiKey(tenantId, { name, role, createdBy: 'cli' });
+      await recordAudit(tenantId, { actor: CLI_ACTOR, action: 'apikeys.create', target: key.id, outcome: 'success', details: { name, role } });
+      console.error(`Created API key ${key.id} (${role}) for ${tenantId}. It is shown once; store it now:`);
+      console.log(secret);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${argv.join(' ')}".\n\n${HELP}`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`Error: ${e.message}`);
+    else if (isAppError(e)) console.error(`Error (${e.code}): ${e.message}`);
+    else console.error(e);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);
