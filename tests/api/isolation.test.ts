@@ -1,0 +1,127 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { api, baseURL, makeKey, sessionCookie, signIn } from '../support/http';
+
+let demoAdminKey: string;
+let otherAdminKey: string;
+let otherKeyId: string;
+let demoCookie: string;
+
+beforeAll(async () => {
+  demoAdminKey = await makeKey('demo', 'admin');
+  otherAdminKey = await makeKey('other', 'admin');
+  otherKeyId = otherAdminKey.split('.')[2];
+  demoCookie = await sessionCookie('admin@demo.test');
+});
+
+async function expectNoLeak(res: Response, ...secrets: string[]) {
+  const text = await res.text();
+  for (const s of secrets) expect(text).not.toContain(s);
+  expect(text).not.toContain('passwordHash');
+  expect(text).not.toContain('admin@other.test');
+}
+
+describe('tenant isolation', () => {
+  it('an API key only ever sees its own tenant', async () => {
+    const res = await api('/api/v1/users', { key: demoAdminKey });
+    expect(res.status).toBe(200);
+    const { users } = (await res.json()) as { users: { email: string }[] };
+    expect(users.every((u) => u.email.endsWith('@demo.test'))).toBe(true);
+  });
+
+  it("tenant A's key cannot revoke tenant B's key by id, and B's key keeps working", async () => {
+    const res = await api(`/api/v1/apikeys/${otherKeyId}`, { method: 'DELETE', key: demoAdminKey });
+    expect(res.status).toBe(404);
+    await expectNoLeak(res, otherKeyId.slice(2));
+    expect((await api('/api/v1/me', { key: otherAdminKey })).status).toBe(200);
+  });
+
+  it("an id of B's object guessed from A's session is not found", async () => {
+    const res = await api(`/api/v1/apikeys/${otherKeyId}`, { method: 'DELETE', cookie: demoCookie });
+    expect(res.status).toBe(404);
+    await expectNoLeak(res);
+  });
+
+  it("a key whose tenant part is rewritten to B is refused", async () => {
+    const parts = demoAdminKey.split('.');
+    const forged = ['fsk', 'other', parts[2], parts[3]].join('.');
+    const res = await api('/api/v1/users', { key: forged });
+    expect(res.status).toBe(401);
+    await expectNoLeak(res);
+  });
+
+  it('path tricks (../, encoded, absolute) fail with 4xx and leak nothing', async () => {
+    const tricks = [
+      '/api/v1/apikeys/..%2F..%2Fplatform%2Fadmins.json',
+      '/api/v1/apikeys/%2e%2e%2f%2e%2e%2ftenants%2fother%2fapikeys.json',
+      '/api/v1/apikeys/%2Fetc%2Fpasswd',
+      '/api/v1/apikeys/....//....//etc/passwd',
+      '/api/v1/apikeys/k_..%2f..%2fother',
+    ];
+    for (const t of tricks) {
+      const res = await api(t, { method: 'DELETE', key: demoAdminKey });
+      // 308 is Next.js collapsing '//' into a same-origin redirect; everything else must be refused.
+      expect([308, 400, 403, 404], t).toContain(res.status);
+      if (res.status === 308) expect(new URL(res.headers.get('location') ?? '', baseURL()).origin).toBe(new URL(baseURL()).origin);
+      await expectNoLeak(res, 'root:x:0:0', otherKeyId);
+    }
+    // A raw request line, which fetch would normalise, straight over a socket.
+    const url = new URL(baseURL());
+    const raw = await new Promise<string>((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const net = require('node:net') as typeof import('node:net');
+      const sock = net.connect(Number(url.port), url.hostname, () => {
+        sock.write(`GET /api/v1/../../../../etc/passwd HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${demoAdminKey}\r\nConnection: close\r\n\r\n`);
+      });
+      let data = '';
+      sock.on('data', (d) => (data += d.toString()));
+      sock.on('end', () => resolve(data));
+      sock.on('error', reject);
+    });
+    expect(raw).not.toContain('root:x:0:0');
+  });
+
+  it('the logo route serves only the signed-in tenant, whatever the query says', async () => {
+    const res = await api('/api/branding/logo?tenant=other&tenantId=other', { cookie: demoCookie });
+    expect([200, 404]).toContain(res.status);
+    await expectNoLeak(res);
+  });
+
+  it('a suspended tenant: its users cannot sign in and its keys stop working; reactivation restores both', async () => {
+    const key = await makeKey('tosuspend', 'viewer');
+    expect((await api('/api/v1/me', { key })).status).toBe(200);
+    process.env.FORESIGHT_HOME = inject('home');
+    const { setTenantStatus } = await import('@/lib/tenants');
+    await setTenantStatus('tosuspend', 'suspended');
+    const res = await api('/api/v1/me', { key });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/suspended/);
+    const attempt = await signIn('admin@tosuspend.test');
+    expect(attempt.ok).toBe(false);
+    expect(attempt.error).toMatch(/suspended/);
+    await setTenantStatus('tosuspend', 'active');
+    expect((await api('/api/v1/me', { key })).status).toBe(200);
+  });
+
+  it('a starter tenant has no API access even with a valid key', async () => {
+    const key = await makeKey('starterco', 'admin');
+    const res = await api('/api/v1/me', { key });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/plan/);
+  });
+
+  it('deleting a tenant removes all of its files and its keys stop working', async () => {
+    process.env.FORESIGHT_HOME = inject('home');
+    const { createTenantWithAdmin } = await import('@/lib/provisioning');
+    const { deleteTenant } = await import('@/lib/tenants');
+    const { SYSTEM_ACTOR } = await import('@/lib/audit');
+    await createTenantWithAdmin({ id: 'doomed', name: 'Doomed', tier: 'enterprise', adminEmail: 'admin@doomed.test', adminName: 'D', adminPassword: 'Doomed-pass-2026' }, SYSTEM_ACTOR);
+    const key = await makeKey('doomed', 'admin');
+    expect((await api('/api/v1/me', { key })).status).toBe(200);
+    await deleteTenant('doomed');
+    expect((await api('/api/v1/me', { key })).status).toBe(401);
+    for (const area of ['data', 'models', 'tenants']) expect(fs.existsSync(path.join(inject('home'), area, 'doomed'))).toBe(false);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Starts the app once for the API and browser tests: builds if needed, makes a fresh store in a
+ * temp dir with the demo tenant and test tenants, serves it on a free port, and makes sure Debian's
+ * Chromium is there for the browser tests (installing it when running as root).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+const root = path.resolve(__dirname, '../..');
+export const CHROMIUM = '/usr/bin/chromium';
+export const TEST_PASSWORD = 'Integration-pass-2026';
+
+function ensureChromium(): void {
+  if (fs.existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Browser tests need Debian's Chromium at ${CHROMIUM}. Install it with: sudo apt-get update && sudo apt-get install -y chromium`);
+  }
+  console.log('Installing Debian chromium for the browser tests…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install Chromium yourself: apt-get install -y chromium`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`The server exited with code ${server.exitCode}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('The server did not become healthy within 60 s');
+}
+
+let server: ChildProcess | undefined;
+
+export default async function setup(project: TestProject) {
+  ensureChromium();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-it-'));
+  process.env.FORESIGHT_HOME = home;
+  process.env.DEMO_PASSWORD = TEST_PASSWORD;
+  process.env.BCRYPT_ROUNDS = '4';
+
+  const { buildIfNeeded } = await import('../../scripts/start');
+  buildIfNeeded();
+  const { seedDemo } = await import('../../lib/demo');
+  await seedDemo(TEST_PASSWORD);
+  const { createTenantWithAdmin } = await import('../../lib/provisioning');
+  const { SYSTEM_ACTOR } = await import('../../lib/audit');
+  // A second tenant for isolation tests, and one per destructive scenario.
+  for (const [id, tier] of [['other', 'enterprise'], ['burst', 'enterprise'], ['tosuspend', 'enterprise'], ['starterco', 'starter']] as const) {
+    await createTenantWithAdmin({ id, name: `Tenant ${id}`, tier, adminEmail: `admin@${id}.test`, adminName: `Admin ${id}`, adminPassword: TEST_PASSWORD }, SYSTEM_ACTOR);
+  }
+
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: root,
+    env: { ...process.env, AUTH_TRUST_HOST: 'true', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logFile = path.join(home, 'server.log');
+  const log = fs.createWriteStream(logFile);
+  server.stdout?.pipe(log);
+  server.stderr?.pipe(log);
+  await waitForHealth(baseURL, server);
+
+  project.provide('baseURL', baseURL);
+  project.provide('home', home);
+  project.provide('password', TEST_PASSWORD);
+
+  return async () => {
+    server?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    if (process.env.KEEP_TEST_HOME) console.log(`Test store kept at ${home} (server log: ${logFile})`);
+    else fs.rmSync(home, { recursive: true, force: true });
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string;
+    home: string;
+    password: string;
+  }
+}
