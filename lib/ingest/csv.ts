@@ -136,84 +136,67 @@ export function parseCsvFile(
   options: { mayBeEmpty: boolean },
 ): ParsedFile | null {
   const errorsBefore = log.errorCount;
-  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, delimiter: ',' });
-  const data = parsed.data;
-  for (const e of parsed.errors.slice(0, 10)) {
-    // Quote errors make the rest of the file unreliable.
-    if (e.type === 'Quotes') log.error(file, e.row !== undefined ? e.row + 1 : null, null, `CSV quoting: ${e.message}`);
-  }
-  // Physical line of each record: 1 + the newlines inside earlier records' quoted fields.
+  // Streamed row by row (papaparse `step`): rows are validated into typed columns as they come,
+  // so the parsed string arrays of a whole file never exist at once.
+  let capacity = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) capacity++;
   const hasQuotes = text.includes('"');
-  const recordLine = new Int32Array(data.length);
-  let line = 1;
-  for (let r = 0; r < data.length; r++) {
-    recordLine[r] = line;
-    let extra = 0;
-    if (hasQuotes) {
-      const rec = data[r];
-      for (let k = 0; k < rec.length; k++) {
-        const v = rec[k];
-        if (v.length > 0 && v.indexOf('\n') >= 0) for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) === 10) extra++;
+  const isBlank = (rec: string[]): boolean => rec.length === 1 && rec[0].trim() === '';
+  let line = 1; // physical line of the next record
+  let header: string[] | null = null;
+  let headerKey = '';
+  let width = 0;
+  let idx: number[] = [];
+  const out: ParsedColumn[] = columns.map((c) => (c.kind === 'id' || c.kind === 'text' ? new Array<string>() : new Float64Array(capacity)));
+  const lines = new Int32Array(capacity);
+  const memo = columns.map(() => new Map<string, unknown>());
+  let rows = 0;
+  let headerFailed = false;
+
+  const readHeader = (rec: string[], ln: number): void => {
+    const hdr = rec.map((x) => x.trim());
+    header = hdr;
+    headerKey = hdr.join('\u0000');
+    width = hdr.length;
+    let offset = 0;
+    if (hdr.length > 0 && (hdr[0] === '' || norm(hdr[0]) === 'unnamed: 0')) {
+      offset = 1;
+      log.warn(file, ln, hdr[0] || '(unnamed)', 'unnamed leading index column dropped');
+    }
+    const fieldIndex = new Map<string, number>();
+    for (let i = offset; i < hdr.length; i++) {
+      const n = norm(hdr[i]);
+      if (n === '') {
+        log.error(file, ln, `(column ${i + 1})`, 'empty column name');
+        continue;
+      }
+      if (fieldIndex.has(n)) log.error(file, ln, hdr[i], 'column name appears twice');
+      else fieldIndex.set(n, i);
+    }
+    const expected = new Set(columns.map((c) => norm(c.name)));
+    const extras = [...fieldIndex.keys()].filter((n) => !expected.has(n));
+    for (const c of columns) {
+      const at = fieldIndex.get(norm(c.name));
+      if (at === undefined) {
+        const hint = extras.length ? ` (found unexpected ${extras.map((e) => JSON.stringify(e)).join(', ')}: renamed?)` : '';
+        log.error(file, ln, c.name, `missing column "${c.name}"${hint}`);
+      } else if (hdr[at] !== c.name) {
+        log.warn(file, ln, c.name, `column name ${JSON.stringify(hdr[at])} read as "${c.name}"`);
       }
     }
-    line += 1 + extra;
-  }
-  const isBlank = (rec: string[]): boolean => rec.length === 1 && rec[0].trim() === '';
-  let h = 0;
-  while (h < data.length && isBlank(data[h])) h++;
-  if (h >= data.length) {
-    log.error(file, null, null, 'file is empty');
-    return null;
-  }
-  const header = data[h].map((x) => x.trim());
-  let offset = 0;
-  if (header.length > 0 && (header[0] === '' || norm(header[0]) === 'unnamed: 0')) {
-    offset = 1;
-    log.warn(file, recordLine[h], header[0] || '(unnamed)', 'unnamed leading index column dropped');
-  }
-  const fieldIndex = new Map<string, number>();
-  for (let i = offset; i < header.length; i++) {
-    const n = norm(header[i]);
-    if (n === '') {
-      log.error(file, recordLine[h], `(column ${i + 1})`, 'empty column name');
-      continue;
-    }
-    if (fieldIndex.has(n)) log.error(file, recordLine[h], header[i], 'column name appears twice');
-    else fieldIndex.set(n, i);
-  }
-  const expected = new Set(columns.map((c) => norm(c.name)));
-  const extras = [...fieldIndex.keys()].filter((n) => !expected.has(n));
-  for (const c of columns) {
-    const at = fieldIndex.get(norm(c.name));
-    if (at === undefined) {
-      const hint = extras.length ? ` (found unexpected ${extras.map((e) => JSON.stringify(e)).join(', ')}: renamed?)` : '';
-      log.error(file, recordLine[h], c.name, `missing column "${c.name}"${hint}`);
-    } else if (header[at] !== c.name) {
-      log.warn(file, recordLine[h], c.name, `column name ${JSON.stringify(header[at])} read as "${c.name}"`);
-    }
-  }
-  for (const e of extras) log.warn(file, recordLine[h], e, `extra column "${e}" ignored`);
-  if (log.errorCount > errorsBefore) return null;
+    for (const e of extras) log.warn(file, ln, e, `extra column "${e}" ignored`);
+    if (log.errorCount > errorsBefore) headerFailed = true;
+    idx = columns.map((c) => fieldIndex.get(norm(c.name)) ?? -1);
+  };
 
-  const width = header.length;
-  const bodyCount = data.length - h - 1;
-  const idx = columns.map((c) => fieldIndex.get(norm(c.name)) as number);
-  const out: ParsedColumn[] = columns.map((c) => (c.kind === 'id' || c.kind === 'text' ? new Array<string>() : new Float64Array(bodyCount)));
-  const lines = new Int32Array(bodyCount);
-  const memo = columns.map(() => new Map<string, unknown>());
-  const headerKey = header.join('\u0000');
-  let rows = 0;
-  for (let r = h + 1; r < data.length; r++) {
-    const rec = data[r];
-    const ln = recordLine[r];
-    if (isBlank(rec)) continue;
+  const readRow = (rec: string[], ln: number): void => {
     if (rec.length !== width) {
       log.error(file, ln, null, `expected ${width} fields, found ${rec.length}`);
-      continue;
+      return;
     }
-    if (rec.map((x) => x.trim()).join('\u0000') === headerKey) {
+    if (rec[0].trim() === (header as string[])[0] && rec.map((x) => x.trim()).join('\u0000') === headerKey) {
       log.error(file, ln, null, 'the header row is repeated here (files concatenated?)');
-      continue;
+      return;
     }
     let rowOk = true;
     for (let j = 0; j < columns.length; j++) {
@@ -226,19 +209,48 @@ export function parseCsvFile(
         log.error(file, ln, spec.name, `${v.reason}: ${JSON.stringify(shown)}`);
         continue;
       }
-      if (typeof v === 'string' && v.length > 0 && isFormulaLike(v) && spec.kind !== 'id') {
+      if (typeof v === 'string' && v.length > 0 && isFormulaLike(v)) {
         log.warn(file, ln, spec.name, 'cell starts like a spreadsheet formula; kept as plain text (CSV exports escape it)');
-      } else if (typeof v === 'string' && spec.kind === 'id' && isFormulaLike(v) && !/^-?\d/.test(v)) {
-        log.warn(file, ln, spec.name, 'identifier starts like a spreadsheet formula; kept as plain text (CSV exports escape it)');
       }
       const col = out[j];
       if (col instanceof Float64Array) col[rows] = v as number;
-      else col.push(v as string);
+      else col[rows] = v as string;
     }
-    if (!rowOk) continue;
+    if (!rowOk) return;
     lines[rows] = ln;
     rows++;
+  };
+
+  Papa.parse<string[]>(text, {
+    header: false,
+    skipEmptyLines: false,
+    delimiter: ',',
+    step: (res) => {
+      for (const e of res.errors) {
+        // Quote errors make the rest of the file unreliable.
+        if (e.type === 'Quotes') log.error(file, line, null, `CSV quoting: ${e.message}`);
+      }
+      const rec = res.data;
+      const ln = line;
+      if (hasQuotes) {
+        let extra = 0;
+        for (let k = 0; k < rec.length; k++) {
+          const v = rec[k];
+          if (v.indexOf('\n') >= 0) for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) === 10) extra++;
+        }
+        line += extra;
+      }
+      line++;
+      if (headerFailed || isBlank(rec)) return;
+      if (header === null) readHeader(rec, ln);
+      else readRow(rec, ln);
+    },
+  });
+  if (header === null) {
+    log.error(file, null, null, 'file is empty');
+    return null;
   }
+  if (headerFailed) return null;
   log.rowsByFile[file] = rows;
   if (rows === 0 && log.errorCount === errorsBefore) {
     if (options.mayBeEmpty) log.warn(file, null, null, 'header only: no data rows');
@@ -248,6 +260,7 @@ export function parseCsvFile(
   const result: Record<string, ParsedColumn> = {};
   columns.forEach((c, j) => {
     const col = out[j];
+    if (!(col instanceof Float64Array)) col.length = rows;
     result[c.name] = col instanceof Float64Array ? col.subarray(0, rows) : col;
   });
   return { rows, lines: lines.subarray(0, rows), columns: result };

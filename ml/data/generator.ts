@@ -52,7 +52,7 @@ export interface DemandShift {
 
 export interface RetailDemoOptions {
   seed: number;
-  /** Multiplies the number of items (1 = 200 items, about 250,000 item-store-days). */
+  /** Multiplies the number of items (1 = 200 items, about 260,000 item-store-days). */
   scale: number;
   /** First day of sales, ISO. */
   startDate: string;
@@ -111,10 +111,10 @@ interface StoreSpec {
 }
 
 const STORES: readonly StoreSpec[] = [
-  { id: '1', division: 'Центральный', format: 'Гипермаркет', city: 'Москва', area: 8200, size: 2.4, assortment: 0.95, online: true },
-  { id: '2', division: 'Северо-Западный', format: 'Супермаркет', city: 'Санкт-Петербург', area: 2600, size: 1.3, assortment: 0.7, online: true },
-  { id: '3', division: 'Центральный', format: 'Магазин у дома', city: 'Тверь', area: 540, size: 0.6, assortment: 0.45, online: false },
-  { id: '4', division: 'Приволжский', format: 'Супермаркет', city: 'Казань', area: 1900, size: 1.0, assortment: 0.55, online: false },
+  { id: '1', division: 'Центральный', format: 'Гипермаркет', city: 'Москва', area: 8200, size: 2.4, assortment: 0.8, online: true },
+  { id: '2', division: 'Северо-Западный', format: 'Супермаркет', city: 'Санкт-Петербург', area: 2600, size: 1.3, assortment: 0.55, online: true },
+  { id: '3', division: 'Центральный', format: 'Магазин у дома', city: 'Тверь', area: 540, size: 0.6, assortment: 0.35, online: false },
+  { id: '4', division: 'Приволжский', format: 'Супермаркет', city: 'Казань', area: 1900, size: 1.0, assortment: 0.4, online: false },
 ];
 
 interface ClassSpec {

@@ -109,8 +109,10 @@ interface SeriesView {
   markdown: Float64Array | null;
   online: Float64Array | null;
   exo: Float64Array[];
-  /** Per categorical encoding, codes already mapped to the fitted vocabulary (-1 unknown). */
+  /** Per categorical encoding, the table's codes (-1 missing)... */
   cat: Int32Array[];
+  /** ...and the map from a table code to the fitted vocabulary index (-1 unseen). */
+  catRemap: Int32Array[];
 }
 
 /** Per-transform lookups: key codes of the table mapped to encodings, holidays. */
@@ -376,11 +378,10 @@ export class FeaturePipeline {
       markdown: p.hasMarkdown ? num('markdown_qty') : null,
       online: p.hasOnline ? num('online_qty') : null,
       exo: p.exogenous.map((c) => t.numeric[c]),
-      cat: p.categoricalEncodings.map((e) => {
-        const col = t.categorical[e.column];
+      cat: p.categoricalEncodings.map((e) => t.categorical[e.column].codes as Int32Array),
+      catRemap: p.categoricalEncodings.map((e) => {
         const fitted = new Map((e.type === 'target' ? [] : e.values).map((v, i) => [v, i]));
-        const remap = Int32Array.from(col.vocab, (v) => fitted.get(v) ?? -1);
-        return Int32Array.from(col.codes, (c) => (c < 0 ? -1 : remap[c]));
+        return Int32Array.from(t.categorical[e.column].vocab, (v) => fitted.get(v) ?? -1);
       }),
     };
   }
@@ -468,6 +469,7 @@ function sliceView(v: SeriesView, lo: number, hi: number, len: number, step: num
       out.fill(have > 0 ? out[have - 1] : -1, have);
       return out;
     }),
+    catRemap: v.catRemap,
   };
 }
 
@@ -564,7 +566,8 @@ function writeRow(
     } else out[(c++) * nOut + outRow] = value;
   });
   p.categoricalEncodings.forEach((e, k) => {
-    const code = v.cat[k][i];
+    const raw = v.cat[k][i];
+    const code = raw >= 0 ? v.catRemap[k][raw] : -1;
     if (e.type === 'onehot') {
       for (let j = 0; j < e.values.length; j++) out[(c++) * nOut + outRow] = code === j ? 1 : 0;
     } else out[(c++) * nOut + outRow] = code >= 0 ? code : NaN;
