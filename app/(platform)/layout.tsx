@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { forbidden, redirect } from 'next/navigation';
 import { currentPrincipal } from '@/lib/auth/context';
 import { NavLink } from '@/components/nav-link';
 import { ThemeToggle } from '@/components/theme-toggle';
@@ -10,7 +10,7 @@ import { Sidebar } from '@/components/sidebar';
 export default async function PlatformLayout({ children }: { children: React.ReactNode }) {
   const p = await currentPrincipal();
   if (!p) redirect('/signin');
-  if (p.kind !== 'platform') redirect('/');
+  if (p.kind !== 'platform') forbidden();
   const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
   return (
     <div className="shell">

@@ -1,0 +1,165 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, navLabels, signedInPage } from '../support/browser';
+import { inject } from 'vitest';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const ALL_PAGES = ['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Explain', 'Decisions', 'Assistant', 'Reports', 'Audit', 'Admin', 'Settings'];
+
+describe('admin', () => {
+  it('sees every page, adds a user, creates an API key shown once, and finds both in the audit log', async () => {
+    const page = await signedInPage(browser, 'admin@demo.test');
+    expect(await page.getByTestId('current-role').textContent()).toBe('Admin');
+    expect(await navLabels(page)).toEqual(ALL_PAGES);
+
+    await page.goto('/admin/users');
+    const form = page.getByTestId('create-user');
+    await form.getByLabel('Email').fill('new.analyst@demo.test');
+    await form.getByLabel('Name', { exact: true }).fill('New Analyst');
+    await form.getByLabel('Role').selectOption('analyst');
+    await form.getByLabel(/Initial password/).fill('Fresh-analyst-2026');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await expect.poll(() => form.locator('.alert').textContent()).toContain('Created new.analyst@demo.test');
+    await expect.poll(() => page.getByTestId('user-row-new.analyst@demo.test').count()).toBe(1);
+
+    // A bad email is refused with a message next to the form, and nothing is created.
+    // (It passes the browser's own check, so the server's validation answers.)
+    // The form was reset after the success: fill it again.
+    await form.getByLabel('Email').fill('nobody@nowhere');
+    await form.getByLabel('Name', { exact: true }).fill('Nobody');
+    await form.getByLabel(/Initial password/).fill('Fresh-analyst-2026');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await expect.poll(() => form.locator('.alert').textContent()).toContain('valid email');
+
+    await page.goto('/admin/api-keys');
+    const keyForm = page.getByTestId('create-key');
+    await keyForm.getByLabel('Name').fill('ERP sync');
+    await keyForm.getByLabel('Role').selectOption('viewer');
+    await keyForm.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('new-secret').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^fsk\.demo\.k_[a-z0-9]{12}\./);
+    // The key works against the API, and after a reload it is no longer shown anywhere.
+    const me = await fetch(`${inject('baseURL')}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+    expect(me.status).toBe(200);
+    await page.reload();
+    expect(await page.content()).not.toContain(secret);
+
+    await page.goto('/audit?action=apikeys.create');
+    expect(await page.locator('table').textContent()).toContain('apikeys.create');
+    await page.goto('/audit?action=users.create');
+    expect(await page.locator('table').textContent()).toContain('new.analyst@demo.test');
+    await page.context().close();
+  });
+});
+
+describe('manager', () => {
+  it('sees the dashboards and reports but no Admin, and is refused the users page', async () => {
+    const page = await signedInPage(browser, 'manager@demo.test');
+    const labels = await navLabels(page);
+    expect(labels).toContain('Reports');
+    expect(labels).toContain('Audit');
+    expect(labels).not.toContain('Admin');
+    const res = await page.goto('/admin/users');
+    expect(res?.status()).toBe(403);
+    expect(await page.locator('h1').textContent()).toContain('403');
+    await page.context().close();
+  });
+});
+
+describe('analyst', () => {
+  it('reads the audit log but cannot create an API key', async () => {
+    const page = await signedInPage(browser, 'analyst@demo.test');
+    const labels = await navLabels(page);
+    expect(labels).toContain('Audit');
+    expect(labels).toContain('Explain');
+    expect(labels).not.toContain('Admin');
+    const res = await page.goto('/admin/api-keys');
+    expect(res?.status()).toBe(403);
+    expect(await page.getByRole('button', { name: 'Create key' }).count()).toBe(0);
+    const audit = await page.goto('/audit');
+    expect(audit?.status()).toBe(200);
+    await page.context().close();
+  });
+});
+
+describe('viewer', () => {
+  it('sees read-only dashboards and gets 403 on the users page and the audit log', async () => {
+    const page = await signedInPage(browser, 'viewer@demo.test');
+    const labels = await navLabels(page);
+    expect(labels).toEqual(['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Decisions', 'Reports', 'Settings']);
+    expect((await page.goto('/admin/users'))?.status()).toBe(403);
+    expect(await page.locator('h1').textContent()).toContain('403');
+    expect((await page.goto('/audit'))?.status()).toBe(403);
+    expect((await page.goto('/forecasts'))?.status()).toBe(200);
+    await page.context().close();
+  });
+
+  it('signs out and is sent back to sign in', async () => {
+    const page = await signedInPage(browser, 'viewer@demo.test');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto('/');
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.context().close();
+  });
+});
+
+describe('sign-in form', () => {
+  it('says what is wrong on a bad password and keeps the person on the form', async () => {
+    const context = await browser.newContext({ baseURL: inject('baseURL') });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill('viewer@demo.test');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('.alert').textContent()).toContain('Wrong email or password');
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await context.close();
+  });
+});
+
+describe('platform admin', () => {
+  it('creates a tenant, suspends it (its admin cannot sign in), and deletes it', async () => {
+    const page = await signedInPage(browser, 'platform@foresight.test');
+    expect(new URL(page.url()).pathname).toBe('/platform/tenants');
+    const form = page.getByTestId('create-tenant');
+    await form.getByLabel(/^Id/).fill('fresh-co');
+    await form.getByLabel('Name', { exact: true }).fill('Fresh Co');
+    await form.getByLabel('Plan').selectOption('pro');
+    await form.getByLabel('First admin email').fill('boss@fresh.test');
+    await form.getByLabel(/First admin password/).fill('Fresh-admin-2026');
+    await form.getByRole('button', { name: 'Create tenant' }).click();
+    await expect.poll(() => page.getByTestId('tenant-row-fresh-co').count()).toBe(1);
+
+    const row = page.getByTestId('tenant-row-fresh-co');
+    await row.getByRole('button', { name: 'Suspend' }).click();
+    await expect.poll(() => row.textContent()).toContain('suspended');
+    const other = await browser.newContext({ baseURL: inject('baseURL') });
+    const p2 = await other.newPage();
+    await p2.goto('/signin');
+    await p2.getByLabel('Email').fill('boss@fresh.test');
+    await p2.getByLabel('Password').fill('Fresh-admin-2026');
+    await p2.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => p2.locator('.alert').textContent()).toContain('suspended');
+    await other.close();
+
+    await row.getByText('Delete…').click();
+    await row.getByLabel(/Type/).fill('fresh-co');
+    await row.getByRole('button', { name: 'Delete forever' }).click();
+    await expect.poll(() => page.getByTestId('tenant-row-fresh-co').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('is refused tenant pages, and tenant users are refused the platform page', async () => {
+    const page = await signedInPage(browser, 'admin@demo.test');
+    expect((await page.goto('/platform/tenants'))?.status()).toBe(403);
+    await page.context().close();
+  });
+});
