@@ -18,6 +18,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['*.js', '*.mjs'],
+    languageOptions: { globals: { process: 'readonly', module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+  },
+  {
     files: ['ml/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['next', 'next/*', 'react', '@/app/*', '@/lib/*', '../lib/*', '../../lib/*'] }],
