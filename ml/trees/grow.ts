@@ -6,13 +6,18 @@
  * memory access stays sequential). Only the smaller child's histogram is built; the larger one's
  * is the parent's minus it (sibling subtraction), computed in the parent's buffer.
  *
+ * When each split samples at most half of the features (colsample <= 0.5, typical of random
+ * forests), every node instead builds the histogram of just its sampled features from its rows:
+ * that costs rows x sampled features per level, less than the subtraction scheme's
+ * rows/2 x all features, and needs no histogram kept per open node.
+ *
  * Growth: with maxLeaves = 0 nodes are expanded depth-first (so only O(depth) histograms are
  * alive); with maxLeaves > 0 the open leaf with the largest gain is expanded first (leaf-wise,
  * as LightGBM). Without a leaf limit or column sampling both give the same tree.
  */
 import type { Random } from '../random';
 import { MISSING_BIN, type BinnedMatrix } from './binning';
-import { buildHistogram, FEATURE_STRIDE, HistogramPool, subtractHistogram } from './histogram';
+import { buildFeatureHistogram, buildHistogram, FEATURE_STRIDE, HistogramPool, subtractHistogram } from './histogram';
 import { emptySplit, findBestSplit, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
 
@@ -40,7 +45,8 @@ interface OpenLeaf {
   start: number;
   end: number;
   depth: number;
-  hist: Float64Array;
+  /** The node's histogram while it waits to be split (null in sampled-feature mode). */
+  hist: Float64Array | null;
   split: SplitChoice;
   gradSum: number;
   hessSum: number;
@@ -57,6 +63,9 @@ export class TreeGrower {
   private readonly candidateCount: number;
   /** Below this many (row x feature) bin updates a node builds both children directly. */
   private readonly directBuildRows: number;
+  /** Sampled-feature mode (see the file comment) and its one shared histogram. */
+  private readonly sampledMode: boolean;
+  private readonly sharedHist: Float64Array;
 
   constructor(
     private readonly data: BinnedMatrix,
@@ -67,6 +76,8 @@ export class TreeGrower {
     this.features = new Int32Array(data.cols);
     this.directBuildRows = (data.cols * FEATURE_STRIDE) / 4;
     this.candidateCount = Math.max(1, Math.min(data.cols, Math.round(options.colsample * data.cols)));
+    this.sampledMode = this.candidateCount * 2 <= data.cols;
+    this.sharedHist = this.sampledMode ? new Float64Array(data.cols * FEATURE_STRIDE) : new Float64Array(0);
   }
 
   /**
@@ -88,10 +99,12 @@ export class TreeGrower {
     this.rangeStart = [0];
     this.rangeEnd = [count];
     const open: OpenLeaf[] = [];
-    if (this.canSplit(0, count, hessSum)) {
+    if (this.canSplit(0, count, hessSum) && this.sampledMode) {
+      this.consider(open, 0, 0, count, 0, null, gradSum, hessSum, rng, grad, hess, idx);
+    } else if (this.canSplit(0, count, hessSum)) {
       const hist = this.pool.acquire();
       buildHistogram(bins, cols, grad, hess, idx, 0, count, hist);
-      this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, rng);
+      this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, rng, grad, hess, idx);
     }
     let leaves = 1;
     while (open.length > 0) {
@@ -105,7 +118,7 @@ export class TreeGrower {
       leaves++;
       this.expand(open, leaf, grad, hess, idx, rng);
     }
-    for (const leaf of open) this.pool.release(leaf.hist);
+    for (const leaf of open) if (leaf.hist) this.pool.release(leaf.hist);
     return b.build();
   }
 
@@ -128,6 +141,11 @@ export class TreeGrower {
     const splitLeft = this.canSplit(depth, nLeft, hessLeft);
     const splitRight = this.canSplit(depth, nRight, hessRight);
     const parent = leaf.hist;
+    if (parent === null) {
+      if (splitRight) this.consider(open, left + 1, mid, leaf.end, depth, null, gradRight, hessRight, rng, grad, hess, idx);
+      if (splitLeft) this.consider(open, left, leaf.start, mid, depth, null, gradLeft, hessLeft, rng, grad, hess, idx);
+      return;
+    }
     if (!splitLeft && !splitRight) {
       this.pool.release(parent);
       return;
@@ -138,12 +156,12 @@ export class TreeGrower {
       if (splitRight) {
         const h = this.pool.acquire();
         buildHistogram(bins, cols, grad, hess, idx, mid, leaf.end, h);
-        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng);
+        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, grad, hess, idx);
       }
       if (splitLeft) {
         const h = this.pool.acquire();
         buildHistogram(bins, cols, grad, hess, idx, leaf.start, mid, h);
-        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng);
+        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, grad, hess, idx);
       }
       return;
     }
@@ -159,11 +177,11 @@ export class TreeGrower {
     // Right child first so that the depth-first stack expands the left child next.
     if (splitRight) {
       const h = leftIsSmaller ? parent : small;
-      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng);
+      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, grad, hess, idx);
     }
     if (splitLeft) {
       const h = leftIsSmaller ? small : parent;
-      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng);
+      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, grad, hess, idx);
     }
   }
 
@@ -188,16 +206,25 @@ export class TreeGrower {
     start: number,
     end: number,
     depth: number,
-    hist: Float64Array,
+    hist: Float64Array | null,
     gradSum: number,
     hessSum: number,
     rng: Random,
+    grad: Float64Array,
+    hess: Float64Array,
+    idx: Int32Array,
   ): void {
     const split = emptySplit();
     const count = this.sampleFeatures(rng);
-    findBestSplit(hist, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+    if (hist === null) {
+      const { bins, cols } = this.data;
+      buildFeatureHistogram(bins, cols, grad, hess, idx, start, end, this.features, count, this.sharedHist);
+      findBestSplit(this.sharedHist, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+    } else {
+      findBestSplit(hist, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+    }
     if (split.feature < 0) {
-      this.pool.release(hist);
+      if (hist) this.pool.release(hist);
       return;
     }
     open.push({ node, start, end, depth, hist, split, gradSum, hessSum });

@@ -152,7 +152,7 @@ describe('RandomForestRegressor', () => {
   const { X, y } = syntheticRegression(1500, 5, 13, 0.3, 0.05);
 
   it('gives the identical model JSON for the same seed', () => {
-    const opts = { nEstimators: 10, maxFeatures: 0.6, seed: 5 };
+    const opts = { nEstimators: 10, maxFeatures: 0.4, seed: 5 };
     expect(JSON.stringify(new RandomForestRegressor(opts).fit(X, y))).toBe(JSON.stringify(new RandomForestRegressor(opts).fit(X, y)));
     expect(JSON.stringify(new RandomForestRegressor(opts).fit(X, y))).not.toBe(
       JSON.stringify(new RandomForestRegressor({ ...opts, seed: 6 }).fit(X, y)),
@@ -173,6 +173,14 @@ describe('RandomForestRegressor', () => {
     const one = new RandomForestRegressor({ nEstimators: 1, bootstrap: false, maxDepth: 6 }).fit(X, y).predict(X);
     const many = new RandomForestRegressor({ nEstimators: 4, bootstrap: false, maxDepth: 6 }).fit(X, y).predict(X);
     for (let i = 0; i < X.rows; i++) expect(many[i]).toBeCloseTo(one[i], 9);
+  });
+
+  it('fits well with per-split feature sampling (sampled-histogram mode)', () => {
+    const { X: X2, y: y2 } = syntheticRegression(2500, 6, 17, 0.3);
+    const Xtr = selectRows(X2, range(0, 2000));
+    const Xte = selectRows(X2, range(2000, 2500));
+    const m = new RandomForestRegressor({ nEstimators: 30, maxFeatures: 0.34, seed: 2 }).fit(Xtr, y2.slice(0, 2000));
+    expect(rSquared(y2.slice(2000), m.predict(Xte))).toBeGreaterThan(0.85);
   });
 
   it('rejects bad options', () => {
