@@ -78,6 +78,20 @@ describe('FeaturePipeline on the demo', () => {
     }
   });
 
+  it('never reads same-day revenue, nor online sales of the day or later', () => {
+    const t = parseIsoDay('2022-12-01');
+    const numeric = {
+      ...table.numeric,
+      sum_total: table.numeric.sum_total.map((v) => v * 3 + 1),
+      online_qty: Float64Array.from(table.numeric.online_qty, (v, r) => (table.day[r] >= t ? v + 50 : v)),
+    };
+    const after = pipe.transform({ ...table, numeric });
+    for (let r = 0; r < table.rows; r++) {
+      if (table.day[r] !== t) continue;
+      for (let col = 0; col < bulk.X.cols; col++) expect(Object.is(get(after.X, r, col), get(bulk.X, r, col)), bulk.X.names[col]).toBe(true);
+    }
+  });
+
   it('does not modify its input', () => {
     const copy = Float64Array.from(table.target);
     pipe.transform(table);
