@@ -59,7 +59,7 @@ export default async function UsersPage() {
                 <td>{u.email}</td>
                 <td>{u.name}</td>
                 <td>
-                  <ActionForm action={changeRoleAction} submitLabel="Change">
+                  <ActionForm action={changeRoleAction} submitLabel="Change" className="inline-form">
                     <input type="hidden" name="userId" value={u.id} />
                     <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
                       {ROLES.map((r) => (

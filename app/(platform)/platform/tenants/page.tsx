@@ -86,7 +86,7 @@ export default async function TenantsPage() {
                   </td>
                   <td>{t.status === 'active' ? <span className="badge ok">active</span> : <span className="badge danger">suspended</span>}</td>
                   <td>
-                    <ActionForm action={setTenantTierAction} submitLabel="Set plan">
+                    <ActionForm action={setTenantTierAction} submitLabel="Set plan" className="inline-form">
                       <input type="hidden" name="tenantId" value={t.id} />
                       <select name="tier" defaultValue={t.tier} aria-label={`Plan of ${t.id}`}>
                         {TIERS.map((tier) => (
@@ -100,7 +100,7 @@ export default async function TenantsPage() {
                   <td>{users}</td>
                   <td>{(bytes / (1024 * 1024)).toFixed(1)} MB</td>
                   <td>
-                    <ActionForm action={setRateLimitAction} submitLabel="Set">
+                    <ActionForm action={setRateLimitAction} submitLabel="Set" className="inline-form">
                       <input type="hidden" name="tenantId" value={t.id} />
                       <input
                         name="rateLimitPerMinute"
