@@ -46,7 +46,10 @@ def main(d):
     span = span_src.groupby(keys)["date"].agg(["min", "max"])
     listed = matrix.groupby(keys)["date"].min().rename("listed_from")
     span = span.join(listed, how="outer")
-    first = span[["min", "listed_from"]].min(axis=1).clip(lower=min_d)
+    ph_first = prices.assign(date=prices["date"].clip(lower=min_d))
+    ph_first = ph_first[ph_first["date"] <= max_d].groupby(keys)["date"].min().rename("first_price")
+    span = span.join(ph_first, how="left")
+    first = span[["min", "listed_from", "first_price"]].min(axis=1).clip(lower=min_d)
     last = span["max"].where(span["listed_from"].isna(), max_d)
     ok = first <= last
     first, last, span = first[ok], last[ok], span[ok]

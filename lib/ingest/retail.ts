@@ -4,9 +4,9 @@
  * Validation first (lib/ingest/csv.ts): any error and the result carries the report and no table,
  * so the caller writes nothing. Then the merge, all on typed arrays:
  * - grid: one series per (store, item) seen in sales, online or actual_matrix; each series runs
- *   daily from its first day (first sale, first online sale or listing date, not before the first
- *   sales date of the files) to the last sales date of the files if the item is in the current
- *   assortment (actual_matrix), else to its last sale (a delisted item);
+ *   daily from its first day (first sale, first online sale, listing date or first price, not
+ *   before the first sales date of the files) to the last sales date of the files if the item is
+ *   in the current assortment (actual_matrix), else to its last sale (a delisted item);
  * - quantity: offline sales summed per item, store, day; a day without a row sold 0;
  * - price: as-of join on price_history (a price holds from its date until the next);
  * - promo, promo_depth = 1 - sale_price_time_promo / sale_price_before_promo, promo_day
@@ -206,6 +206,17 @@ export function mergeRetail(files: Record<RetailFile, ParsedFile>, log: IssueLog
     const s = mSeries[i];
     if (mDay[i] < sListed[s]) sListed[s] = mDay[i];
   }
+  // A series' first price is known before anything sells: it starts the series too, so that a
+  // series without a listing date does not begin exactly on its first sale (series_age = 0
+  // would then tell the model that the day sold something).
+  const priceFile = files['price_history.csv'];
+  const firstPriceSeries = rowSeriesExisting(priceFile, stores, items, seriesOf, ITEM_MUL);
+  const firstPriceDay = f64(priceFile, 'date');
+  for (let i = 0; i < priceFile.rows; i++) {
+    const s = firstPriceSeries[i];
+    const d = Math.max(firstPriceDay[i], minDay);
+    if (s >= 0 && d <= maxDay && d < sFirst[s]) sFirst[s] = d;
+  }
   const nSeries = sStore.length;
   // Order series by (store, item) value, so the table does not depend on row order in the files.
   const order = Array.from({ length: nSeries }, (_, i) => i).sort((a, b) => {
@@ -327,9 +338,9 @@ export function mergeRetail(files: Record<RetailFile, ParsedFile>, log: IssueLog
   if (badDepth > 0) log.warn('discounts_history.csv', null, 'sale_price_time_promo', `${badDepth} promotion depths outside [0, 1] clipped`);
 
   // As-of price: sort price_history rows by (series, date), then walk each series.
-  const ph = files['price_history.csv'];
-  const pSeries = rowSeriesExisting(ph, stores, items, seriesOf, ITEM_MUL);
-  const pDay = f64(ph, 'date');
+  const ph = priceFile;
+  const pSeries = firstPriceSeries;
+  const pDay = firstPriceDay;
   const pPrice = f64(ph, 'price');
   const price = new Float64Array(rows).fill(NaN);
   const pIdx: number[] = [];

@@ -376,7 +376,8 @@ export function generateRetailDemo(options: Partial<RetailDemoOptions> = {}): Re
         (yearlyByDept.get(it.cls.dept) as Float64Array)[t] * Math.pow(regular / it.price0, e) *
         Math.pow(effective / regular, e) * rampUp;
       if (day >= shiftFrom && shiftStores.has(se.store.id)) lambda *= (o.demandShift as DemandShift).factor;
-      // Fixed draws per day first (so that a demand change never shifts the later stream much).
+      // Event draws come first, a fixed three per day; the Poisson draw after them consumes a
+      // number of values that depends on demand, so a demand shift changes only later days.
       const u1 = rng.next();
       const u2 = rng.next();
       const u3 = rng.next();

@@ -109,6 +109,13 @@ describe('importRetail: the broken corpus (tests/fixtures/broken)', () => {
     expectRefused(withFile(tiny, 'catalog.csv', bad), { file: 'catalog.csv', line: 4, column: 'weight_volume', reason: 'not a number' });
   });
 
+  it('an unterminated quote is an error, not a silently swallowed file', () => {
+    const text = new TextDecoder().decode(broken('sales.crlf.csv')).replace('2,2024-01-02,a1,3,', '2,2024-01-02,"a1,3,');
+    const r = importRetail(withFile(tiny, 'sales.csv', text));
+    expect(r.table).toBeNull();
+    expect(r.report.errors.some((e) => e.file === 'sales.csv' && (e.reason.includes('quoting') || e.reason.includes('fields')))).toBe(true);
+  });
+
   it('Windows line endings: same table, a warning', () => {
     const r = importRetail(withFile(tiny, 'sales.csv', broken('sales.crlf.csv')));
     expect(r.report.errors).toEqual([]);
