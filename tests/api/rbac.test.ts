@@ -53,6 +53,16 @@ describe('role x permission matrix', () => {
     expect(can('admin', 'users.manage')).toBe(true);
   });
 
+  it('exports the audit log as CSV for analysts, and refuses viewers', async () => {
+    const ok = await api('/audit/export?action=auth.signin', { cookie: cookies.analyst });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toContain('text/csv');
+    const csv = await ok.text();
+    expect(csv.split('\r\n')[0]).toBe('at,actor_type,actor,action,target,outcome,ip,details');
+    expect(csv).toContain('auth.signin');
+    expect((await api('/audit/export', { cookie: cookies.viewer })).status).toBe(403);
+  });
+
   it('refuses calls without credentials with 401 in the error shape', async () => {
     const res = await api('/api/v1/me');
     expect(res.status).toBe(401);
