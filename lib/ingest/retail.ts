@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDay } from '@/ml/data/dates';
-import { dateRange, type CategoricalColumn, type DailyTable } from '@/ml/data/table';
+import { dateRange, type CategoricalColumn, type DailyTable, type PlannedEvent } from '@/ml/data/table';
 import { ingestLimitsSchema, RETAIL_FILE_NAMES, RETAIL_LAYOUT, type IngestLimits, type RetailFile, type ValidationReport } from '@/lib/schemas/ingest';
 import { IssueLog, byteLength, checkFileName, decodeCsv, parseCsvFile, type ParsedFile, type UploadedFile } from './csv';
 
@@ -46,6 +46,11 @@ export interface RetailImportResult {
   fingerprint: string;
   /** First and last sales date, ISO; null without a table. */
   dateRange: { first: string; last: string } | null;
+  /**
+   * Promotions dated after a series' last day (discounts_history plans ahead): promo, promo_depth
+   * and promo_day per series and day, to pass to `extendTable` when forecasting.
+   */
+  plannedPromotions: PlannedEvent[];
 }
 
 /**
@@ -67,7 +72,7 @@ export function importRetail(files: readonly UploadedFile[], limits: Partial<Ing
   const lim = ingestLimitsSchema.parse(limits);
   const log = new IssueLog();
   const fingerprint = fingerprintFiles(files);
-  const fail = (): RetailImportResult => ({ report: log.report(), table: null, fingerprint, dateRange: null });
+  const fail = (): RetailImportResult => ({ report: log.report(), table: null, fingerprint, dateRange: null, plannedPromotions: [] });
 
   const byName = new Map<RetailFile, UploadedFile>();
   let total = 0;
@@ -103,11 +108,12 @@ export function importRetail(files: readonly UploadedFile[], limits: Partial<Ing
     if (p) parsed[n] = p;
   }
   if (log.errorCount > 0) return fail();
-  const table = mergeRetail(parsed, log);
-  if (log.errorCount > 0 || table === null) return fail();
+  const merged = mergeRetail(parsed, log);
+  if (log.errorCount > 0 || merged === null) return fail();
+  const { table, planned } = merged;
   const range = dateRange(table);
   const dates = Number.isFinite(range.first) ? { first: formatDay(range.first), last: formatDay(range.last) } : null;
-  return { report: log.report(), table, fingerprint, dateRange: dates };
+  return { report: log.report(), table, fingerprint, dateRange: dates, plannedPromotions: planned };
 }
 
 /** A string dictionary: value -> code, codes dense from 0. */
@@ -132,7 +138,7 @@ const f64 = (p: ParsedFile, c: string): Float64Array => p.columns[c] as Float64A
 const str = (p: ParsedFile, c: string): string[] => p.columns[c] as string[];
 
 /** Merges validated files into the table (exported for tests on hand-written inputs). */
-export function mergeRetail(files: Record<RetailFile, ParsedFile>, log: IssueLog): DailyTable | null {
+export function mergeRetail(files: Record<RetailFile, ParsedFile>, log: IssueLog): { table: DailyTable; planned: PlannedEvent[] } | null {
   const sales = files['sales.csv'];
   const online = files['online.csv'];
   const stores = new Dictionary();
@@ -323,13 +329,27 @@ export function mergeRetail(files: Record<RetailFile, ParsedFile>, log: IssueLog
   const promoDepth = new Float64Array(rows);
   const promoDay = new Float64Array(rows);
   let badDepth = 0;
+  const plannedByKey = new Map<number, { series: number; day: number; depth: number; promoDay: number }>();
   for (let i = 0; i < disc.rows; i++) {
     const r = dSeries[i] < 0 ? -1 : rowAt(dSeries[i], dDay[i]);
-    if (r < 0) continue;
+    const k = dSeries[i] < 0 ? -1 : position[dSeries[i]];
+    const future = r < 0 && k >= 0 && dDay[i] > end[k];
+    if (r < 0 && !future) continue;
     let depth = dBefore[i] > 0 ? 1 - dPromo[i] / dBefore[i] : NaN;
     if (!(depth >= 0 && depth <= 1)) {
       badDepth++;
       depth = Math.min(1, Math.max(0, Number.isNaN(depth) ? 0 : depth));
+    }
+    if (future) {
+      // Planned after the data ends: kept for serving (extendTable), not in the table.
+      const key = k * 1048576 + dDay[i];
+      const prev = plannedByKey.get(key);
+      const dayNo = Number.isNaN(dNum[i]) ? 0 : dNum[i];
+      if (prev) {
+        prev.depth = Math.max(prev.depth, depth);
+        prev.promoDay = Math.max(prev.promoDay, dayNo);
+      } else plannedByKey.set(key, { series: k, day: dDay[i], depth, promoDay: dayNo });
+      continue;
     }
     promo[r] = 1;
     if (depth > promoDepth[r]) promoDepth[r] = depth;
@@ -426,7 +446,10 @@ export function mergeRetail(files: Record<RetailFile, ParsedFile>, log: IssueLog
   for (const n of ['division', 'format', 'city']) categorical[n] = attr(storeFile, rowStore, storeRow, n);
   for (const n of ['dept_name', 'class_name', 'subclass_name', 'item_type']) categorical[n] = attr(catalog, rowItem, itemRow, n);
 
-  return {
+  const planned: PlannedEvent[] = [...plannedByKey.values()]
+    .sort((a, b) => a.series - b.series || a.day - b.day)
+    .map((p) => ({ series: p.series, day: p.day, values: { promo: 1, promo_depth: p.depth, promo_day: p.promoDay } }));
+  const table: DailyTable = {
     frequency: 'daily',
     step: 1,
     rows,
@@ -455,6 +478,7 @@ export function mergeRetail(files: Record<RetailFile, ParsedFile>, log: IssueLog
     },
     categorical,
   };
+  return { table, planned };
 }
 
 /** Series id (pre-ordering) of each row of a secondary file, -1 when the pair has no series. */

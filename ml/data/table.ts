@@ -225,3 +225,83 @@ export function mergeTables(base: DailyTable, incoming: DailyTable): { table: Da
     newSeries: newOnes.length,
   };
 }
+
+/** Columns describing events of the day itself: zero on a future day unless an event is planned. */
+export const EVENT_COLUMNS: readonly string[] = ['promo', 'promo_depth', 'promo_day', 'markdown_qty', 'online_qty', 'sum_total'];
+
+/** A known future value, e.g. a planned promotion: `values` are numeric columns set on that day. */
+export interface PlannedEvent {
+  series: number;
+  day: number;
+  values: Readonly<Record<string, number>>;
+}
+
+/**
+ * Extends every series to `untilDay` with future periods for serving: target NaN (unknown),
+ * event columns (EVENT_COLUMNS) 0 and markdown_price NaN unless `events` plan them, every other
+ * numeric column and every categorical column carried forward from the series' last period
+ * (a price holds until the next). For forecasting only: never store or merge an extended table.
+ * @throws RangeError when an event names an unknown column or a day outside the new periods.
+ */
+export function extendTable(t: DailyTable, untilDay: number, events: readonly PlannedEvent[] = []): DailyTable {
+  const n = seriesCount(t);
+  const add = new Int32Array(n);
+  let extra = 0;
+  for (let s = 0; s < n; s++) {
+    const a = t.seriesStart[s];
+    const b = t.seriesStart[s + 1];
+    if (b <= a) continue;
+    const last = t.day[b - 1];
+    add[s] = untilDay > last ? Math.floor((untilDay - last) / t.step) : 0;
+    extra += add[s];
+  }
+  const rows = t.rows + extra;
+  const numNames = Object.keys(t.numeric);
+  const catNames = Object.keys(t.categorical);
+  const day = new Int32Array(rows);
+  const target = new Float64Array(rows);
+  const numeric = numNames.map(() => new Float64Array(rows));
+  const cats = catNames.map(() => new Int32Array(rows));
+  const seriesStart = new Int32Array(n + 1);
+  let w = 0;
+  for (let s = 0; s < n; s++) {
+    seriesStart[s] = w;
+    const a = t.seriesStart[s];
+    const b = t.seriesStart[s + 1];
+    day.set(t.day.subarray(a, b), w);
+    target.set(t.target.subarray(a, b), w);
+    numNames.forEach((c, j) => numeric[j].set(t.numeric[c].subarray(a, b), w));
+    catNames.forEach((c, j) => cats[j].set(t.categorical[c].codes.subarray(a, b), w));
+    w += b - a;
+    for (let k = 1; k <= add[s]; k++, w++) {
+      day[w] = t.day[b - 1] + k * t.step;
+      target[w] = NaN;
+      numNames.forEach((c, j) => {
+        numeric[j][w] = EVENT_COLUMNS.includes(c) ? 0 : c === 'markdown_price' ? NaN : numeric[j][w - 1];
+      });
+      for (let j = 0; j < catNames.length; j++) cats[j][w] = cats[j][w - 1];
+    }
+  }
+  seriesStart[n] = w;
+  const extended: DailyTable = {
+    ...t,
+    rows,
+    seriesStart,
+    day,
+    target,
+    numeric: Object.fromEntries(numNames.map((c, j) => [c, numeric[j]])),
+    categorical: Object.fromEntries(catNames.map((c, j) => [c, { codes: cats[j], vocab: t.categorical[c].vocab }])),
+  };
+  for (const e of events) {
+    if (!Number.isInteger(e.series) || e.series < 0 || e.series >= n) throw new RangeError(`planned event for an unknown series ${e.series}`);
+    const r = rowOf(extended, e.series, e.day);
+    const firstNew = extended.seriesStart[e.series] + (t.seriesStart[e.series + 1] - t.seriesStart[e.series]);
+    if (r < firstNew) throw new RangeError(`planned event for series ${e.series} on day ${e.day} is not a new period`);
+    for (const [c, v] of Object.entries(e.values)) {
+      const col = extended.numeric[c];
+      if (!col) throw new RangeError(`planned event sets an unknown column ${c}`);
+      (col as Float64Array)[r] = v;
+    }
+  }
+  return extended;
+}

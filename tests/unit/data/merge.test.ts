@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { importRetail } from '@/lib/ingest/retail';
-import { formatDay } from '@/ml/data/dates';
-import { mergeTables, rowOf, seriesLabel, type DailyTable } from '@/ml/data/table';
+import { formatDay, parseIsoDay } from '@/ml/data/dates';
+import { FeaturePipeline } from '@/ml/features/pipeline';
+import { extendTable, mergeTables, rowOf, seriesLabel, type DailyTable } from '@/ml/data/table';
 import { fastNumber, numberCell } from '@/lib/schemas/ingest';
 import { generateRetailDemo } from '@/ml/data/generator';
 import { tinyRetail } from './helpers';
@@ -128,5 +129,41 @@ describe('number cells: the fast path agrees with the zod schema', () => {
       // Cells the fast path declines go to zod; only plain digit strings must be caught by the fast path.
       if (/^-?(\d+\.?\d*|\.\d+)$/.test(c)) expect(Number.isNaN(f), c).toBe(false);
     }
+  });
+});
+
+describe('extendTable: future periods for serving, with planned promotions', () => {
+  it('keeps promotions dated after the data as planned events', () => {
+    const r = importRetail(tinyRetail());
+    expect(r.plannedPromotions).toEqual([{ series: 1, day: parseIsoDay('2030-01-01'), values: { promo: 1, promo_depth: expect.closeTo(0.2, 12), promo_day: 1 } }]);
+  });
+
+  it('carries prices and attributes forward, zeroes events, leaves the target unknown, applies planned events', () => {
+    const t = tiny();
+    const until = parseIsoDay('2024-01-15');
+    const ext = extendTable(t, until, [{ series: 0, day: parseIsoDay('2024-01-12'), values: { promo: 1, promo_depth: 0.3, promo_day: 1 } }]);
+    expect(ext.rows).toBe(t.rows + 15);
+    expect(Array.from(t.seriesStart)).toEqual([0, 10, 20, 28]); // the input is not modified
+    const a = seriesValues(ext, 'store=1|item=a1', ext.numeric.price);
+    expect(a.slice(9)).toEqual([110, 110, 110, 110, 110, 110]);
+    expect(seriesValues(ext, 'store=1|item=a1', ext.numeric.promo).slice(10)).toEqual([0, 1, 0, 0, 0]);
+    expect(seriesValues(ext, 'store=1|item=a1', ext.target).slice(10).every(Number.isNaN)).toBe(true);
+    expect(seriesValues(ext, 'store=1|item=a1', ext.target).slice(0, 10)).toEqual([6, 3, 0, 0, -1, 0, 0, 0, 0, 4]);
+    expect(ext.categorical.city.codes[ext.seriesStart[1] - 1]).toBe(t.categorical.city.codes[0]);
+    expect(() => extendTable(t, until, [{ series: 0, day: parseIsoDay('2024-01-05'), values: { promo: 1 } }])).toThrow(RangeError);
+    expect(() => extendTable(t, until, [{ series: 0, day: parseIsoDay('2024-01-12'), values: { nope: 1 } }])).toThrow(RangeError);
+  });
+
+  it('feeds serving features: the planned promotion and the held price reach the horizon', () => {
+    const t = tiny();
+    const pipe = new FeaturePipeline({ lags: [1, 7], windows: [3] }).fit(t, { trainEnd: '2024-01-10' });
+    const ext = extendTable(t, parseIsoDay('2024-01-15'), [{ series: 0, day: parseIsoDay('2024-01-12'), values: { promo: 1, promo_depth: 0.3, promo_day: 1 } }]);
+    const served = pipe.transformOrigin(ext, '2024-01-10', { horizon: 5, series: [0] });
+    const col = (n: string): number[] => Array.from({ length: 5 }, (_, i) => served.X.values[served.X.names.indexOf(n) * served.X.rows + i]);
+    expect(col('promo')).toEqual([0, 1, 0, 0, 0]);
+    expect(col('promo_depth')[1]).toBe(0.3);
+    expect(col('price')).toEqual([110, 110, 110, 110, 110]);
+    expect(col('lag_1')[0]).toBe(4);
+    expect(Number.isNaN(col('lag_1')[1])).toBe(true);
   });
 });
