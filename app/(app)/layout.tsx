@@ -4,9 +4,7 @@ import { currentPrincipal } from '@/lib/auth/context';
 import { can, ROLE_LABEL } from '@/lib/auth/permissions';
 import { NAV_ITEMS } from '@/lib/nav';
 import { NavLink } from '@/components/nav-link';
-import { ThemeToggle } from '@/components/theme-toggle';
-import { SignOutButton } from '@/components/signout-button';
-import { Sidebar } from '@/components/sidebar';
+import { AppShell } from '@/components/app-shell';
 import { tierHas } from '@/lib/tiers';
 
 /**
@@ -33,45 +31,27 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       <span>{tenant.branding.displayName}</span>
     </a>
   );
+  const nav = (
+    <nav>
+      {sections.map((section) => (
+        <div key={section}>
+          <div className="nav-section">{section}</div>
+          <ul className="nav">
+            {items
+              .filter((i) => i.section === section)
+              .map((i) => (
+                <li key={i.href}>
+                  <NavLink href={i.href}>{i.label}</NavLink>
+                </li>
+              ))}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
   return (
-    <div className="shell" style={brandStyle}>
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <Sidebar brand={brand}>
-        <nav>
-          {sections.map((section) => (
-            <div key={section}>
-              <div className="nav-section">{section}</div>
-              <ul className="nav">
-                {items
-                  .filter((i) => i.section === section)
-                  .map((i) => (
-                    <li key={i.href}>
-                      <NavLink href={i.href}>{i.label}</NavLink>
-                    </li>
-                  ))}
-              </ul>
-            </div>
-          ))}
-        </nav>
-      </Sidebar>
-      <div className="main">
-        <header className="topbar">
-          <div className="who">
-            <span data-testid="current-user">{principal.name}</span>
-            <span className="badge" data-testid="current-role">
-              {ROLE_LABEL[role]}
-            </span>
-            <span className="badge">{tenant.tier}</span>
-          </div>
-          <div style={{ display: 'flex', gap: '0.5rem' }}>
-            <ThemeToggle initial={theme} />
-            <SignOutButton />
-          </div>
-        </header>
-        <main id="main">{children}</main>
-      </div>
-    </div>
+    <AppShell brand={brand} nav={nav} userName={principal.name} roleLabel={ROLE_LABEL[role]} badges={<span className="badge">{tenant.tier}</span>} theme={theme} style={brandStyle}>
+      {children}
+    </AppShell>
   );
 }

@@ -2,9 +2,7 @@ import { cookies } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { currentPrincipal } from '@/lib/auth/context';
 import { NavLink } from '@/components/nav-link';
-import { ThemeToggle } from '@/components/theme-toggle';
-import { SignOutButton } from '@/components/signout-button';
-import { Sidebar } from '@/components/sidebar';
+import { AppShell } from '@/components/app-shell';
 
 /** The platform admins' shell. Pages check the principal themselves. */
 export default async function PlatformLayout({ children }: { children: React.ReactNode }) {
@@ -12,40 +10,25 @@ export default async function PlatformLayout({ children }: { children: React.Rea
   if (!p) redirect('/signin');
   if (p.kind !== 'platform') forbidden();
   const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
+  const brand = (
+    <a className="brand" href="/platform/tenants">
+      <span className="brand-mark" aria-hidden="true" />
+      <span>Foresight platform</span>
+    </a>
+  );
+  const nav = (
+    <nav>
+      <div className="nav-section">Platform</div>
+      <ul className="nav">
+        <li>
+          <NavLink href="/platform/tenants">Tenants</NavLink>
+        </li>
+      </ul>
+    </nav>
+  );
   return (
-    <div className="shell">
-      <Sidebar
-        brand={
-          <a className="brand" href="/platform/tenants">
-            <span className="brand-mark" aria-hidden="true" />
-            <span>Foresight platform</span>
-          </a>
-        }
-      >
-        <nav>
-          <div className="nav-section">Platform</div>
-          <ul className="nav">
-            <li>
-              <NavLink href="/platform/tenants">Tenants</NavLink>
-            </li>
-          </ul>
-        </nav>
-      </Sidebar>
-      <div className="main">
-        <header className="topbar">
-          <div className="who">
-            <span data-testid="current-user">{p.name}</span>
-            <span className="badge" data-testid="current-role">
-              Platform admin
-            </span>
-          </div>
-          <div style={{ display: 'flex', gap: '0.5rem' }}>
-            <ThemeToggle initial={theme} />
-            <SignOutButton />
-          </div>
-        </header>
-        <main id="main">{children}</main>
-      </div>
-    </div>
+    <AppShell brand={brand} nav={nav} userName={p.name} roleLabel="Platform admin" theme={theme}>
+      {children}
+    </AppShell>
   );
 }

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
 import { listApiKeys, toApiKeyView } from '@/lib/apikeys';
-import { ROLES, ROLE_LABEL } from '@/lib/auth/permissions';
+import { ROLE_LABEL } from '@/lib/auth/permissions';
 import { tierHas } from '@/lib/tiers';
 import { ActionForm } from '@/components/action-form';
+import { RoleSelect } from '@/components/role-select';
 import { createApiKeyAction, revokeApiKeyAction } from '../actions';
 
 export const metadata: Metadata = { title: 'API keys' };
@@ -29,13 +30,7 @@ export default async function ApiKeysPage() {
             </label>
             <label>
               Role
-              <select name="role" defaultValue="viewer">
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {ROLE_LABEL[r]}
-                  </option>
-                ))}
-              </select>
+              <RoleSelect />
             </label>
           </ActionForm>
         </section>

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
 import { listUsers, toUserView } from '@/lib/users';
-import { ROLES, ROLE_LABEL } from '@/lib/auth/permissions';
 import { ActionForm } from '@/components/action-form';
+import { RoleSelect } from '@/components/role-select';
 import { changeRoleAction, createUserAction, setUserActiveAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Users' };
@@ -26,13 +26,7 @@ export default async function UsersPage() {
           </label>
           <label>
             Role
-            <select name="role" defaultValue="viewer">
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABEL[r]}
-                </option>
-              ))}
-            </select>
+            <RoleSelect />
           </label>
           <label>
             Initial password (12+ characters, letters and digits)
@@ -61,13 +55,7 @@ export default async function UsersPage() {
                 <td>
                   <ActionForm action={changeRoleAction} submitLabel="Change" className="inline-form">
                     <input type="hidden" name="userId" value={u.id} />
-                    <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {ROLE_LABEL[r]}
-                        </option>
-                      ))}
-                    </select>
+                    <RoleSelect defaultValue={u.role} ariaLabel={`Role of ${u.email}`} />
                   </ActionForm>
                 </td>
                 <td>
