@@ -71,6 +71,8 @@ const paramsSchema = z.object({
   categoricalEncodings: z.array(encodingSchema),
   globalMean: z.number(),
   featureNames: z.array(z.string()),
+  /** Mean and standard deviation per feature over the training rows (`fitScaling`), or null. */
+  scaling: z.object({ mean: z.array(z.number().nullable()), std: z.array(z.number().nullable()) }).nullable().default(null),
 });
 type Params = z.infer<typeof paramsSchema>;
 
@@ -204,7 +206,7 @@ export class FeaturePipeline {
     );
     const has = (c: string): boolean => c in table.numeric;
     const exogenous = Object.keys(table.numeric).filter((c) => !SPECIAL_NUMERIC.has(c));
-    const p: Omit<Params, 'featureNames'> = {
+    const p: Omit<Params, 'featureNames' | 'scaling'> = {
       frequency: table.frequency,
       step,
       targetName: table.targetName,
@@ -220,7 +222,7 @@ export class FeaturePipeline {
       categoricalEncodings,
       globalMean,
     };
-    this.params = { ...p, featureNames: featureNamesOf(p) };
+    this.params = { ...p, featureNames: featureNamesOf(p), scaling: null };
     return this;
   }
 
@@ -325,6 +327,57 @@ export class FeaturePipeline {
     return { X, y, rowDate, rowSeries };
   }
 
+  /**
+   * Fits per-feature mean and standard deviation (Welford, NaN skipped) on the rows of a bulk
+   * feature set dated on or before trainEnd, for models that need standardised inputs (ridge).
+   * Saved with the pipeline. @throws Error before fit; RangeError when the columns differ.
+   */
+  fitScaling(features: FeatureSet): this {
+    const p = this.requireParams();
+    const { X, rowDate } = features;
+    if (X.names.join('\u0000') !== p.featureNames.join('\u0000')) throw new RangeError('fitScaling: the feature set has other columns');
+    const mean: (number | null)[] = [];
+    const std: (number | null)[] = [];
+    for (let c = 0; c < X.cols; c++) {
+      let n = 0;
+      let m = 0;
+      let m2 = 0;
+      const base = c * X.rows;
+      for (let r = 0; r < X.rows; r++) {
+        const v = X.values[base + r];
+        if (rowDate[r] > p.trainEnd || Number.isNaN(v)) continue;
+        n++;
+        const d = v - m;
+        m += d / n;
+        m2 += d * (v - m);
+      }
+      mean.push(n > 0 ? m : null);
+      std.push(n > 1 ? Math.sqrt(m2 / (n - 1)) : null);
+    }
+    p.scaling = { mean, std };
+    return this;
+  }
+
+  /**
+   * A standardised copy: (x - mean) / std per column; a column without statistics or with zero
+   * spread is only centred (or left as is); NaN stays NaN. The input is not modified.
+   * @throws Error when fitScaling was not called.
+   */
+  standardize(X: FeatureMatrix): FeatureMatrix {
+    const p = this.requireParams();
+    if (!p.scaling) throw new Error('FeaturePipeline: call fitScaling() first');
+    if (X.cols !== p.featureNames.length) throw new RangeError(`expected ${p.featureNames.length} columns, got ${X.cols}`);
+    const out = new Float64Array(X.values.length);
+    for (let c = 0; c < X.cols; c++) {
+      const m = p.scaling.mean[c] ?? 0;
+      const sd = p.scaling.std[c];
+      const inv = sd !== null && sd > 0 ? 1 / sd : 1;
+      const base = c * X.rows;
+      for (let r = 0; r < X.rows; r++) out[base + r] = (X.values[base + r] - m) * inv;
+    }
+    return createMatrix(X.rows, X.names, out);
+  }
+
   toJSON(): FeaturePipelineJSON {
     const p = this.requireParams();
     return {
@@ -402,7 +455,7 @@ export class FeaturePipeline {
   }
 }
 
-function featureNamesOf(p: Omit<Params, 'featureNames'>): string[] {
+function featureNamesOf(p: Omit<Params, 'featureNames' | 'scaling'>): string[] {
   const names: string[] = [...CALENDAR_FEATURES];
   for (const l of p.lags) names.push(`lag_${l}`);
   for (const w of p.windows) names.push(`roll_mean_${w}`, `roll_std_${w}`, `roll_min_${w}`, `roll_max_${w}`);

@@ -165,6 +165,28 @@ describe('FeaturePipeline on the demo', () => {
     for (let r = 0; r < table.rows; r += 97) expect(get(f2.X, r, col)).toBe(get(bulk.X, r, col));
   });
 
+  it('fits scaling statistics on the training rows, saved with the pipeline', () => {
+    const p2 = FeaturePipeline.fromJSON(JSON.parse(JSON.stringify(pipe))).fitScaling(bulk);
+    const Z = p2.standardize(bulk.X);
+    const price = bulk.X.names.indexOf('price');
+    let n = 0;
+    let sum = 0;
+    let sq = 0;
+    for (let r = 0; r < bulk.X.rows; r++) {
+      if (bulk.rowDate[r] > trainEnd) continue;
+      const v = Z.values[price * Z.rows + r];
+      n++;
+      sum += v;
+      sq += v * v;
+    }
+    expect(sum / n).toBeCloseTo(0, 9);
+    expect(Math.sqrt((sq - (sum * sum) / n) / (n - 1))).toBeCloseTo(1, 9);
+    expect(Z.values).not.toBe(bulk.X.values);
+    const again = FeaturePipeline.fromJSON(JSON.parse(JSON.stringify(p2))).standardize(bulk.X);
+    expect(Buffer.from(again.values.buffer).equals(Buffer.from(Z.values.buffer))).toBe(true);
+    expect(() => pipe.standardize(bulk.X)).toThrow(/fitScaling/);
+  });
+
   it('refuses to transform before fit, and bad options', () => {
     expect(() => new FeaturePipeline().transform(table)).toThrow(/fit/);
     expect(() => new FeaturePipeline({ lags: [0] })).toThrow(RangeError);
