@@ -89,8 +89,13 @@ export interface CsvPreview {
   types: Record<string, DetectedType>;
   /** For date columns: the detected format. */
   dateFormats: Record<string, DateFormatDetection>;
+  /** Data rows; counted from line breaks (an estimate if quoted fields hold newlines) past the sample. */
   totalRows: number;
+  totalRowsEstimated: boolean;
 }
+
+/** Rows read to detect column types and the date format in the preview. */
+export const PREVIEW_SAMPLE = 20_000;
 
 /** Detected type of a column from its values: all numbers, all dates of one format, else text. */
 export function detectType(values: readonly string[]): { type: DetectedType; date?: DateFormatDetection } {
@@ -102,11 +107,11 @@ export function detectType(values: readonly string[]): { type: DetectedType; dat
   return { type: 'text' };
 }
 
-/** First rows and detected column types of a CSV, for the import wizard (types from all rows). */
+/** First rows and detected column types of a CSV, for the import wizard (types from the first PREVIEW_SAMPLE rows). */
 export function previewCsv(file: UploadedFile, options: { rows?: number; limits?: Partial<IngestLimits> } = {}): CsvPreview {
   const lim = ingestLimitsSchema.parse(options.limits ?? {});
   const log = new IssueLog();
-  const empty = (): CsvPreview => ({ report: log.report(), columns: [], rows: [], types: {}, dateFormats: {}, totalRows: 0 });
+  const empty = (): CsvPreview => ({ report: log.report(), columns: [], rows: [], types: {}, dateFormats: {}, totalRows: 0, totalRowsEstimated: false });
   const bad = checkFileName(file.name);
   if (bad) {
     log.error(file.name.slice(0, 200), null, null, `file refused: ${bad}`);
@@ -118,10 +123,19 @@ export function previewCsv(file: UploadedFile, options: { rows?: number; limits?
   }
   const text = decodeCsv(file.name, file.bytes, lim.maxLineBytes, log);
   if (text === null) return empty();
-  const data = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy', delimiter: ',' }).data;
+  // Types come from the first PREVIEW_SAMPLE rows: enough to decide, and a big file is not parsed twice.
+  const data = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy', delimiter: ',', preview: PREVIEW_SAMPLE + 1 }).data;
   if (data.length === 0) return empty();
   const header = data[0].map((h) => h.trim());
   const body = data.slice(1);
+  let totalRows = body.length;
+  const estimated = body.length >= PREVIEW_SAMPLE;
+  if (estimated) {
+    totalRows = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) totalRows++;
+    if (!text.endsWith('\n')) totalRows++;
+    totalRows -= 1; // the header
+  }
   const types: Record<string, DetectedType> = {};
   const dateFormats: Record<string, DateFormatDetection> = {};
   header.forEach((h, j) => {
@@ -129,7 +143,7 @@ export function previewCsv(file: UploadedFile, options: { rows?: number; limits?
     types[h] = d.type;
     if (d.date) dateFormats[h] = d.date;
   });
-  return { report: log.report(), columns: header, rows: body.slice(0, options.rows ?? 20), types, dateFormats, totalRows: body.length };
+  return { report: log.report(), columns: header, rows: body.slice(0, options.rows ?? 20), types, dateFormats, totalRows, totalRowsEstimated: estimated };
 }
 
 export interface AttributeFile {

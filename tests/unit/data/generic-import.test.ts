@@ -44,6 +44,13 @@ describe('Walmart.csv through the generic importer', () => {
     expect(p.dateFormats.Date.format).toBe('DD/MM/YYYY');
   });
 
+  it('previews a big file from a sample, counting its rows from line breaks', () => {
+    const lines = Array.from({ length: 25_000 }, (_, i) => `${i % 7},2020-01-${String((i % 28) + 1).padStart(2, '0')},${i}`);
+    const p = previewCsv({ name: 'big.csv', bytes: `k,d,v\n${lines.join('\n')}\n` }, { rows: 3 });
+    expect(p).toMatchObject({ totalRows: 25_000, totalRowsEstimated: true, types: { k: 'number', d: 'date', v: 'number' } });
+    expect(p.rows).toHaveLength(3);
+  });
+
   it('gets weekly features, and changing the target from week t leaves week t unchanged', () => {
     const t = r.table;
     if (!t) throw new Error('no table');
