@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importRetail } from '@/lib/ingest/retail';
+import { escapeCsvCell } from '@/lib/ingest/csv';
 import type { IngestIssue } from '@/lib/schemas/ingest';
 import { broken, tinyRetail, withFile } from './helpers';
 
@@ -159,5 +160,16 @@ describe('importRetail: the broken corpus (tests/fixtures/broken)', () => {
     const r = expectRefused(withFile(tiny, 'sales.csv', `,date,item_id,quantity,price_base,sum_total,store_id\n${rows}\n`), { line: 2, column: 'quantity' });
     expect(r.report.errors.length).toBe(100);
     expect(r.report.errorCount).toBe(250);
+  });
+});
+
+describe('escapeCsvCell (exports)', () => {
+  it('neutralises formula-like cells and quotes when needed', () => {
+    expect(escapeCsvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(escapeCsvCell('+1')).toBe("'+1");
+    expect(escapeCsvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(escapeCsvCell('-2.5')).toBe('-2.5');
+    expect(escapeCsvCell('Молоко, 1 л')).toBe('"Молоко, 1 л"');
+    expect(escapeCsvCell('plain')).toBe('plain');
   });
 });
