@@ -453,3 +453,42 @@ function joinAttributes(
     }
   }
 }
+
+/**
+ * Parses the CLI mapping `date=Date,store=Store,target=Weekly_Sales,numeric=Temperature|CPI`:
+ * `date`, `target`, `dateFormat`, `frequency` are fields; `numeric` and `categorical` take
+ * `|`-separated columns (or repeat); any other name is a series key (store, item, ...).
+ * @throws RangeError naming the bad part.
+ */
+export function parseMappingArg(arg: string): GenericMapping {
+  const m: { date?: string; target?: string; keys: Record<string, string>; numeric: string[]; categorical: string[]; dateFormat?: DateFormat; frequency?: 'daily' | 'weekly' } = {
+    keys: {},
+    numeric: [],
+    categorical: [],
+  };
+  for (const part of arg.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || eq === part.length - 1) throw new RangeError(`mapping part must be name=column: ${JSON.stringify(part)}`);
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name === 'date' || name === 'target') m[name] = value;
+    else if (name === 'numeric' || name === 'categorical') m[name].push(...value.split('|').map((v) => v.trim()).filter(Boolean));
+    else if (name === 'dateFormat') {
+      if (!(DATE_FORMATS as readonly string[]).includes(value)) throw new RangeError(`dateFormat must be one of ${DATE_FORMATS.join(', ')}`);
+      m.dateFormat = value as DateFormat;
+    } else if (name === 'frequency') {
+      if (value !== 'daily' && value !== 'weekly') throw new RangeError('frequency must be daily or weekly');
+      m.frequency = value;
+    } else if (/^[a-z][a-z0-9_]*$/.test(name)) m.keys[name] = value;
+    else throw new RangeError(`not a mapping name: ${JSON.stringify(name)}`);
+  }
+  if (!m.date || !m.target) throw new RangeError('the mapping needs date=... and target=...');
+  return { ...m, date: m.date, target: m.target };
+}
+
+/** Parses the CLI join `stores.csv:store=store_nbr`. @throws RangeError when malformed. */
+export function parseJoinArg(arg: string): { file: string; key: string; column: string } {
+  const match = /^(.+):([a-z][a-z0-9_]*)=(.+)$/.exec(arg.trim());
+  if (!match) throw new RangeError(`join must be FILE:key=column, got ${JSON.stringify(arg)}`);
+  return { file: match[1], key: match[2], column: match[3] };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { detectDateFormat, detectFrequency, importGeneric, parseDateAs, previewCsv } from '@/lib/ingest/generic';
+import { detectDateFormat, detectFrequency, importGeneric, parseDateAs, parseJoinArg, parseMappingArg, previewCsv } from '@/lib/ingest/generic';
 import { FeaturePipeline } from '@/ml/features/pipeline';
 import { US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { dayFromCivil, formatDay } from '@/ml/data/dates';
@@ -159,5 +159,19 @@ describe('generic import: keys, attributes and errors', () => {
     expect(name.report.errors[0].reason).toContain('refused');
     const twice = importGeneric({ name: 'sales.csv', bytes: sales }, { ...mapping, numeric: ['units'] });
     expect(twice.report.errors[0].reason).toContain('mapped twice');
+  });
+});
+
+describe('CLI arguments', () => {
+  it('parses --map and --join', () => {
+    expect(parseMappingArg('date=Date,store=Store,target=Weekly_Sales,numeric=Temperature|CPI,numeric=Fuel_Price')).toEqual({
+      date: 'Date', target: 'Weekly_Sales', keys: { store: 'Store' }, numeric: ['Temperature', 'CPI', 'Fuel_Price'], categorical: [],
+    });
+    expect(parseMappingArg('date=d,target=y,dateFormat=MM/DD/YYYY,frequency=weekly')).toMatchObject({ dateFormat: 'MM/DD/YYYY', frequency: 'weekly' });
+    expect(() => parseMappingArg('store=Store,target=y')).toThrow(/date/);
+    expect(() => parseMappingArg('date=d,target=y,Bad Name=x')).toThrow(RangeError);
+    expect(() => parseMappingArg('date=d,target')).toThrow(RangeError);
+    expect(parseJoinArg('stores.csv:store=store_nbr')).toEqual({ file: 'stores.csv', key: 'store', column: 'store_nbr' });
+    expect(() => parseJoinArg('stores.csv')).toThrow(RangeError);
   });
 });
