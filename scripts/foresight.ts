@@ -13,6 +13,15 @@ import { createApiKey } from '../lib/apikeys';
 import { emailSchema, passwordSchema, roleSchema, tenantIdSchema, tierSchema } from '../lib/schemas/tenant';
 import { isAppError } from '../lib/errors';
 import { foresightHome } from '../lib/config';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { findTenant } from '../lib/tenants';
+import { readCsvDir } from '../lib/ingest/files';
+import { previewCsv } from '../lib/ingest/generic';
+import { parseJoinArg, parseMappingArg } from '../lib/datasets/mapping';
+import { ingestDataset, type IngestRequest } from '../lib/datasets/ingest';
+import { progressBar } from '../lib/cli/progress';
+import type { ValidationReport } from '../lib/schemas/ingest';
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, id: 'cli', label: 'cli' };
 
@@ -31,7 +40,28 @@ Usage: npm run foresight -- <command> [options]
                                      (without --password one is generated and printed once)
   apikey create --tenant T --role R [--name N]
                                      prints the key once; only its hash is stored
+  ingest --tenant T --format retail --dir D
+                                     imports the retailer's 8 CSV files from folder D
+  ingest --tenant T --format generic --file F --map date=Date,store=Store,target=Weekly_Sales[,numeric=A+B|*][,categorical=C]
+         [--join stores.csv:store=store_nbr]... [--date-format DD/MM/YYYY] [--frequency daily|weekly]
+                                     imports one CSV with a column mapping (numeric=* takes every
+                                     other numeric column); --join adds attribute files on a key
 `;
+
+function printReport(report: ValidationReport): void {
+  for (const e of report.errors) console.error(`  error   ${e.file}${e.line !== null ? `:${e.line}` : ''}${e.column ? ` [${e.column}]` : ''}: ${e.reason}`);
+  if (report.errorCount > report.errors.length) console.error(`  ... and ${report.errorCount - report.errors.length} more errors`);
+  for (const w of report.warnings.slice(0, 20)) console.error(`  warning ${w.file}${w.line !== null ? `:${w.line}` : ''}${w.column ? ` [${w.column}]` : ''}: ${w.reason}`);
+  if (report.warningCount > 20) console.error(`  ... and ${report.warningCount - 20} more warnings`);
+}
+
+async function readUpload(file: string) {
+  try {
+    return { name: path.basename(file), bytes: new Uint8Array(await fs.readFile(file)) };
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
 
 class UsageError extends Error {}
 
@@ -41,9 +71,9 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, option: string): T {
   return parsed.data;
 }
 
-function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+function options(args: string[], spec: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>) {
   try {
-    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -139,13 +169,78 @@ async function run(argv: string[]): Promise<void> {
       console.log(secret);
       return;
     }
+    case 'ingest': {
+      const o = options(args, {
+        tenant: { type: 'string' },
+        format: { type: 'string' },
+        dir: { type: 'string' },
+        file: { type: 'string' },
+        map: { type: 'string' },
+        join: { type: 'string', multiple: true },
+        'date-format': { type: 'string' },
+        frequency: { type: 'string' },
+      });
+      const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
+      const tenant = await findTenant(tenantId);
+      if (!tenant) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+      const format = validate(z.enum(['retail', 'generic']), o.format, 'format');
+      let request: IngestRequest;
+      if (format === 'retail') {
+        const dir = validate(z.string().min(1, 'a folder is required'), o.dir, 'dir');
+        const { files } = await readCsvDir(path.resolve(dir)).catch((e: NodeJS.ErrnoException) => {
+          throw new UsageError(`--dir: cannot read ${dir}: ${e.code ?? e.message}`);
+        });
+        if (files.length === 0) throw new UsageError(`--dir: no .csv files in ${dir}`);
+        request = { format, files };
+      } else {
+        const filePath = validate(z.string().min(1, 'a file is required'), o.file, 'file');
+        const file = await readUpload(filePath);
+        const preview = previewCsv(file);
+        if (!preview.report.ok) {
+          printReport(preview.report);
+          throw new UsageError(`--file: ${file.name} cannot be read as CSV`);
+        }
+        let mapping;
+        try {
+          mapping = parseMappingArg(validate(z.string().min(1, 'a mapping is required'), o.map, 'map'), preview);
+        } catch (e) {
+          throw new UsageError(`--map: ${(e as Error).message}`);
+        }
+        if (o['date-format']) mapping.dateFormat = validate(z.enum(['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY']), o['date-format'], 'date-format');
+        if (o.frequency) mapping.frequency = validate(z.enum(['daily', 'weekly']), o.frequency, 'frequency');
+        const joinArgs = validate(z.array(z.string()).default([]), o.join, 'join');
+        const joins = [];
+        for (const j of joinArgs) {
+          let spec;
+          try {
+            spec = parseJoinArg(j);
+          } catch (e) {
+            throw new UsageError(`--join: ${(e as Error).message}`);
+          }
+          const joinFile = await readUpload(path.resolve(path.dirname(path.resolve(filePath)), spec.name));
+          joins.push({ file: joinFile, key: spec.key, column: spec.column });
+        }
+        request = { format, file, mapping, joins };
+      }
+      const bar = progressBar(`ingest ${tenantId}`);
+      const outcome = await ingestDataset(tenant, request, CLI_ACTOR, (d, t, m) => bar.update(d, t, m));
+      printReport(outcome.report);
+      if (outcome.status === 'invalid') {
+        console.error(outcome.message);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(outcome.message);
+      if (outcome.dateRange) console.log(`Dataset: ${outcome.rows.toLocaleString('en')} rows, ${outcome.dateRange.first} to ${outcome.dateRange.last}, fingerprint ${outcome.fingerprint.slice(0, 12)}`);
+      return;
+    }
     default:
       throw new UsageError(`Unknown command "${argv.join(' ')}".\n\n${HELP}`);
   }
 }
 
 run(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (e: unknown) => {
     if (e instanceof UsageError) console.error(`Error: ${e.message}`);
     else if (isAppError(e)) console.error(`Error (${e.code}): ${e.message}`);
