@@ -17,8 +17,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findTenant } from '../lib/tenants';
 import { readCsvDir } from '../lib/ingest/files';
-import { previewCsv } from '../lib/ingest/generic';
-import { parseJoinArg, parseMappingArg } from '../lib/datasets/mapping';
+import { parseJoinArg, parseMappingArg, previewCsv } from '../lib/ingest/generic';
 import { ingestDataset, type IngestRequest } from '../lib/datasets/ingest';
 import { progressBar } from '../lib/cli/progress';
 import type { ValidationReport } from '../lib/schemas/ingest';
@@ -42,7 +41,7 @@ Usage: npm run foresight -- <command> [options]
                                      prints the key once; only its hash is stored
   ingest --tenant T --format retail --dir D
                                      imports the retailer's 8 CSV files from folder D
-  ingest --tenant T --format generic --file F --map date=Date,store=Store,target=Weekly_Sales[,numeric=A+B|*][,categorical=C]
+  ingest --tenant T --format generic --file F --map date=Date,store=Store,target=Weekly_Sales[,numeric=A|B or *][,categorical=C]
          [--join stores.csv:store=store_nbr]... [--date-format DD/MM/YYYY] [--frequency daily|weekly]
                                      imports one CSV with a column mapping (numeric=* takes every
                                      other numeric column); --join adds attribute files on a key
@@ -202,10 +201,17 @@ async function run(argv: string[]): Promise<void> {
         }
         let mapping;
         try {
-          mapping = parseMappingArg(validate(z.string().min(1, 'a mapping is required'), o.map, 'map'), preview);
+          mapping = parseMappingArg(validate(z.string().min(1, 'a mapping is required'), o.map, 'map'));
         } catch (e) {
           throw new UsageError(`--map: ${(e as Error).message}`);
         }
+        // numeric=* takes every other column the preview detected as numbers.
+        if (mapping.numeric?.includes('*')) {
+          const used = new Set([mapping.date, mapping.target, ...Object.values(mapping.keys ?? {}), ...(mapping.categorical ?? [])]);
+          mapping.numeric = preview.columns.filter((c) => !used.has(c) && preview.types[c] === 'number');
+        }
+        const unknown = [mapping.date, mapping.target, ...Object.values(mapping.keys ?? {}), ...(mapping.numeric ?? []), ...(mapping.categorical ?? [])].filter((c) => !preview.columns.includes(c));
+        if (unknown.length > 0) throw new UsageError(`--map: no column ${unknown.map((c) => `"${c}"`).join(', ')} in ${file.name} (it has: ${preview.columns.join(', ')})`);
         if (o['date-format']) mapping.dateFormat = validate(z.enum(['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY']), o['date-format'], 'date-format');
         if (o.frequency) mapping.frequency = validate(z.enum(['daily', 'weekly']), o.frequency, 'frequency');
         const joinArgs = validate(z.array(z.string()).default([]), o.join, 'join');
@@ -217,7 +223,7 @@ async function run(argv: string[]): Promise<void> {
           } catch (e) {
             throw new UsageError(`--join: ${(e as Error).message}`);
           }
-          const joinFile = await readUpload(path.resolve(path.dirname(path.resolve(filePath)), spec.name));
+          const joinFile = await readUpload(path.resolve(path.dirname(path.resolve(filePath)), spec.file));
           joins.push({ file: joinFile, key: spec.key, column: spec.column });
         }
         request = { format, file, mapping, joins };

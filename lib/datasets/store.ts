@@ -7,7 +7,7 @@ import { storage, tenantPath, tenantRoots } from '../storage';
 import { effectiveQuotas } from '../tiers';
 import type { Tenant } from '../schemas/tenant';
 import { withFileLock } from '../storage/lock';
-import { decodeTable, encodeTable } from './codec';
+import { decodeTable, encodeTable } from '@/ml/data/table-codec';
 
 /**
  * A tenant's processed dataset: `data/<tenant>/dataset.json` (the manifest: what was imported,

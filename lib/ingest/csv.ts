@@ -289,13 +289,3 @@ export function isFormulaLike(s: string): boolean {
   const c = s.charCodeAt(0);
   return c === 61 /* = */ || c === 43 /* + */ || c === 64 /* @ */ || (c === 45 /* - */ && !/^-?\d/.test(s));
 }
-
-/**
- * Escapes one cell for a CSV export: quotes when needed, and a leading `'` before a cell that a
- * spreadsheet would run as a formula (OWASP "CSV injection").
- */
-export function escapeCsvCell(value: string): string {
-  let v = value;
-  if (v.length > 0 && (isFormulaLike(v) || v.charCodeAt(0) === 9 || v.charCodeAt(0) === 13)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}

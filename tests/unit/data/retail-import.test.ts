@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importRetail } from '@/lib/ingest/retail';
-import { escapeCsvCell } from '@/lib/ingest/csv';
+import { escapeCsvCell } from '@/lib/csv';
 import type { IngestIssue } from '@/lib/schemas/ingest';
 import { broken, tinyRetail, withFile } from './helpers';
 
@@ -166,7 +166,7 @@ describe('importRetail: the broken corpus (tests/fixtures/broken)', () => {
 describe('escapeCsvCell (exports)', () => {
   it('neutralises formula-like cells and quotes when needed', () => {
     expect(escapeCsvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
-    expect(escapeCsvCell('+1')).toBe("'+1");
+    expect(escapeCsvCell('+1+cmd')).toBe("'+1+cmd");
     expect(escapeCsvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(escapeCsvCell('-2.5')).toBe('-2.5');
     expect(escapeCsvCell('Молоко, 1 л')).toBe('"Молоко, 1 л"');
