@@ -28,8 +28,11 @@ const HELP = `Foresight CLI (store: ${foresightHome()})
 
 Usage: npm run foresight -- <command> [options]
 
-  seed-demo                          create the demo tenant and one user per role
-                                     (password from DEMO_PASSWORD, else generated and printed once)
+  seed-demo [--seed N] [--scale X] [--shift-from YYYY-MM-DD --shift-factor F] [--no-data]
+                                     create the demo tenant, one user per role and its generated
+                                     data (8 retail CSV files imported); password from DEMO_PASSWORD,
+                                     else generated and printed once; --shift-* changes demand from
+                                     a date on (e.g. a new competitor)
   tenant create --id ID --name NAME [--tier starter|pro|enterprise]
   tenant list
   tenant suspend --id ID
@@ -89,12 +92,18 @@ async function run(argv: string[]): Promise<void> {
       console.log(HELP);
       return;
     case 'seed-demo': {
-      options(args, {});
-      const result = await seedDemo();
+      const o = options(args, { seed: { type: 'string' }, scale: { type: 'string' }, 'shift-from': { type: 'string' }, 'shift-factor': { type: 'string' }, 'no-data': { type: 'boolean' } });
+      const seed = validate(z.coerce.number().int().min(0), o.seed ?? '42', 'seed');
+      const scale = validate(z.coerce.number().min(0.01).max(20), o.scale ?? '1', 'scale');
+      const shiftFrom = o['shift-from'] === undefined ? undefined : validate(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'), o['shift-from'], 'shift-from');
+      const shiftFactor = validate(z.coerce.number().positive().max(10), o['shift-factor'] ?? '0.8', 'shift-factor');
+      const result = await seedDemo(undefined, o['no-data'] ? null : { seed, scale, demandShift: shiftFrom ? { from: shiftFrom, factor: shiftFactor } : undefined });
+      if (result.data) console.log(`Demo data: ${result.data.message} (${result.data.dateRange?.first} to ${result.data.dateRange?.last})`);
       if (!result.created) {
-        console.log('The demo tenant and its users already exist; nothing changed.');
+        console.log('The demo tenant, its users and its data already exist; nothing changed.');
         return;
       }
+      if (result.accounts.length === 0) return;
       console.log(`Demo tenant "demo" ready. Accounts created:\n  ${result.accounts.join('\n  ')}`);
       if (result.generatedPassword) {
         console.log(`\nPassword for these accounts (shown once, not stored): ${result.generatedPassword}\nSet DEMO_PASSWORD to choose it yourself.`);
