@@ -3,12 +3,14 @@
  * node ids, children adjacent), and a batch is predicted block by block: a block of rows is
  * transposed to row-major once, then every tree walks all rows of the block while its nodes stay
  * in cache. No allocation happens inside the loops.
+ *
+ * `predictRows` is self-contained (it references nothing outside its body) so that
+ * `prediction-pool.ts` can run the very same code in worker threads: each row's trees are summed
+ * in the same order whichever thread runs it, so results do not depend on the thread count.
  */
 import type { FeatureMatrix } from '../matrix';
 import type { FlatTree } from './tree';
 
-/** Rows per block: the block's row-major copy (BLOCK x cols doubles) stays in L1/L2. */
-const BLOCK = 64;
 /** Deepest forest laid out as complete trees (2^depth - 1 split slots per tree). */
 const MAX_COMPLETE_DEPTH = 12;
 /** Most split slots (over all trees) the complete layout may use. */
@@ -27,24 +29,52 @@ function treeDepth(t: FlatTree): number {
   return max;
 }
 
-export class CompiledForest {
+/** Every array a prediction reads; allocated on SharedArrayBuffer where available, for workers. */
+export interface ForestArrays {
   readonly treeCount: number;
-  private readonly roots: Int32Array;
-  private readonly feature: Int32Array;
-  private readonly threshold: Float64Array;
-  private readonly left: Int32Array;
-  private readonly defaultLeft: Uint8Array;
-  private readonly value: Float64Array;
+  readonly cols: number;
+  readonly roots: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly defaultLeft: Uint8Array;
+  readonly value: Float64Array;
   /**
-   * Complete layout (when the forest is shallow enough): every tree padded to depth D, slot s
-   * has children 2s+1 and 2s+2, a leaf above depth D becomes "x <= +Infinity" (always left, NaN
-   * left too). A row then takes exactly D steps per tree with a branch-free child choice.
+   * Complete layout (when the forest is shallow enough; -1 otherwise): every tree padded to
+   * depth D, slot s has children 2s+1 and 2s+2, a leaf above depth D becomes "x <= +Infinity"
+   * (always left, NaN left too). A row then takes exactly D steps per tree with a branch-free
+   * child choice.
    */
-  private readonly completeDepth: number;
-  private readonly cFeature: Int32Array;
-  private readonly cThreshold: Float64Array;
-  private readonly cDefaultLeft: Uint8Array;
-  private readonly cLeaf: Float64Array;
+  readonly completeDepth: number;
+  readonly cFeature: Int32Array;
+  readonly cThreshold: Float64Array;
+  readonly cDefaultLeft: Uint8Array;
+  readonly cLeaf: Float64Array;
+}
+
+/** A batch predictor running predictRows on several threads; returns false to decline. */
+export type ParallelForestPredictor = (
+  forest: ForestArrays,
+  values: Float64Array,
+  rows: number,
+  base: number,
+  scale: number,
+  out: Float64Array,
+) => boolean;
+
+let parallelPredictor: ParallelForestPredictor | null = null;
+
+/** Installs (or with null removes) the multi-threaded batch predictor (see prediction-pool.ts). */
+export function setParallelForestPredictor(p: ParallelForestPredictor | null): void {
+  parallelPredictor = p;
+}
+
+function buffer(bytes: number): ArrayBuffer | SharedArrayBuffer {
+  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
+export class CompiledForest {
+  readonly arrays: ForestArrays;
 
   constructor(
     trees: readonly FlatTree[],
@@ -52,43 +82,45 @@ export class CompiledForest {
   ) {
     let total = 0;
     for (const t of trees) total += t.nodeCount;
-    this.treeCount = trees.length;
-    this.roots = new Int32Array(trees.length);
-    this.feature = new Int32Array(total);
-    this.threshold = new Float64Array(total);
-    this.left = new Int32Array(total);
-    this.defaultLeft = new Uint8Array(total);
-    this.value = new Float64Array(total);
+    const roots = new Int32Array(buffer(4 * trees.length));
+    const feature = new Int32Array(buffer(4 * total));
+    const threshold = new Float64Array(buffer(8 * total));
+    const left = new Int32Array(buffer(4 * total));
+    const defaultLeft = new Uint8Array(buffer(total));
+    const value = new Float64Array(buffer(8 * total));
     let off = 0;
     trees.forEach((t, i) => {
-      this.roots[i] = off;
-      this.feature.set(t.feature, off);
-      this.threshold.set(t.threshold, off);
-      this.defaultLeft.set(t.defaultLeft, off);
-      this.value.set(t.value, off);
-      for (let k = 0; k < t.nodeCount; k++) this.left[off + k] = t.feature[k] >= 0 ? t.left[k] + off : -1;
+      roots[i] = off;
+      feature.set(t.feature, off);
+      threshold.set(t.threshold, off);
+      defaultLeft.set(t.defaultLeft, off);
+      value.set(t.value, off);
+      for (let k = 0; k < t.nodeCount; k++) left[off + k] = t.feature[k] >= 0 ? t.left[k] + off : -1;
       off += t.nodeCount;
     });
     let depth = 0;
     for (const t of trees) depth = Math.max(depth, treeDepth(t));
     const slots = (2 ** depth - 1) * trees.length;
+    const base = { treeCount: trees.length, cols, roots, feature, threshold, left, defaultLeft, value };
     if (depth > MAX_COMPLETE_DEPTH || slots > MAX_COMPLETE_SLOTS) {
-      this.completeDepth = -1;
-      this.cFeature = new Int32Array(0);
-      this.cThreshold = new Float64Array(0);
-      this.cDefaultLeft = new Uint8Array(0);
-      this.cLeaf = new Float64Array(0);
+      this.arrays = {
+        ...base,
+        completeDepth: -1,
+        cFeature: new Int32Array(0),
+        cThreshold: new Float64Array(0),
+        cDefaultLeft: new Uint8Array(0),
+        cLeaf: new Float64Array(0),
+      };
       return;
     }
-    this.completeDepth = depth;
     const inner = (1 << depth) - 1;
     const leaves = 1 << depth;
-    this.cFeature = new Int32Array(slots);
-    this.cThreshold = new Float64Array(slots).fill(Number.POSITIVE_INFINITY);
-    this.cDefaultLeft = new Uint8Array(slots).fill(1);
-    this.cLeaf = new Float64Array(leaves * trees.length);
+    const cFeature = new Int32Array(buffer(4 * slots));
+    const cThreshold = new Float64Array(buffer(8 * slots)).fill(Number.POSITIVE_INFINITY);
+    const cDefaultLeft = new Uint8Array(buffer(slots)).fill(1);
+    const cLeaf = new Float64Array(buffer(8 * leaves * trees.length));
     trees.forEach((t, i) => {
-      // Walk (node, slot, level) pairs; a leaf above the bottom fills its leftmost bottom slot.
+      // Walk (node, slot, level) triples; a leaf above the bottom fills its leftmost bottom slot.
       const stack: number[] = [0, 0, 0];
       while (stack.length > 0) {
         const level = stack.pop() as number;
@@ -96,83 +128,127 @@ export class CompiledForest {
         const node = stack.pop() as number;
         if (t.feature[node] >= 0) {
           const at = i * inner + slot;
-          this.cFeature[at] = t.feature[node];
-          this.cThreshold[at] = t.threshold[node];
-          this.cDefaultLeft[at] = t.defaultLeft[node];
+          cFeature[at] = t.feature[node];
+          cThreshold[at] = t.threshold[node];
+          cDefaultLeft[at] = t.defaultLeft[node];
           stack.push(t.left[node], 2 * slot + 1, level + 1, t.left[node] + 1, 2 * slot + 2, level + 1);
         } else {
           let s2 = slot;
           for (let l = level; l < depth; l++) s2 = 2 * s2 + 1;
-          this.cLeaf[i * leaves + (s2 - inner)] = t.value[node];
+          cLeaf[i * leaves + (s2 - inner)] = t.value[node];
         }
       }
     });
+    this.arrays = { ...base, completeDepth: depth, cFeature, cThreshold, cDefaultLeft, cLeaf };
+  }
+
+  get treeCount(): number {
+    return this.arrays.treeCount;
   }
 
   /**
-   * out[r] = base + scale * sum over trees of tree(X row r). Allocates only the block buffer.
+   * out[r] = base + scale * sum over trees of tree(X row r), on several threads when a parallel
+   * predictor is installed and accepts the batch.
    * @throws RangeError when X has the wrong number of columns.
    */
   predictInto(X: FeatureMatrix, base: number, scale: number, out: Float64Array): void {
-    const cols = this.cols;
-    if (X.cols !== cols) throw new RangeError(`X has ${X.cols} columns, the model was fitted on ${cols}`);
-    const n = X.rows;
-    const values = X.values;
-    const { roots, feature, threshold, left, defaultLeft, value, treeCount } = this;
-    const block = new Float64Array(BLOCK * cols);
-    const acc = new Float64Array(BLOCK);
-    for (let start = 0; start < n; start += BLOCK) {
-      const m = Math.min(BLOCK, n - start);
-      for (let c = 0; c < cols; c++) {
-        const src = c * n + start;
-        for (let i = 0; i < m; i++) block[i * cols + c] = values[src + i];
+    if (X.cols !== this.cols) throw new RangeError(`X has ${X.cols} columns, the model was fitted on ${this.cols}`);
+    if (parallelPredictor !== null && parallelPredictor(this.arrays, X.values, X.rows, base, scale, out)) return;
+    predictRows(this.arrays, X.values, X.rows, 0, X.rows, base, scale, out);
+  }
+
+  /** base + scale * sum of trees for one row given as feature values in column order. */
+  predictRow(row: ArrayLike<number>, base: number, scale: number): number {
+    const { roots, feature, threshold, left, defaultLeft, value, treeCount } = this.arrays;
+    let sum = 0;
+    for (let t = 0; t < treeCount; t++) {
+      let node = roots[t];
+      let f = feature[node];
+      while (f >= 0) {
+        const v = row[f];
+        node = left[node] + (v <= threshold[node] || (v !== v && defaultLeft[node] === 1) ? 0 : 1);
+        f = feature[node];
       }
-      acc.fill(0);
-      if (this.completeDepth >= 0) {
-        this.completeBlock(block, m, acc);
-        for (let i = 0; i < m; i++) out[start + i] = base + scale * acc[i];
-        continue;
-      }
+      sum += value[node];
+    }
+    return base + scale * sum;
+  }
+}
+
+/**
+ * out[r] = base + scale * sum of trees for rows [from, to) of a column-major table with `rows`
+ * rows. Self-contained on purpose (see the file comment). Rows go in blocks of 64, transposed to
+ * row-major; the block's NaN-free rows take the branch-free complete-layout kernel, four rows at a
+ * time (four independent dependency chains; `+(a > b)` is a flag-set, not a branch mispredicted
+ * half the time); rows with a NaN take the kernel honouring each node's default side; forests
+ * too deep for the complete layout walk the pointer layout.
+ */
+export function predictRows(
+  f: ForestArrays,
+  values: Float64Array,
+  rows: number,
+  from: number,
+  to: number,
+  base: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  const BLOCK = 64;
+  const cols = f.cols;
+  const treeCount = f.treeCount;
+  const depth = f.completeDepth;
+  const block = new Float64Array(BLOCK * cols);
+  const acc = new Float64Array(BLOCK);
+  const cleanRows = new Int32Array(BLOCK);
+  const missingRows = new Int32Array(BLOCK);
+  const inner = depth >= 0 ? (1 << depth) - 1 : 0;
+  const { cFeature, cThreshold, cDefaultLeft, cLeaf, roots, feature, threshold, left, defaultLeft, value } = f;
+  for (let start = from; start < to; start += BLOCK) {
+    const m = Math.min(BLOCK, to - start);
+    for (let c = 0; c < cols; c++) {
+      const src = c * rows + start;
+      for (let i = 0; i < m; i++) block[i * cols + c] = values[src + i];
+    }
+    acc.fill(0);
+    if (depth < 0) {
       for (let t = 0; t < treeCount; t++) {
         const root = roots[t];
         for (let i = 0; i < m; i++) {
           const rowBase = i * cols;
           let node = root;
-          let f = feature[node];
-          while (f >= 0) {
-            const v = block[rowBase + f];
+          let ft = feature[node];
+          while (ft >= 0) {
+            const v = block[rowBase + ft];
             node = left[node] + (v <= threshold[node] || (v !== v && defaultLeft[node] === 1) ? 0 : 1);
-            f = feature[node];
+            ft = feature[node];
           }
           acc[i] += value[node];
         }
       }
-      for (let i = 0; i < m; i++) out[start + i] = base + scale * acc[i];
-    }
-  }
-
-  /** Sums the trees over one block with the complete layout (fixed D steps per row and tree). */
-  private completeBlock(block: Float64Array, m: number, acc: Float64Array): void {
-    const cols = this.cols;
-    const depth = this.completeDepth;
-    const inner = (1 << depth) - 1;
-    const leaves = inner + 1;
-    const { cFeature, cThreshold, cDefaultLeft, cLeaf, treeCount } = this;
-    let hasMissing = false;
-    for (let k = 0; k < m * cols; k++) if (block[k] !== block[k]) hasMissing = true;
-    for (let t = 0; t < treeCount; t++) {
-      const tb = t * inner;
-      const lb = t * leaves - inner;
-      if (!hasMissing) {
-        // Four rows at a time: four independent dependency chains keep the core busy while
-        // each one waits on its loads; `+(a > b)` compiles to a flag-set, not a branch that
-        // would be mispredicted half the time.
-        let i = 0;
-        for (; i + 3 < m; i += 4) {
-          const r0 = i * cols;
-          const r1 = r0 + cols;
-          const r2 = r1 + cols;
-          const r3 = r2 + cols;
+    } else {
+      // Split the block's rows into NaN-free ones (fast kernel) and the others.
+      let nClean = 0;
+      let nMissing = 0;
+      for (let i = 0; i < m; i++) {
+        let has = false;
+        const b = i * cols;
+        for (let c = 0; c < cols; c++) if (block[b + c] !== block[b + c]) has = true;
+        if (has) missingRows[nMissing++] = i;
+        else cleanRows[nClean++] = i;
+      }
+      for (let t = 0; t < treeCount; t++) {
+        const tb = t * inner;
+        const lb = t * (inner + 1) - inner;
+        let j = 0;
+        for (; j + 3 < nClean; j += 4) {
+          const i0 = cleanRows[j];
+          const i1 = cleanRows[j + 1];
+          const i2 = cleanRows[j + 2];
+          const i3 = cleanRows[j + 3];
+          const r0 = i0 * cols;
+          const r1 = i1 * cols;
+          const r2 = i2 * cols;
+          const r3 = i3 * cols;
           let s0 = 0;
           let s1 = 0;
           let s2 = 0;
@@ -187,49 +263,34 @@ export class CompiledForest {
             s2 = 2 * s2 + 1 + +(block[r2 + cFeature[k2]] > cThreshold[k2]);
             s3 = 2 * s3 + 1 + +(block[r3 + cFeature[k3]] > cThreshold[k3]);
           }
-          acc[i] += cLeaf[lb + s0];
-          acc[i + 1] += cLeaf[lb + s1];
-          acc[i + 2] += cLeaf[lb + s2];
-          acc[i + 3] += cLeaf[lb + s3];
+          acc[i0] += cLeaf[lb + s0];
+          acc[i1] += cLeaf[lb + s1];
+          acc[i2] += cLeaf[lb + s2];
+          acc[i3] += cLeaf[lb + s3];
         }
-        for (; i < m; i++) {
-          const rowBase = i * cols;
+        for (; j < nClean; j++) {
+          const i = cleanRows[j];
+          const r = i * cols;
           let s = 0;
           for (let d = 0; d < depth; d++) {
             const k = tb + s;
-            s = 2 * s + 1 + +(block[rowBase + cFeature[k]] > cThreshold[k]);
+            s = 2 * s + 1 + +(block[r + cFeature[k]] > cThreshold[k]);
           }
           acc[i] += cLeaf[lb + s];
         }
-      } else {
-        for (let i = 0; i < m; i++) {
-          const rowBase = i * cols;
+        for (j = 0; j < nMissing; j++) {
+          const i = missingRows[j];
+          const r = i * cols;
           let s = 0;
           for (let d = 0; d < depth; d++) {
             const k = tb + s;
-            const v = block[rowBase + cFeature[k]];
+            const v = block[r + cFeature[k]];
             s = 2 * s + (v <= cThreshold[k] || (v !== v && cDefaultLeft[k] === 1) ? 1 : 2);
           }
           acc[i] += cLeaf[lb + s];
         }
       }
     }
-  }
-
-  /** base + scale * sum of trees for one row given as feature values in column order. */
-  predictRow(row: ArrayLike<number>, base: number, scale: number): number {
-    const { roots, feature, threshold, left, defaultLeft, value, treeCount } = this;
-    let sum = 0;
-    for (let t = 0; t < treeCount; t++) {
-      let node = roots[t];
-      let f = feature[node];
-      while (f >= 0) {
-        const v = row[f];
-        node = left[node] + (v <= threshold[node] || (v !== v && defaultLeft[node] === 1) ? 0 : 1);
-        f = feature[node];
-      }
-      sum += value[node];
-    }
-    return base + scale * sum;
+    for (let i = 0; i < m; i++) out[start + i] = base + scale * acc[i];
   }
 }
