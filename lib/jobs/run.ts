@@ -11,7 +11,9 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown>>;
+/** A handler's result; `failed` set means the job ran but did not do its work (e.g. invalid files), said why. */
+type JobResult = Record<string, unknown> & { failed?: string };
+type JobHandler = (ctx: JobContext) => Promise<JobResult>;
 
 /** What each kind of job does. A handler reports progress and stops when `signal` aborts. */
 const HANDLERS: Record<JobKind, JobHandler> = {
@@ -21,7 +23,7 @@ const HANDLERS: Record<JobKind, JobHandler> = {
       if (!tenant) throw new Error('The tenant no longer exists.');
       const request = await readStagedUpload(job.tenantId, job.id);
       const outcome = await ingestDataset(tenant, request, { type: 'user', id: job.createdBy, label: job.createdBy }, progress, signal);
-      return { ...outcome };
+      return { ...outcome, ...(outcome.status === 'invalid' ? { failed: outcome.message } : {}) };
     } finally {
       await removeStagedUpload(job.tenantId, job.id);
     }
@@ -54,7 +56,14 @@ export async function runJob(tenantId: string, jobId: string, options: { signal?
   try {
     const result = await HANDLERS[job.kind]({ job, progress, signal: controller.signal });
     await pending;
-    job = await updateJob(tenantId, jobId, (j) => ({ ...j, status: 'succeeded', result, progress: { ...j.progress, done: j.progress.total }, finishedAt: new Date().toISOString() }));
+    job = await updateJob(tenantId, jobId, (j) => ({
+      ...j,
+      status: result.failed ? 'failed' : 'succeeded',
+      error: result.failed ?? null,
+      result,
+      progress: result.failed ? j.progress : { ...j.progress, done: j.progress.total },
+      finishedAt: new Date().toISOString(),
+    }));
   } catch (e) {
     await pending.catch(() => undefined);
     const cancelled = controller.signal.aborted;

@@ -48,7 +48,7 @@ export async function api(path: string, init: RequestInit & { key?: string; cook
   const headers = new Headers(init.headers);
   if (init.key) headers.set('Authorization', `Bearer ${init.key}`);
   if (init.cookie) headers.set('Cookie', init.cookie);
-  if (init.body && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+  if (typeof init.body === 'string' && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   return fetch(`${baseURL()}${path}`, { ...init, headers, redirect: 'manual' });
 }
 

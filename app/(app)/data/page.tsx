@@ -1,22 +1,138 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
-import { Planned } from '@/components/planned';
+import { can } from '@/lib/auth/permissions';
+import { readManifest } from '@/lib/datasets/store';
+import { listJobs } from '@/lib/jobs/store';
+import { validationReportSchema } from '@/lib/schemas/ingest';
+import { JobProgress } from '@/components/job-progress';
+import { ValidationReportView } from '@/components/validation-report';
+import { DataUpload } from './upload';
+import { ProfileCharts } from './profile-charts';
 
 export const metadata: Metadata = { title: 'Data' };
 
+const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
+const num = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en', { maximumFractionDigits: 2 }) : '—');
+
 export default async function DataPage() {
-  await requirePage('data.read', '/data');
+  const ctx = await requirePage('data.read', '/data');
+  const [manifest, jobs] = await Promise.all([readManifest(ctx.tenantId), listJobs(ctx.tenantId, { kind: 'ingest', limit: 5 })]);
+  const canImport = can(ctx.role, 'data.import');
+  const latest = jobs[0];
+  const latestReport = latest?.result ? validationReportSchema.safeParse(latest.result.report) : undefined;
+  const p = manifest?.profile;
   return (
     <>
       <h1>Data</h1>
-      <Planned
-        title='Data'
-        willShow={[
-          "Upload of the retailer's 8 CSV files or one CSV with a column mapping, with a progress bar",
-          'The validation report: errors by file, line and column; warnings for repairs',
-          'The profile: rows, date range, stores, items, missing values, distributions, top items, sales over time',
-        ]}
-      />
+      {canImport && (
+        <section className="card">
+          <h2>Import</h2>
+          <p className="muted">
+            Every row is checked before anything is stored: with any error nothing is imported, and the report says which file, line and column. Importing the
+            same files again changes nothing; newer days are appended.
+          </p>
+          <DataUpload />
+        </section>
+      )}
+      {latest && (
+        <section className="card" aria-labelledby="last-import">
+          <h2 id="last-import">Last import</h2>
+          <JobProgress initial={latest} canCancel={canImport} label={`Import of ${((latest.params.files as string[] | undefined) ?? []).join(', ')} by ${latest.createdBy}`} />
+          {latest.result && typeof latest.result.message === 'string' && <p data-testid="import-message">{latest.result.message}</p>}
+          {latestReport?.success && <ValidationReportView report={latestReport.data} />}
+        </section>
+      )}
+      {!manifest || !p ? (
+        <section className="card empty">
+          <p>No data yet.{canImport ? ' Import the retailer’s 8 CSV files, or one CSV with a column mapping, above.' : ' A manager or admin can import it.'}</p>
+        </section>
+      ) : (
+        <>
+          <section className="card" aria-labelledby="profile">
+            <h2 id="profile">Profile</h2>
+            <div className="grid" data-testid="profile">
+              <div>
+                <div className="muted">Rows</div>
+                <strong data-testid="profile-rows">{p.rows.toLocaleString('en')}</strong>
+              </div>
+              <div>
+                <div className="muted">Date range ({p.frequency})</div>
+                <strong>
+                  {p.dateRange?.first} to {p.dateRange?.last}
+                </strong>
+                <div className="muted" data-testid="profile-periods">
+                  {p.periods.toLocaleString('en')} {p.frequency === 'weekly' ? 'weeks' : 'days'}
+                </div>
+              </div>
+              <div>
+                <div className="muted">Series</div>
+                <strong>{p.series.toLocaleString('en')}</strong>
+              </div>
+              {Object.entries(p.keys).map(([k, n]) => (
+                <div key={k}>
+                  <div className="muted">Distinct {k}</div>
+                  <strong data-testid={`profile-key-${k}`}>{n.toLocaleString('en')}</strong>
+                </div>
+              ))}
+            </div>
+            <p className="muted">
+              Format {manifest.format}; {manifest.imports.length} import{manifest.imports.length === 1 ? '' : 's'}, last by {manifest.imports.at(-1)?.by} on{' '}
+              {manifest.imports.at(-1)?.at.slice(0, 10)}; fingerprint <code>{manifest.imports.at(-1)?.fingerprint.slice(0, 12)}</code>.
+            </p>
+          </section>
+          <ProfileCharts overTime={p.overTime} top={p.top} targetName={p.target.name} />
+          <div className="grid">
+            <section className="card table-wrap">
+              <h2>{p.target.name}: distribution</h2>
+              <table>
+                <tbody>
+                  <tr>
+                    <th>Total</th>
+                    <td>{num(p.target.sum)}</td>
+                  </tr>
+                  <tr>
+                    <th>Mean</th>
+                    <td>{num(p.target.mean)}</td>
+                  </tr>
+                  {['min', '5%', '25%', 'median', '75%', '95%', 'max'].map((label, i) => (
+                    <tr key={label}>
+                      <th>{label}</th>
+                      <td>{num(p.target.quantiles[i])}</td>
+                    </tr>
+                  ))}
+                  <tr>
+                    <th>Zero</th>
+                    <td>{pct(p.target.zeroShare)}</td>
+                  </tr>
+                  <tr>
+                    <th>Negative (returns)</th>
+                    <td>{pct(p.target.negativeShare)}</td>
+                  </tr>
+                </tbody>
+              </table>
+            </section>
+            <section className="card table-wrap">
+              <h2>Missing values per column</h2>
+              <table>
+                <thead>
+                  <tr>
+                    <th>Column</th>
+                    <th>Missing</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(p.missingShare).map(([c, share]) => (
+                    <tr key={c}>
+                      <td>{c}</td>
+                      <td>{pct(share)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          </div>
+        </>
+      )}
     </>
   );
 }

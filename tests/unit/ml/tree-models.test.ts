@@ -114,6 +114,7 @@ describe('GradientBoostingRegressor', () => {
     expect(() => new GradientBoostingRegressor({ lambda: -1 })).toThrow(/lambda/);
     expect(() => new GradientBoostingRegressor({ maxLeaves: 1 })).toThrow(/maxLeaves/);
     expect(() => new GradientBoostingRegressor({ nope: 1 } as unknown as { seed: number })).toThrow(/nope/);
+    expect(() => new GradientBoostingRegressor({ toString: 1 } as unknown as { seed: number })).toThrow(/toString/);
     expect(Object.isFrozen(GradientBoostingRegressor.DEFAULT_OPTIONS)).toBe(true);
   });
 

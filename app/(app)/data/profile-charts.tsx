@@ -1,0 +1,38 @@
+'use client';
+
+import { useMemo } from 'react';
+import { Plot } from '@/components/plot';
+import type { TableProfile } from '@/ml/data/profile';
+
+/** Sales over time and the top values of each series key, as Plotly charts. */
+export function ProfileCharts({ overTime, top, targetName }: { overTime: TableProfile['overTime']; top: TableProfile['top']; targetName: string }) {
+  const series = useMemo(
+    () => [{ x: overTime.map((p) => p.date), y: overTime.map((p) => p.total), type: 'scatter' as const, mode: 'lines', name: targetName, line: { width: 1.5 } }],
+    [overTime, targetName],
+  );
+  const tops = useMemo(
+    () =>
+      Object.entries(top).map(([key, values]) => ({
+        key,
+        data: [{ x: values.map((v) => v.total), y: values.map((v) => v.value), type: 'bar' as const, orientation: 'h', name: key }],
+      })),
+    [top],
+  );
+  const barLayout = useMemo(() => ({ yaxis: { autorange: 'reversed', automargin: true, type: 'category' }, margin: { l: 120, r: 16, t: 8, b: 40 } }), []);
+  return (
+    <>
+      <section className="card">
+        <h2>{targetName} over time (all series)</h2>
+        <Plot data={series} label={`${targetName} over time`} />
+      </section>
+      <div className="grid">
+        {tops.map((t) => (
+          <section className="card" key={t.key}>
+            <h2>Top {t.key} by total</h2>
+            <Plot data={t.data} layout={barLayout} label={`Top ${t.key} by total ${targetName}`} height={300} />
+          </section>
+        ))}
+      </div>
+    </>
+  );
+}

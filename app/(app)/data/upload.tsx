@@ -1,0 +1,268 @@
+'use client';
+
+import { useState } from 'react';
+import { useRouter } from 'next/navigation';
+import type { CsvPreview } from '@/lib/ingest/generic';
+import type { Job } from '@/lib/schemas/jobs';
+import { JobProgress } from '@/components/job-progress';
+
+type ApiError = { error: { code: string; message: string } };
+
+/** POSTs a multipart form with XMLHttpRequest, reporting upload progress (fetch cannot). */
+function postWithProgress(url: string, form: FormData, onProgress: (share: number) => void): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = { error: { code: 'internal', message: `Unexpected answer (${xhr.status}).` } };
+      }
+      resolve({ status: xhr.status, body });
+    };
+    xhr.onerror = () => reject(new Error('The upload was interrupted. Check the connection and try again.'));
+    xhr.send(form);
+  });
+}
+
+const RETAIL_FILES = ['sales.csv', 'online.csv', 'markdowns.csv', 'price_history.csv', 'discounts_history.csv', 'stores.csv', 'catalog.csv', 'actual_matrix.csv'];
+
+export function DataUpload() {
+  const router = useRouter();
+  const [format, setFormat] = useState<'retail' | 'generic'>('retail');
+  const [files, setFiles] = useState<File[]>([]);
+  const [uploadShare, setUploadShare] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
+  const [preview, setPreview] = useState<CsvPreview | null>(null);
+  const [mapping, setMapping] = useState<{ date: string; target: string; keys: string[]; numeric: string[]; categorical: string[]; dateFormat: string; frequency: string }>({
+    date: '',
+    target: '',
+    keys: [],
+    numeric: [],
+    categorical: [],
+    dateFormat: '',
+    frequency: '',
+  });
+
+  async function loadPreview(file: File) {
+    setError(null);
+    setPreview(null);
+    const form = new FormData();
+    form.append('file', file);
+    const res = await fetch('/api/v1/datasets/preview', { method: 'POST', body: form });
+    const body = (await res.json()) as { preview: CsvPreview } | ApiError;
+    if (!res.ok || 'error' in body) {
+      setError('error' in body ? body.error.message : 'The file could not be read.');
+      return;
+    }
+    const p = body.preview;
+    setPreview(p);
+    const dateCol = p.columns.find((c) => p.types[c] === 'date') ?? '';
+    const numbers = p.columns.filter((c) => p.types[c] === 'number');
+    setMapping({
+      date: dateCol,
+      target: numbers[numbers.length > 1 ? 1 : 0] ?? '',
+      keys: [],
+      numeric: [],
+      categorical: [],
+      dateFormat: dateCol ? (p.dateFormats[dateCol]?.format ?? '') : '',
+      frequency: '',
+    });
+  }
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setJob(null);
+    if (files.length === 0) {
+      setError('Choose the files to upload first.');
+      return;
+    }
+    const form = new FormData();
+    form.append('format', format);
+    for (const f of files) form.append('files', f, f.name);
+    if (format === 'generic') {
+      if (!mapping.date || !mapping.target) {
+        setError('Choose the date column and the column to forecast.');
+        return;
+      }
+      form.append(
+        'mapping',
+        JSON.stringify({
+          date: mapping.date,
+          target: mapping.target,
+          keys: Object.fromEntries(mapping.keys.map((k) => [k.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '') || 'key', k])),
+          numeric: mapping.numeric,
+          categorical: mapping.categorical,
+          ...(mapping.dateFormat ? { dateFormat: mapping.dateFormat } : {}),
+          ...(mapping.frequency ? { frequency: mapping.frequency } : {}),
+        }),
+      );
+    }
+    setUploadShare(0);
+    try {
+      const { status, body } = await postWithProgress('/api/v1/datasets', form, setUploadShare);
+      if (status !== 202) {
+        setError((body as ApiError).error?.message ?? `The upload failed (${status}).`);
+        return;
+      }
+      setJob((body as { job: Job }).job);
+      router.refresh();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setUploadShare(null);
+    }
+  }
+
+  const columns = preview?.columns ?? [];
+  const toggle = (list: string[], c: string) => (list.includes(c) ? list.filter((x) => x !== c) : [...list, c]);
+  const roleOf = (c: string) =>
+    c === mapping.date ? 'date' : c === mapping.target ? 'target' : mapping.keys.includes(c) ? 'key' : mapping.numeric.includes(c) ? 'numeric' : mapping.categorical.includes(c) ? 'categorical' : 'ignore';
+  function setRole(c: string, role: string) {
+    setMapping((m) => {
+      const clean = {
+        ...m,
+        date: m.date === c ? '' : m.date,
+        target: m.target === c ? '' : m.target,
+        keys: m.keys.filter((x) => x !== c),
+        numeric: m.numeric.filter((x) => x !== c),
+        categorical: m.categorical.filter((x) => x !== c),
+      };
+      if (role === 'date') return { ...clean, date: c, dateFormat: preview?.dateFormats[c]?.format ?? '' };
+      if (role === 'target') return { ...clean, target: c };
+      if (role === 'key') return { ...clean, keys: toggle(clean.keys, c) };
+      if (role === 'numeric') return { ...clean, numeric: toggle(clean.numeric, c) };
+      if (role === 'categorical') return { ...clean, categorical: toggle(clean.categorical, c) };
+      return clean;
+    });
+  }
+
+  return (
+    <form onSubmit={submit} data-testid="upload-form" style={{ display: 'grid', gap: '0.75rem' }}>
+      <fieldset style={{ border: 'none', padding: 0, display: 'flex', gap: '1.5rem', flexWrap: 'wrap' }}>
+        <legend className="muted">What are you uploading?</legend>
+        <label style={{ flexDirection: 'row', alignItems: 'center', gap: '0.4rem' }}>
+          <input type="radio" name="format" checked={format === 'retail'} onChange={() => (setFormat('retail'), setFiles([]), setPreview(null))} />
+          The retailer&apos;s 8 CSV files
+        </label>
+        <label style={{ flexDirection: 'row', alignItems: 'center', gap: '0.4rem' }}>
+          <input type="radio" name="format" checked={format === 'generic'} onChange={() => (setFormat('generic'), setFiles([]), setPreview(null))} />
+          One CSV with a column mapping
+        </label>
+      </fieldset>
+      {format === 'retail' ? (
+        <label>
+          Files ({RETAIL_FILES.join(', ')})
+          <input type="file" accept=".csv,text/csv" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} data-testid="retail-files" />
+        </label>
+      ) : (
+        <label>
+          CSV file
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            data-testid="generic-file"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              setFiles(f ? [f] : []);
+              if (f) void loadPreview(f);
+            }}
+          />
+        </label>
+      )}
+      {format === 'generic' && preview && (
+        <div className="card" data-testid="mapping">
+          <h3 style={{ marginTop: 0 }}>Map the columns</h3>
+          <p className="muted">
+            {preview.totalRows.toLocaleString('en')} rows{preview.totalRowsEstimated ? ' (estimated)' : ''}. Types are detected from the first rows; choose what each column is.
+          </p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Column</th>
+                  <th>Detected</th>
+                  <th>Sample</th>
+                  <th>Use as</th>
+                </tr>
+              </thead>
+              <tbody>
+                {columns.map((c, ci) => (
+                  <tr key={c}>
+                    <td>{c}</td>
+                    <td>
+                      {preview.types[c]}
+                      {preview.dateFormats[c] ? ` (${preview.dateFormats[c].format ?? 'unknown format'}${preview.dateFormats[c].ambiguous ? ', ambiguous' : ''})` : ''}
+                    </td>
+                    <td className="muted">{preview.rows.slice(0, 3).map((r) => r[ci]).join(' · ')}</td>
+                    <td>
+                      <select aria-label={`Use of column ${c}`} value={roleOf(c)} onChange={(e) => setRole(c, e.target.value)}>
+                        <option value="ignore">ignore</option>
+                        <option value="date">date</option>
+                        <option value="target">value to forecast</option>
+                        <option value="key">series key (store, item…)</option>
+                        <option value="numeric">numeric regressor</option>
+                        <option value="categorical">category</option>
+                      </select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="form-grid">
+            <label>
+              Date format
+              <select value={mapping.dateFormat} onChange={(e) => setMapping({ ...mapping, dateFormat: e.target.value })}>
+                <option value="">detect</option>
+                <option>YYYY-MM-DD</option>
+                <option>DD/MM/YYYY</option>
+                <option>MM/DD/YYYY</option>
+                <option>DD.MM.YYYY</option>
+              </select>
+            </label>
+            <label>
+              Frequency
+              <select value={mapping.frequency} onChange={(e) => setMapping({ ...mapping, frequency: e.target.value })}>
+                <option value="">detect</option>
+                <option value="daily">daily</option>
+                <option value="weekly">weekly</option>
+              </select>
+            </label>
+          </div>
+        </div>
+      )}
+      {files.length > 0 && (
+        <p className="muted">
+          {files.length} file{files.length === 1 ? '' : 's'}, {(files.reduce((s, f) => s + f.size, 0) / 1048576).toFixed(1)} MB
+        </p>
+      )}
+      {uploadShare !== null && (
+        <div>
+          <div className="usage-bar" role="progressbar" aria-label="Upload" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(uploadShare * 100)}>
+            <span style={{ width: `${(uploadShare * 100).toFixed(0)}%` }} />
+          </div>
+          <p className="muted" aria-live="polite">
+            Uploading… {Math.round(uploadShare * 100)}%
+          </p>
+        </div>
+      )}
+      {error && (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      )}
+      <div>
+        <button type="submit" disabled={uploadShare !== null}>
+          Upload and import
+        </button>
+      </div>
+      {job && <JobProgress initial={job} canCancel label="Import" />}
+    </form>
+  );
+}
