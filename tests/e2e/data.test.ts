@@ -1,0 +1,68 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import path from 'node:path';
+import { inject } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, signedInPage } from '../support/browser';
+
+const WALMART = path.resolve(__dirname, '../../../shared/data/walmart/Walmart.csv');
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+  process.env.FORESIGHT_HOME = inject('home');
+  const { createTenantWithAdmin } = await import('@/lib/provisioning');
+  const { SYSTEM_ACTOR } = await import('@/lib/audit');
+  await createTenantWithAdmin({ id: 'wizard', name: 'Wizard Stores', tier: 'enterprise', adminEmail: 'admin@wizard.test', adminName: 'W', adminPassword: inject('password') }, SYSTEM_ACTOR);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('Data page', () => {
+  it('shows the demo profile with its chart drawn; a viewer sees no import form', async () => {
+    const page = await signedInPage(browser, 'viewer@demo.test');
+    await page.goto('/data');
+    expect(await page.getByTestId('profile-key-store').textContent()).toBe('4');
+    await page.waitForSelector('[data-testid=plot][data-state=ready]');
+    expect(await page.locator('.js-plotly-plot').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('upload-form').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('an admin maps and imports Walmart.csv in the wizard and sees 45 stores and 143 weeks', async () => {
+    const page = await signedInPage(browser, 'admin@wizard.test');
+    await page.goto('/data');
+    await page.getByLabel('One CSV with a column mapping').check();
+    await page.getByTestId('generic-file').setInputFiles(WALMART);
+    await page.waitForSelector('[data-testid=mapping]');
+    expect(await page.getByLabel('Use of column Date').inputValue()).toBe('date');
+    await page.getByLabel('Use of column Store').selectOption('key');
+    await page.getByLabel('Use of column Weekly_Sales').selectOption('target');
+    await page.getByLabel('Use of column Temperature').selectOption('numeric');
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await expect.poll(() => page.getByTestId('profile-key-store').textContent().catch(() => null), { timeout: 60_000 }).toBe('45');
+    expect(await page.getByTestId('profile-periods').textContent()).toContain('143 weeks');
+    // A reload shows the same finished job and its outcome.
+    await page.reload();
+    expect(await page.getByTestId('job').first().getAttribute('data-status')).toBe('succeeded');
+    expect(await page.getByTestId('import-message').textContent()).toContain('Imported 6,435 rows');
+    await page.context().close();
+  });
+
+  it('a broken file gives the validation report with file, line and column, and keeps the data', async () => {
+    const page = await signedInPage(browser, 'admin@wizard.test');
+    await page.goto('/data');
+    await page.getByLabel('One CSV with a column mapping').check();
+    await page.getByTestId('generic-file').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('Store,Date,Weekly_Sales\n1,05/02/2010,100\n2,05/02/2010,abc\n') });
+    await page.waitForSelector('[data-testid=mapping]');
+    await page.getByLabel('Use of column Store').selectOption('key');
+    await page.getByLabel('Use of column Weekly_Sales').selectOption('target');
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await expect.poll(() => page.getByTestId('validation-report').textContent().catch(() => ''), { timeout: 60_000 }).toContain('broken.csv');
+    const report = await page.getByTestId('validation-report').textContent();
+    expect(report).toContain('nothing was imported');
+    expect(report).toContain('Weekly_Sales');
+    expect(await page.getByTestId('profile-key-store').textContent()).toBe('45');
+    await page.context().close();
+  });
+});
