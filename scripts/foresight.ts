@@ -21,6 +21,7 @@ import { parseJoinArg, parseMappingArg, previewCsv } from '../lib/ingest/generic
 import { ingestDataset, type IngestRequest } from '../lib/datasets/ingest';
 import { progressBar } from '../lib/cli/progress';
 import type { ValidationReport } from '../lib/schemas/ingest';
+import { BASE_CALENDARS, importHolidayCsv, type BaseCalendar } from '../lib/holidays';
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, id: 'cli', label: 'cli' };
 
@@ -46,9 +47,24 @@ Usage: npm run foresight -- <command> [options]
                                      imports the retailer's 8 CSV files from folder D
   ingest --tenant T --format generic --file F --map date=Date,store=Store,target=Weekly_Sales[,numeric=A|B or *][,categorical=C]
          [--join stores.csv:store=store_nbr]... [--date-format DD/MM/YYYY] [--frequency daily|weekly]
+         [--holidays F [--holiday-base ru|us-retail|none]]
                                      imports one CSV with a column mapping (numeric=* takes every
-                                     other numeric column); --join adds attribute files on a key
+                                     other numeric column); --join adds attribute files on a key;
+                                     --holidays sets the tenant's holiday calendar from a CSV of
+                                     dates (date[,name]) on top of a built-in calendar
+  holidays import --tenant T --file F [--base ru|us-retail|none]
+                                     sets the holiday calendar alone
 `;
+
+async function importHolidays(tenantId: string, file: string, base: unknown): Promise<void> {
+  const baseName = validate(z.enum(Object.keys(BASE_CALENDARS) as [BaseCalendar, ...BaseCalendar[]]), base ?? 'ru', 'holiday-base');
+  const text = await fs.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`--holidays: cannot read ${file}: ${e.code ?? e.message}`);
+  });
+  const spec = await importHolidayCsv(tenantId, baseName, text, path.basename(file));
+  await recordAudit(tenantId, { actor: CLI_ACTOR, action: 'settings.holidays', target: spec.name, outcome: 'success', details: { dates: spec.dates.length } });
+  console.log(`Holiday calendar of ${tenantId}: ${baseName} plus ${spec.dates.length} dates from ${path.basename(file)}.`);
+}
 
 function printReport(report: ValidationReport): void {
   for (const e of report.errors) console.error(`  error   ${e.file}${e.line !== null ? `:${e.line}` : ''}${e.column ? ` [${e.column}]` : ''}: ${e.reason}`);
@@ -187,6 +203,8 @@ async function run(argv: string[]): Promise<void> {
         join: { type: 'string', multiple: true },
         'date-format': { type: 'string' },
         frequency: { type: 'string' },
+        holidays: { type: 'string' },
+        'holiday-base': { type: 'string' },
       });
       const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
       const tenant = await findTenant(tenantId);
@@ -237,6 +255,7 @@ async function run(argv: string[]): Promise<void> {
         }
         request = { format, file, mapping, joins };
       }
+      if (typeof o.holidays === 'string') await importHolidays(tenantId, o.holidays, o['holiday-base'] ?? (format === 'generic' ? 'us-retail' : 'ru'));
       const bar = progressBar(`ingest ${tenantId}`);
       const outcome = await ingestDataset(tenant, request, CLI_ACTOR, (d, t, m) => bar.update(d, t, m));
       printReport(outcome.report);
@@ -247,6 +266,13 @@ async function run(argv: string[]): Promise<void> {
       }
       console.log(outcome.message);
       if (outcome.dateRange) console.log(`Dataset: ${outcome.rows.toLocaleString('en')} rows, ${outcome.dateRange.first} to ${outcome.dateRange.last}, fingerprint ${outcome.fingerprint.slice(0, 12)}`);
+      return;
+    }
+    case 'holidays import': {
+      const o = options(args, { tenant: { type: 'string' }, file: { type: 'string' }, base: { type: 'string' } });
+      const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
+      if (!(await findTenant(tenantId))) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+      await importHolidays(tenantId, validate(z.string().min(1, 'a file is required'), o.file, 'file'), o.base);
       return;
     }
     default:

@@ -28,7 +28,7 @@ async function waitForJob(id: string, key: string): Promise<Job> {
 function upload(parts: Record<string, string>, files: { name: string; content: Buffer | string }[]): FormData {
   const form = new FormData();
   for (const [k, v] of Object.entries(parts)) form.append(k, v);
-  for (const f of files) form.append('files', new Blob([f.content]), f.name);
+  for (const f of files) form.append('files', new Blob([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)]), f.name);
   return form;
 }
 

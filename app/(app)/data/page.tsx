@@ -8,6 +8,11 @@ import { JobProgress } from '@/components/job-progress';
 import { ValidationReportView } from '@/components/validation-report';
 import { DataUpload } from './upload';
 import { ProfileCharts } from './profile-charts';
+import { ActionForm } from '@/components/action-form';
+import { getHolidayCalendar, BASE_CALENDARS } from '@/lib/holidays';
+import { listHolidays } from '@/ml/features/holidays';
+import { parseIsoDay } from '@/ml/data/dates';
+import { setHolidaysAction } from './actions';
 
 export const metadata: Metadata = { title: 'Data' };
 
@@ -16,11 +21,13 @@ const num = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en', { maximu
 
 export default async function DataPage() {
   const ctx = await requirePage('data.read', '/data');
-  const [manifest, jobs] = await Promise.all([readManifest(ctx.tenantId), listJobs(ctx.tenantId, { kind: 'ingest', limit: 5 })]);
+  const [manifest, jobs, calendar] = await Promise.all([readManifest(ctx.tenantId), listJobs(ctx.tenantId, { kind: 'ingest', limit: 5 }), getHolidayCalendar(ctx.tenantId)]);
   const canImport = can(ctx.role, 'data.import');
   const latest = jobs[0];
   const latestReport = latest?.result ? validationReportSchema.safeParse(latest.result.report) : undefined;
   const p = manifest?.profile;
+  const holidays =
+    p?.dateRange && calendar ? listHolidays(calendar.spec, parseIsoDay(p.dateRange.first), parseIsoDay(p.dateRange.last)) : [];
   return (
     <>
       <h1>Data</h1>
@@ -133,6 +140,32 @@ export default async function DataPage() {
           </div>
         </>
       )}
+      <section className="card" aria-labelledby="holidays">
+        <h2 id="holidays">Holiday calendar</h2>
+        <p>
+          <strong>{calendar.spec.name}</strong> {calendar.custom ? '(set for your organisation)' : '(default for your data)'}: {calendar.spec.fixed.length} fixed dates a year,{' '}
+          {calendar.spec.rules.length} floating holidays, {calendar.spec.dates.length} one-off dates
+          {p?.dateRange ? `; ${holidays.length} holiday days in the data's date range` : ''}. Features use it for holiday flags and the days to and from the nearest holiday.
+        </p>
+        {canImport && (
+          <ActionForm action={setHolidaysAction} submitLabel="Set calendar" className="form-grid" testId="holiday-form">
+            <label>
+              Start from
+              <select name="base" defaultValue={calendar.spec.name.startsWith('us') ? 'us-retail' : 'ru'}>
+                {Object.keys(BASE_CALENDARS).map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Add dates from a CSV (date[,name], YYYY-MM-DD)
+              <input type="file" name="file" accept=".csv,text/csv" />
+            </label>
+          </ActionForm>
+        )}
+      </section>
     </>
   );
 }

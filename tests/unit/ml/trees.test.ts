@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binMatrix, binOf, fitBinMapper, MISSING_BIN, type BinnedMatrix } from '@/ml/trees/binning';
+import { binMatrix, binOf, fitBinMapper, type BinnedMatrix } from '@/ml/trees/binning';
 import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
 import { createMatrix, matrixFromRows, type FeatureMatrix } from '@/ml/matrix';
@@ -31,7 +31,7 @@ function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, row
   let best = { score: -Infinity, feature: -1, bin: 0, defaultLeft: false };
   const binAt = (r: number, f: number) => data.bins[r * data.cols + f];
   for (let f = 0; f < data.cols; f++) {
-    const missing = rows.filter((r) => binAt(r, f) === MISSING_BIN);
+    const missing = rows.filter((r) => binAt(r, f) === data.valueBins[f]);
     const hasMissing = missing.length > 0;
     for (let b = 0; b < data.valueBins[f] - 1; b++) {
       if (!rows.some((r) => binAt(r, f) === b)) continue;
@@ -56,7 +56,7 @@ function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, row
   if (best.feature < 0 || 0.5 * (best.score - parent) <= 1e-12 * (Math.abs(parent) + 1)) return leaf;
   const goesLeft = (r: number) => {
     const bin = binAt(r, best.feature);
-    return bin === MISSING_BIN ? best.defaultLeft : bin <= best.bin;
+    return bin === data.valueBins[best.feature] ? best.defaultLeft : bin <= best.bin;
   };
   return {
     feature: best.feature,
@@ -98,8 +98,10 @@ describe('binning', () => {
     const mapper = fitBinMapper(X, 255);
     expect(Array.from(mapper.upper[0])).toEqual([1.5, 2.5, Infinity]);
     const b = binMatrix(X, mapper);
-    expect(Array.from(b.bins)).toEqual([0, 1, 1, 2, MISSING_BIN]);
-    expect(Array.from(b.columns)).toEqual([0, 1, 1, 2, MISSING_BIN]);
+    // Three value bins, so the missing bin is 3; compact histogram: (3 + 1) bins x 2 slots.
+    expect(Array.from(b.bins)).toEqual([0, 1, 1, 2, 3]);
+    expect(Array.from(b.columns)).toEqual([0, 1, 1, 2, 3]);
+    expect(Array.from(b.offsets)).toEqual([0, 8]);
   });
 
   it('caps the number of bins and keeps bins of roughly equal counts', () => {
