@@ -76,7 +76,7 @@ export function mergeOptions<O extends object>(defaults: Readonly<O>, options: P
   const merged = { ...defaults } as O;
   if (options === undefined) return merged;
   for (const key of Object.keys(options)) {
-    if (!(key in defaults)) throw new RangeError(`unknown option ${key}`);
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) throw new RangeError(`unknown option ${key}`);
     const v = (options as Record<string, unknown>)[key];
     if (v !== undefined) (merged as Record<string, unknown>)[key] = v;
   }

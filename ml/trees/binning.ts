@@ -1,17 +1,16 @@
 /**
- * Quantile binning: every feature is quantised to at most 255 value bins (indices 0..254) plus
- * one reserved bin, MISSING_BIN = 255, for NaN. A value x falls in the first bin b with
- * x <= upper[b]; the last bin's upper bound is +Infinity. A split "bin <= b" is therefore the
- * same as "x <= upper[b]" on raw values, so trees trained on bins predict on raw floats.
+ * Quantile binning: every feature is quantised to at most 255 value bins (indices 0..nb-1) plus
+ * one reserved bin for NaN, index nb (the feature's "missing bin", at most 255). A value x falls
+ * in the first bin b with x <= upper[b]; the last bin's upper bound is +Infinity. A split
+ * "bin <= b" is therefore the same as "x <= upper[b]" on raw values, so trees trained on bins
+ * predict on raw floats. Histograms are compact: feature f owns slots
+ * [offsets[f], offsets[f + 1]), two (gradient, hessian) per bin, so a binary feature costs 3 bins,
+ * not 256.
  */
 import type { FeatureMatrix } from '../matrix';
 
-/** The bin index reserved for missing values (NaN). */
-export const MISSING_BIN = 255;
-/** Most value bins a feature can have (bins 0..254). */
+/** Most value bins a feature can have (bins 0..254; the missing bin is then 255). */
 export const MAX_VALUE_BINS = 255;
-/** Histogram slots per feature: 255 value bins plus the missing bin. */
-export const BINS_PER_FEATURE = 256;
 
 /** Upper bounds of the value bins of every feature (last bound is +Infinity). */
 export interface BinMapper {
@@ -27,10 +26,18 @@ export interface BinnedMatrix {
   readonly rows: number;
   readonly cols: number;
   readonly bins: Uint8Array;
+  /**
+   * Row-major histogram bin of each value over all features, offsets[col] / 2 + bin (16 bits
+   * while the histogram has at most 65,536 bins, else 32): the histogram loop reads it directly
+   * instead of adding a per-feature offset.
+   */
+  readonly binIndex: Uint16Array | Uint32Array;
   /** The same bins column-major (`columns[col * rows + row]`), for the one-feature scan of a partition. */
   readonly columns: Uint8Array;
-  /** Number of value bins of each feature (the missing bin not counted). */
+  /** Number of value bins of each feature; it is also the feature's missing bin. */
   readonly valueBins: Int32Array;
+  /** Histogram slot offset of each feature (length cols + 1; offsets[cols] = histogram size). */
+  readonly offsets: Int32Array;
   readonly mapper: BinMapper;
 }
 
@@ -98,9 +105,9 @@ export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleR
   return { upper };
 }
 
-/** The bin of one value: binary search for the first bound >= x; NaN goes to MISSING_BIN. */
+/** The bin of one value: binary search for the first bound >= x; NaN goes to the missing bin. */
 export function binOf(upper: Float64Array, x: number): number {
-  if (x !== x) return MISSING_BIN;
+  if (x !== x) return upper.length;
   let lo = 0;
   let hi = upper.length - 1;
   while (lo < hi) {
@@ -118,15 +125,20 @@ export function binMatrix(X: FeatureMatrix, mapper: BinMapper): BinnedMatrix {
   const bins = new Uint8Array(rows * cols);
   const columns = new Uint8Array(rows * cols);
   const valueBins = new Int32Array(cols);
+  const offsets = new Int32Array(cols + 1);
+  for (let c = 0; c < cols; c++) offsets[c + 1] = offsets[c] + 2 * (mapper.upper[c].length + 1);
+  const binIndex = offsets[cols] / 2 <= 65_536 ? new Uint16Array(rows * cols) : new Uint32Array(rows * cols);
   for (let c = 0; c < cols; c++) {
     const upper = mapper.upper[c];
     valueBins[c] = upper.length;
+    const first = offsets[c] / 2;
     const base = c * rows;
     for (let r = 0; r < rows; r++) {
       const b = binOf(upper, X.values[base + r]);
       columns[base + r] = b;
       bins[r * cols + c] = b;
+      binIndex[r * cols + c] = first + b;
     }
   }
-  return { rows, cols, bins, columns, valueBins, mapper };
+  return { rows, cols, bins, binIndex, columns, valueBins, offsets, mapper };
 }

@@ -180,7 +180,8 @@ export class CompiledForest {
  * rows. Self-contained on purpose (see the file comment). Rows go in blocks of 64, transposed to
  * row-major; the block's NaN-free rows take the branch-free complete-layout kernel, four rows at a
  * time (four independent dependency chains; `+(a > b)` is a flag-set, not a branch mispredicted
- * half the time); rows with a NaN take the kernel honouring each node's default side; forests
+ * half the time); rows with a NaN take a (also branch-free) kernel honouring each node's
+ * default side; forests
  * too deep for the complete layout walk the pointer layout.
  */
 export function predictRows(
@@ -278,14 +279,34 @@ export function predictRows(
           }
           acc[i] += cLeaf[lb + s];
         }
-        for (j = 0; j < nMissing; j++) {
+        // Rows with a NaN: still branch-free. A NaN fails both comparisons, so `v > t` sends it
+        // left; nodes whose missing values go right add `v !== v`.
+        for (j = 0; j + 1 < nMissing; j += 2) {
+          const i0 = missingRows[j];
+          const i1 = missingRows[j + 1];
+          const r0 = i0 * cols;
+          const r1 = i1 * cols;
+          let s0 = 0;
+          let s1 = 0;
+          for (let d = 0; d < depth; d++) {
+            const k0 = tb + s0;
+            const k1 = tb + s1;
+            const v0 = block[r0 + cFeature[k0]];
+            const v1 = block[r1 + cFeature[k1]];
+            s0 = 2 * s0 + 1 + (+(v0 > cThreshold[k0]) | ((1 - cDefaultLeft[k0]) & +(v0 !== v0)));
+            s1 = 2 * s1 + 1 + (+(v1 > cThreshold[k1]) | ((1 - cDefaultLeft[k1]) & +(v1 !== v1)));
+          }
+          acc[i0] += cLeaf[lb + s0];
+          acc[i1] += cLeaf[lb + s1];
+        }
+        for (; j < nMissing; j++) {
           const i = missingRows[j];
           const r = i * cols;
           let s = 0;
           for (let d = 0; d < depth; d++) {
             const k = tb + s;
             const v = block[r + cFeature[k]];
-            s = 2 * s + (v <= cThreshold[k] || (v !== v && cDefaultLeft[k] === 1) ? 1 : 2);
+            s = 2 * s + 1 + (+(v > cThreshold[k]) | ((1 - cDefaultLeft[k]) & +(v !== v)));
           }
           acc[i] += cLeaf[lb + s];
         }

@@ -224,7 +224,7 @@ export class GradientBoostingRegressor implements Regressor {
       const tree = grower.grow(grad, hess, idx, count, rng);
       trees.push(tree);
       if (count === n) grower.addLastTree(tree, idx, 1, raw);
-      else addTreeBinned(tree, binned.bins, binned.cols, n, 1, raw);
+      else addTreeBinned(tree, binned.bins, binned.cols, binned.valueBins, n, 1, raw);
       if (val && valRaw) {
         addTreeRaw(tree, val.X.values, val.X.rows, 1, valRaw);
         const loss = validationLoss(o.loss, valRaw, val.y);

@@ -16,8 +16,8 @@
  * as LightGBM). Without a leaf limit or column sampling both give the same tree.
  */
 import type { Random } from '../random';
-import { MISSING_BIN, type BinnedMatrix } from './binning';
-import { buildFeatureHistogram, buildHistogram, FEATURE_STRIDE, HistogramPool, subtractHistogram } from './histogram';
+import type { BinnedMatrix } from './binning';
+import { buildFeatureHistogram, buildHistogram, HistogramPool, subtractHistogram } from './histogram';
 import { emptySplit, findBestSplit, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
 
@@ -55,6 +55,8 @@ interface OpenLeaf {
 export class TreeGrower {
   private readonly pool: HistogramPool;
   private readonly scratch: Int32Array;
+  /** Gradient and hessian interleaved per row, refreshed at each grow(). */
+  private readonly gradHess: Float64Array;
   private readonly features: Int32Array;
   private readonly builder = new TreeBuilder();
   /** Row range idx[start..end) of every node of the last grown tree, by node id. */
@@ -71,13 +73,15 @@ export class TreeGrower {
     private readonly data: BinnedMatrix,
     private readonly options: TreeGrowthOptions,
   ) {
-    this.pool = new HistogramPool(data.cols * FEATURE_STRIDE);
+    const histSize = data.offsets[data.cols];
+    this.pool = new HistogramPool(histSize);
     this.scratch = new Int32Array(data.rows);
+    this.gradHess = new Float64Array(2 * data.rows);
     this.features = new Int32Array(data.cols);
-    this.directBuildRows = (data.cols * FEATURE_STRIDE) / 4;
+    this.directBuildRows = histSize / 4;
     this.candidateCount = Math.max(1, Math.min(data.cols, Math.round(options.colsample * data.cols)));
     this.sampledMode = this.candidateCount * 2 <= data.cols;
-    this.sharedHist = this.sampledMode ? new Float64Array(data.cols * FEATURE_STRIDE) : new Float64Array(0);
+    this.sharedHist = this.sampledMode ? new Float64Array(histSize) : new Float64Array(0);
   }
 
   /**
@@ -85,10 +89,15 @@ export class TreeGrower {
    * `idx` is reordered in place; grad and hess are read only.
    */
   grow(grad: Float64Array, hess: Float64Array, idx: Int32Array, count: number, rng: Random): FlatTree {
-    const { bins, cols } = this.data;
+    const { binIndex, cols, rows } = this.data;
     const { maxLeaves } = this.options;
     const b = this.builder;
     b.reset();
+    const gh = this.gradHess;
+    for (let r = 0; r < rows; r++) {
+      gh[2 * r] = grad[r];
+      gh[2 * r + 1] = hess[r];
+    }
     let gradSum = 0;
     let hessSum = 0;
     for (let i = 0; i < count; i++) {
@@ -100,11 +109,11 @@ export class TreeGrower {
     this.rangeEnd = [count];
     const open: OpenLeaf[] = [];
     if (this.canSplit(0, count, hessSum) && this.sampledMode) {
-      this.consider(open, 0, 0, count, 0, null, gradSum, hessSum, rng, grad, hess, idx);
+      this.consider(open, 0, 0, count, 0, null, gradSum, hessSum, rng, gh, idx);
     } else if (this.canSplit(0, count, hessSum)) {
       const hist = this.pool.acquire();
-      buildHistogram(bins, cols, grad, hess, idx, 0, count, hist);
-      this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, rng, grad, hess, idx);
+      buildHistogram(binIndex, cols, gh, idx, 0, count, hist);
+      this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, rng, gh, idx);
     }
     let leaves = 1;
     while (open.length > 0) {
@@ -116,14 +125,14 @@ export class TreeGrower {
       const leaf = open[pick];
       open.splice(pick, 1);
       leaves++;
-      this.expand(open, leaf, grad, hess, idx, rng);
+      this.expand(open, leaf, gh, idx, rng);
     }
     for (const leaf of open) if (leaf.hist) this.pool.release(leaf.hist);
     return b.build();
   }
 
-  private expand(open: OpenLeaf[], leaf: OpenLeaf, grad: Float64Array, hess: Float64Array, idx: Int32Array, rng: Random): void {
-    const { bins, cols, mapper } = this.data;
+  private expand(open: OpenLeaf[], leaf: OpenLeaf, gh: Float64Array, idx: Int32Array, rng: Random): void {
+    const { binIndex, cols, mapper } = this.data;
     const { feature, bin, defaultLeft, gradLeft, hessLeft } = leaf.split;
     const left = this.builder.split(leaf.node, feature, mapper.upper[feature][bin], bin, defaultLeft);
     const mid = this.partition(idx, leaf.start, leaf.end, feature, bin, defaultLeft);
@@ -142,8 +151,8 @@ export class TreeGrower {
     const splitRight = this.canSplit(depth, nRight, hessRight);
     const parent = leaf.hist;
     if (parent === null) {
-      if (splitRight) this.consider(open, left + 1, mid, leaf.end, depth, null, gradRight, hessRight, rng, grad, hess, idx);
-      if (splitLeft) this.consider(open, left, leaf.start, mid, depth, null, gradLeft, hessLeft, rng, grad, hess, idx);
+      if (splitRight) this.consider(open, left + 1, mid, leaf.end, depth, null, gradRight, hessRight, rng, gh, idx);
+      if (splitLeft) this.consider(open, left, leaf.start, mid, depth, null, gradLeft, hessLeft, rng, gh, idx);
       return;
     }
     if (!splitLeft && !splitRight) {
@@ -155,13 +164,13 @@ export class TreeGrower {
       this.pool.release(parent);
       if (splitRight) {
         const h = this.pool.acquire();
-        buildHistogram(bins, cols, grad, hess, idx, mid, leaf.end, h);
-        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, grad, hess, idx);
+        buildHistogram(binIndex, cols, gh, idx, mid, leaf.end, h);
+        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, gh, idx);
       }
       if (splitLeft) {
         const h = this.pool.acquire();
-        buildHistogram(bins, cols, grad, hess, idx, leaf.start, mid, h);
-        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, grad, hess, idx);
+        buildHistogram(binIndex, cols, gh, idx, leaf.start, mid, h);
+        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, gh, idx);
       }
       return;
     }
@@ -169,19 +178,19 @@ export class TreeGrower {
     const splitSmall = leftIsSmaller ? splitLeft : splitRight;
     const splitLarge = leftIsSmaller ? splitRight : splitLeft;
     const small = this.pool.acquire();
-    if (leftIsSmaller) buildHistogram(bins, cols, grad, hess, idx, leaf.start, mid, small);
-    else buildHistogram(bins, cols, grad, hess, idx, mid, leaf.end, small);
+    if (leftIsSmaller) buildHistogram(binIndex, cols, gh, idx, leaf.start, mid, small);
+    else buildHistogram(binIndex, cols, gh, idx, mid, leaf.end, small);
     if (splitLarge) subtractHistogram(parent, small);
     else this.pool.release(parent);
     if (!splitSmall) this.pool.release(small);
     // Right child first so that the depth-first stack expands the left child next.
     if (splitRight) {
       const h = leftIsSmaller ? parent : small;
-      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, grad, hess, idx);
+      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, gh, idx);
     }
     if (splitLeft) {
       const h = leftIsSmaller ? small : parent;
-      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, grad, hess, idx);
+      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, gh, idx);
     }
   }
 
@@ -210,18 +219,17 @@ export class TreeGrower {
     gradSum: number,
     hessSum: number,
     rng: Random,
-    grad: Float64Array,
-    hess: Float64Array,
+    gh: Float64Array,
     idx: Int32Array,
   ): void {
     const split = emptySplit();
     const count = this.sampleFeatures(rng);
     if (hist === null) {
-      const { bins, cols } = this.data;
-      buildFeatureHistogram(bins, cols, grad, hess, idx, start, end, this.features, count, this.sharedHist);
-      findBestSplit(this.sharedHist, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+      const { binIndex, cols } = this.data;
+      buildFeatureHistogram(binIndex, cols, this.data.offsets, gh, idx, start, end, this.features, count, this.sharedHist);
+      findBestSplit(this.sharedHist, this.data.offsets, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
     } else {
-      findBestSplit(hist, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+      findBestSplit(hist, this.data.offsets, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
     }
     if (split.feature < 0) {
       if (hist) this.pool.release(hist);
@@ -266,7 +274,7 @@ export class TreeGrower {
     const { columns, rows } = this.data;
     const col = columns.subarray(feature * rows, (feature + 1) * rows);
     const scratch = this.scratch;
-    const missingLeft = defaultLeft ? MISSING_BIN : -1;
+    const missingLeft = defaultLeft ? this.data.valueBins[feature] : -1;
     let l = start;
     let rc = 0;
     for (let i = start; i < end; i++) {

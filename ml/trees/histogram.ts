@@ -1,13 +1,10 @@
 /**
  * Gradient/hessian histograms: for each feature, the sums of gradient and hessian of the node's
- * rows in each of its 256 bins (255 value bins + the missing bin). Layout: one Float64Array per
- * node, `hist[(feature * 256 + bin) * 2]` = gradient sum, `+ 1` = hessian sum, so a split scan
- * walks one feature's bins contiguously.
+ * rows in each of its bins (value bins, then the missing bin). Layout: one Float64Array per node,
+ * `hist[offsets[feature] + 2 * bin]` = gradient sum, `+ 1` = hessian sum (offsets from
+ * binMatrix), so a split scan walks one feature's bins contiguously and features with few
+ * distinct values take little room.
  */
-import { BINS_PER_FEATURE } from './binning';
-
-/** Float64 slots of one feature's histogram (gradient and hessian per bin). */
-export const FEATURE_STRIDE = BINS_PER_FEATURE * 2;
 
 /** Reuses histogram buffers across nodes and trees instead of allocating one per node. */
 export class HistogramPool {
@@ -28,14 +25,14 @@ export class HistogramPool {
 }
 
 /**
- * Adds the rows idx[start..end) into `hist` (which the caller zeroed).
+ * Adds the rows idx[start..end) into `hist` (which the caller zeroed); gradHess interleaves
+ * each row's gradient and hessian (one cache line serves both).
  * Hot loop: one pass over the rows, gathering each row's bins contiguously (row-major bins).
  */
 export function buildHistogram(
-  bins: Uint8Array,
+  binIndex: Uint16Array | Uint32Array,
   cols: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  gradHess: Float64Array,
   idx: Int32Array,
   start: number,
   end: number,
@@ -43,11 +40,11 @@ export function buildHistogram(
 ): void {
   for (let i = start; i < end; i++) {
     const r = idx[i];
-    const g = grad[r];
-    const h = hess[r];
+    const g = gradHess[2 * r];
+    const h = gradHess[2 * r + 1];
     const p = r * cols;
-    for (let f = 0, o = 0; f < cols; f++, o += FEATURE_STRIDE) {
-      const k = o + (bins[p + f] << 1);
+    for (let f = 0; f < cols; f++) {
+      const k = binIndex[p + f] << 1;
       hist[k] += g;
       hist[k + 1] += h;
     }
@@ -64,10 +61,10 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array): vo
  * each split samples few features, where building just those beats building all and subtracting.
  */
 export function buildFeatureHistogram(
-  bins: Uint8Array,
+  binIndex: Uint16Array | Uint32Array,
   cols: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  offsets: Int32Array,
+  gradHess: Float64Array,
   idx: Int32Array,
   start: number,
   end: number,
@@ -76,17 +73,16 @@ export function buildFeatureHistogram(
   hist: Float64Array,
 ): void {
   for (let j = 0; j < featureCount; j++) {
-    const o = features[j] * FEATURE_STRIDE;
-    hist.fill(0, o, o + FEATURE_STRIDE);
+    const f = features[j];
+    hist.fill(0, offsets[f], offsets[f + 1]);
   }
   for (let i = start; i < end; i++) {
     const r = idx[i];
-    const g = grad[r];
-    const h = hess[r];
+    const g = gradHess[2 * r];
+    const h = gradHess[2 * r + 1];
     const p = r * cols;
     for (let j = 0; j < featureCount; j++) {
-      const f = features[j];
-      const k = f * FEATURE_STRIDE + (bins[p + f] << 1);
+      const k = binIndex[p + features[j]] << 1;
       hist[k] += g;
       hist[k + 1] += h;
     }

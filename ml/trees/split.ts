@@ -7,7 +7,6 @@
  * repeat the previous bin's partition. A node that saw no missing values sends future missing values to the
  * child with the larger hessian (ties left).
  */
-import { FEATURE_STRIDE } from './histogram';
 
 /** The best split of a node; gain is -Infinity when no valid split exists. */
 export interface SplitChoice {
@@ -40,6 +39,7 @@ const GAIN_NOISE = 1e-12;
  */
 export function findBestSplit(
   hist: Float64Array,
+  offsets: Int32Array,
   valueBins: Int32Array,
   features: Int32Array,
   featureCount: number,
@@ -63,10 +63,10 @@ export function findBestSplit(
   let bestHL = 0;
   for (let j = 0; j < featureCount; j++) {
     const f = features[j];
-    const off = f * FEATURE_STRIDE;
-    const gMiss = hist[off + FEATURE_STRIDE - 2];
-    const hMiss = hist[off + FEATURE_STRIDE - 1];
+    const off = offsets[f];
     const last = off + 2 * (valueBins[f] - 1);
+    const gMiss = hist[last + 2];
+    const hMiss = hist[last + 3];
     let gl = 0;
     let hl = 0;
     if (hMiss <= emptyBin) {

@@ -7,7 +7,6 @@
  * `splitBin[k]` is the same test on binned data (bin <= splitBin), kept for training only.
  */
 import { z } from 'zod';
-import { MISSING_BIN } from './binning';
 
 export interface FlatTree {
   readonly nodeCount: number;
@@ -110,8 +109,19 @@ export class TreeBuilder {
   }
 }
 
-/** Adds `scale * tree(row)` to out[row] for every row of a row-major binned table. */
-export function addTreeBinned(tree: FlatTree, bins: Uint8Array, cols: number, rows: number, scale: number, out: Float64Array): void {
+/**
+ * Adds `scale * tree(row)` to out[row] for every row of a row-major binned table (valueBins[f]
+ * is feature f's missing bin).
+ */
+export function addTreeBinned(
+  tree: FlatTree,
+  bins: Uint8Array,
+  cols: number,
+  valueBins: Int32Array,
+  rows: number,
+  scale: number,
+  out: Float64Array,
+): void {
   const { feature, splitBin, left, defaultLeft, value } = tree;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -119,7 +129,7 @@ export function addTreeBinned(tree: FlatTree, bins: Uint8Array, cols: number, ro
     let f = feature[0];
     while (f >= 0) {
       const b = bins[base + f];
-      node = left[node] + (b <= splitBin[node] || (b === MISSING_BIN && defaultLeft[node] === 1) ? 0 : 1);
+      node = left[node] + (b <= splitBin[node] || (b === valueBins[f] && defaultLeft[node] === 1) ? 0 : 1);
       f = feature[node];
     }
     out[r] += scale * value[node];
