@@ -1,21 +1,165 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { requirePage } from '@/lib/auth/guards';
-import { Planned } from '@/components/planned';
+import { can } from '@/lib/auth/permissions';
+import { experimentQuerySchema, getExperiments, queryExperiments } from '@/lib/experiments';
 
 export const metadata: Metadata = { title: 'Experiments' };
 
-export default async function ExperimentsPage() {
-  await requirePage('models.read', '/experiments');
+type Search = Record<string, string | string[] | undefined>;
+const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(2)}%`);
+
+export default async function ExperimentsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const ctx = await requirePage('models.read', '/experiments');
+  const raw = await searchParams;
+  const first = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v));
+  const parsed = experimentQuerySchema.safeParse(first);
+  const q = parsed.success ? parsed.data : experimentQuerySchema.parse({});
+  const { experiments, total, algorithms } = await queryExperiments(ctx.tenantId, q);
+  const selected = (Array.isArray(raw.pick) ? raw.pick : raw.pick ? [raw.pick] : []).filter((id) => /^e_[a-f0-9]{12}$/.test(id)).slice(0, 6);
+  const chosen = selected.length >= 2 ? await getExperiments(ctx.tenantId, selected) : [];
+  const metricNames = [...new Set(chosen.flatMap((e) => Object.keys(e.metrics)))].sort();
+  const paramNames = [...new Set(chosen.flatMap((e) => Object.keys(e.params)))].sort();
+  const filters = Object.fromEntries(Object.entries(first).filter(([k]) => !['page', 'sort', 'order', 'pick'].includes(k))) as Record<string, string>;
+  const sortLink = (sort: string) => `/experiments?${new URLSearchParams({ ...filters, sort, order: q.sort === sort && q.order === 'desc' ? 'asc' : 'desc' })}`;
+  const pages = Math.max(1, Math.ceil(total / q.pageSize));
   return (
     <>
       <h1>Experiments</h1>
-      <Planned
-        title='Experiments'
-        willShow={[
-          'Every training and tuning run with parameters, metrics per fold, duration and status',
-          'Filters, sorting, side-by-side comparison and CSV export',
-        ]}
-      />
+      <p className="muted">Every training and tuning run, with its parameters, metrics, duration and data.</p>
+      <form method="get" className="card form-grid" role="search" aria-label="Filter experiments">
+        <label>
+          Kind
+          <select name="kind" defaultValue={q.kind ?? ''}>
+            <option value="">Any</option>
+            <option value="train">training</option>
+            <option value="tune-trial">tuning trial</option>
+            <option value="retrain">retraining</option>
+          </select>
+        </label>
+        <label>
+          Algorithm
+          <select name="algorithm" defaultValue={q.algorithm ?? ''}>
+            <option value="">Any</option>
+            {algorithms.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={q.status ?? ''}>
+            <option value="">Any</option>
+            <option>succeeded</option>
+            <option>failed</option>
+            <option>cancelled</option>
+          </select>
+        </label>
+        <div style={{ display: 'flex', gap: '0.5rem' }}>
+          <button type="submit">Filter</button>
+          {can(ctx.role, 'exports.download') && (
+            <a className="button secondary" href={`/experiments/export?${new URLSearchParams(filters)}`} download>
+              Export CSV
+            </a>
+          )}
+        </div>
+      </form>
+      {chosen.length >= 2 && (
+        <section className="card table-wrap" data-testid="experiment-comparison">
+          <h2>Side by side</h2>
+          <table>
+            <thead>
+              <tr>
+                <th></th>
+                {chosen.map((e) => (
+                  <th key={e.id}>
+                    {e.id} ({e.algorithm})
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {metricNames.map((m) => (
+                <tr key={m}>
+                  <td>{m}</td>
+                  {chosen.map((e) => (
+                    <td key={e.id}>{e.metrics[m]?.toFixed(4) ?? '—'}</td>
+                  ))}
+                </tr>
+              ))}
+              {paramNames.map((p) => (
+                <tr key={p}>
+                  <td className="muted">{p}</td>
+                  {chosen.map((e) => (
+                    <td key={e.id}>{String(e.params[p] ?? '—')}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <form method="get" className="card table-wrap">
+        {Object.entries(filters).map(([k, v]) => (
+          <input key={k} type="hidden" name={k} value={v} />
+        ))}
+        <p className="muted">
+          {total} run{total === 1 ? '' : 's'}. Tick two or more to compare them.
+        </p>
+        {experiments.length === 0 ? (
+          <p className="empty">No runs yet. Each training and tuning run appears here.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Compare</th>
+                <th>
+                  <Link href={sortLink('at')}>When</Link>
+                </th>
+                <th>Kind</th>
+                <th>Algorithm</th>
+                <th>Status</th>
+                <th>
+                  <Link href={sortLink('wape')}>WAPE</Link>
+                </th>
+                <th>
+                  <Link href={sortLink('durationMs')}>Duration</Link>
+                </th>
+                <th>Version</th>
+              </tr>
+            </thead>
+            <tbody>
+              {experiments.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <input type="checkbox" name="pick" value={e.id} defaultChecked={selected.includes(e.id)} aria-label={`Compare ${e.id}`} />
+                  </td>
+                  <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{e.kind}</td>
+                  <td>{e.algorithm}</td>
+                  <td>
+                    <span className={`badge ${e.status === 'succeeded' ? 'ok' : e.status === 'failed' ? 'danger' : 'warn'}`}>{e.status}</span>
+                    {e.error && <div className="muted">{e.error}</div>}
+                  </td>
+                  <td>{pct(e.metrics.wape)}</td>
+                  <td>{(e.durationMs / 1000).toFixed(1)} s</td>
+                  <td>{e.versionId ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {experiments.length > 1 && (
+          <div style={{ marginTop: '0.5rem' }}>
+            <button type="submit">Compare selected</button>
+          </div>
+        )}
+        <nav className="pager" aria-label="Pages">
+          <span>
+            Page {q.page} of {pages}
+          </span>
+        </nav>
+      </form>
     </>
   );
 }

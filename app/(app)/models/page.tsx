@@ -1,22 +1,215 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
-import { Planned } from '@/components/planned';
+import { can } from '@/lib/auth/permissions';
+import { compareVersions, listVersions, registryHistory, type ModelVersion } from '@/lib/registry/store';
+import { versionIdSchema } from '@/lib/schemas/models';
+import { ActionForm } from '@/components/action-form';
+import { archiveAction, promoteAction, rollbackAction } from './actions';
 
 export const metadata: Metadata = { title: 'Models' };
 
-export default async function ModelsPage() {
-  await requirePage('models.read', '/models');
+type Search = Record<string, string | string[] | undefined>;
+const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+const fva = (v: ModelVersion) => {
+  const m = v.metrics.wape;
+  const b = v.baselineMetrics.wape;
+  return m != null && b != null && b > 0 ? 1 - m / b : null;
+};
+const stageBadge = (stage: ModelVersion['stage']) => (stage === 'production' ? 'ok' : stage === 'staging' ? 'warn' : '');
+
+export default async function ModelsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const ctx = await requirePage('models.read', '/models');
+  const params = await searchParams;
+  const [versions, history] = await Promise.all([listVersions(ctx.tenantId), registryHistory(ctx.tenantId)]);
+  const production = versions.find((v) => v.stage === 'production');
+  const canPromote = can(ctx.role, 'models.promote');
+  const canRollback = can(ctx.role, 'models.rollback');
+  const pick = (k: string) => {
+    const raw = Array.isArray(params[k]) ? params[k]?.[0] : params[k];
+    const parsed = versionIdSchema.safeParse(raw);
+    return parsed.success ? versions.find((v) => v.id === parsed.data) : undefined;
+  };
+  const a = pick('a');
+  const b = pick('b');
+  const comparison = a && b ? compareVersions(a, b) : null;
   return (
     <>
       <h1>Models</h1>
-      <Planned
-        title='Models'
-        willShow={[
-          'The model registry: every version with its metrics, stage and author',
-          'Promote, archive and one-click rollback (managers and admins)',
-          'Side-by-side comparison of two versions and a history timeline',
-        ]}
-      />
+      {versions.length === 0 ? (
+        <section className="card empty">
+          <p>No model yet. {can(ctx.role, 'models.train') ? 'Train one once data is imported.' : 'A manager or admin trains the first model.'}</p>
+        </section>
+      ) : (
+        <>
+          <section className="card" aria-labelledby="production" data-testid="production-card">
+            <h2 id="production">In production</h2>
+            {production ? (
+              <>
+                <p>
+                  <strong data-testid="production-version">{production.id}</strong> · {production.algorithm} · hold-out WAPE <strong>{pct(production.metrics.wape)}</strong> against
+                  seasonal naive {pct(production.baselineMetrics.wape)} (value added {pct(fva(production))}) · trained on {production.trainingWindow.from} to{' '}
+                  {production.trainingWindow.to} · promoted {production.promotedAt?.slice(0, 16).replace('T', ' ')} by {production.promotedBy}
+                </p>
+                {canRollback && history.some((h) => h.action === 'promote' && h.versionId === production.id && h.previousProduction) && (
+                  <ActionForm action={rollbackAction} submitLabel="Roll back to the previous version" confirm="Put the previous production version back?" testId="rollback" />
+                )}
+              </>
+            ) : (
+              <p className="muted">No version is in production.</p>
+            )}
+          </section>
+          <section className="card table-wrap" aria-labelledby="versions">
+            <h2 id="versions">Versions</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>Stage</th>
+                  <th>Algorithm</th>
+                  <th>WAPE</th>
+                  <th>Seasonal naive</th>
+                  <th>Value added</th>
+                  <th>Data</th>
+                  <th>Created</th>
+                  {canPromote && <th>Actions</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {versions.map((v) => (
+                  <tr key={v.id} data-testid={`version-row-${v.id}`}>
+                    <td>
+                      <strong>{v.id}</strong>
+                    </td>
+                    <td>
+                      <span className={`badge ${stageBadge(v.stage)}`}>{v.stage}</span>
+                      {v.stageReason && <div className="muted">{v.stageReason}</div>}
+                    </td>
+                    <td>{v.algorithm}</td>
+                    <td>{pct(v.metrics.wape)}</td>
+                    <td>{pct(v.baselineMetrics.wape)}</td>
+                    <td>{pct(fva(v))}</td>
+                    <td>
+                      {v.trainingWindow.from} to {v.trainingWindow.to}
+                      <div className="muted">
+                        <code>{v.datasetFingerprint.slice(0, 10)}</code> · code {v.codeVersion}
+                      </div>
+                    </td>
+                    <td>
+                      {v.createdAt.slice(0, 16).replace('T', ' ')}
+                      <div className="muted">{v.author}</div>
+                    </td>
+                    {canPromote && (
+                      <td style={{ display: 'grid', gap: '0.3rem' }}>
+                        {v.stage !== 'production' && (
+                          <ActionForm action={promoteAction} submitLabel="Promote" confirm={`Put ${v.id} in production?`}>
+                            <input type="hidden" name="versionId" value={v.id} />
+                          </ActionForm>
+                        )}
+                        {v.stage !== 'production' && v.stage !== 'archived' && (
+                          <ActionForm action={archiveAction} submitLabel="Archive">
+                            <input type="hidden" name="versionId" value={v.id} />
+                          </ActionForm>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="card" aria-labelledby="compare">
+            <h2 id="compare">Compare two versions</h2>
+            <form method="get" className="form-grid" data-testid="compare-form">
+              {(['a', 'b'] as const).map((k, i) => (
+                <label key={k}>
+                  {i === 0 ? 'Version A' : 'Version B'}
+                  <select name={k} defaultValue={(k === 'a' ? a : b)?.id ?? versions[Math.min(i, versions.length - 1)]?.id}>
+                    {versions.map((v) => (
+                      <option key={v.id} value={v.id}>
+                        {v.id} ({v.stage}, {v.algorithm})
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ))}
+              <div>
+                <button type="submit">Compare</button>
+              </div>
+            </form>
+            {comparison && a && b && (
+              <div className="table-wrap" data-testid="comparison">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>Metric</th>
+                      <th>{a.id}</th>
+                      <th>{b.id}</th>
+                      <th>
+                        {b.id} − {a.id}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {comparison.metrics.map((m) => (
+                      <tr key={m.metric}>
+                        <td>{m.metric}</td>
+                        <td>{fmt(m.a)}</td>
+                        <td>{fmt(m.b)}</td>
+                        <td>{fmt(m.diff)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {comparison.segments.length > 0 && (
+                  <>
+                    <h3>WAPE by segment</h3>
+                    <table>
+                      <thead>
+                        <tr>
+                          <th>Segment</th>
+                          <th>Share of sales</th>
+                          <th>{a.id}</th>
+                          <th>{b.id}</th>
+                          <th>Change</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {comparison.segments
+                          .sort((x, y) => y.share - x.share)
+                          .slice(0, 50)
+                          .map((s) => (
+                            <tr key={`${s.level}:${s.segment}`}>
+                              <td>
+                                {s.level} {s.segment}
+                              </td>
+                              <td>{pct(s.share)}</td>
+                              <td>{pct(s.a)}</td>
+                              <td>{pct(s.b)}</td>
+                              <td className={s.diff !== null && s.diff > 0 ? 'field-error' : undefined}>{s.diff === null ? '—' : `${s.diff > 0 ? '+' : ''}${(s.diff * 100).toFixed(1)} pts`}</td>
+                            </tr>
+                          ))}
+                      </tbody>
+                    </table>
+                  </>
+                )}
+              </div>
+            )}
+          </section>
+          <section className="card" aria-labelledby="history">
+            <h2 id="history">History</h2>
+            <ol className="timeline" data-testid="history">
+              {history.slice(0, 50).map((h, i) => (
+                <li key={i}>
+                  <span className="muted">{h.at.slice(0, 16).replace('T', ' ')}</span> · <strong>{h.action}</strong> {h.versionId}
+                  {h.previousProduction ? ` (replacing ${h.previousProduction})` : ''} by {h.by}
+                  {h.reason ? `: ${h.reason}` : ''}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </>
+      )}
     </>
   );
 }
