@@ -6,7 +6,7 @@
  *   npx tsx bench/ml.ts                      # every dataset, writes bench/results/ml.json
  *   npx tsx bench/ml.ts --dataset=synthetic_200k_x40 --skip-python
  *   npx tsx bench/ml.ts --quick              # small smoke run, prints only
- *   npx tsx bench/ml.ts --single-thread-predict
+ *   npx tsx bench/ml.ts --single-thread     # our models on one thread
  *
  * Python side: bench/py/ml_bench.py under /usr/bin/python3 (apt: python3-xgboost python3-sklearn).
  * Datasets: the demo feature table (demo retailer through import and the feature pipeline) and a
@@ -28,7 +28,7 @@ import { createMatrix, selectRows, type FeatureMatrix } from '../ml/matrix';
 import { wape } from '../ml/metrics';
 import { createRandom } from '../ml/random';
 import { GradientBoostingRegressor } from '../ml/trees/gradient-boosting';
-import { enableParallelPrediction } from '../ml/trees/prediction-pool';
+import { enableParallelPrediction, enableParallelTraining } from '../ml/trees/prediction-pool';
 import { RandomForestRegressor } from '../ml/trees/random-forest';
 
 /** A feature table with its dates; the hold-out is the last `holdoutDays` days. */
@@ -312,9 +312,13 @@ function main(): void {
   const flag = (name: string) => args.includes(`--${name}`);
   const value = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const quick = flag('quick');
-  // Batch prediction on 2 threads, as XGBoost (nthread=2) and scikit-learn (n_jobs=2); fitting
-  // stays single-threaded. --single-thread-predict measures one thread.
-  if (!flag('single-thread-predict')) enableParallelPrediction({ threads: 2 });
+  // Two threads, as XGBoost (nthread=2) and scikit-learn (n_jobs=2): batch prediction and the
+  // histograms of large nodes (models are identical to single-threaded ones).
+  // --single-thread measures one thread.
+  if (!flag('single-thread')) {
+    enableParallelPrediction({ threads: 2 });
+    enableParallelTraining({ threads: 2 });
+  }
   const skipPython = flag('skip-python');
   const datasets: Record<string, () => BenchDataset> = quick ? { synthetic_quick: () => syntheticTable(20, 500) } : DATASETS;
   const only = value('dataset');

@@ -8,6 +8,7 @@
  * not 256.
  */
 import type { FeatureMatrix } from '../matrix';
+import { sharedUint16, sharedUint32 } from './shared';
 
 /** Most value bins a feature can have (bins 0..254; the missing bin is then 255). */
 export const MAX_VALUE_BINS = 255;
@@ -127,7 +128,7 @@ export function binMatrix(X: FeatureMatrix, mapper: BinMapper): BinnedMatrix {
   const valueBins = new Int32Array(cols);
   const offsets = new Int32Array(cols + 1);
   for (let c = 0; c < cols; c++) offsets[c + 1] = offsets[c] + 2 * (mapper.upper[c].length + 1);
-  const binIndex = offsets[cols] / 2 <= 65_536 ? new Uint16Array(rows * cols) : new Uint32Array(rows * cols);
+  const binIndex = offsets[cols] / 2 <= 65_536 ? sharedUint16(rows * cols) : sharedUint32(rows * cols);
   for (let c = 0; c < cols; c++) {
     const upper = mapper.upper[c];
     valueBins[c] = upper.length;

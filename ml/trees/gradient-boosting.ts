@@ -26,6 +26,7 @@ import { createRandom } from '../random';
 import { binMatrix, fitBinMapper } from './binning';
 import { CompiledForest } from './forest';
 import { TreeGrower } from './grow';
+import { sharedInt32 } from './shared';
 import { addTreeBinned, addTreeRaw, flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
 
 export type BoostingLoss = 'squared' | 'poisson';
@@ -197,7 +198,7 @@ export class GradientBoostingRegressor implements Regressor {
     const raw = new Float64Array(n).fill(rawBase);
     const grad = new Float64Array(n);
     const hess = new Float64Array(n).fill(1);
-    const idx = new Int32Array(n);
+    const idx = sharedInt32(n);
     const valRaw = val ? new Float64Array(val.X.rows).fill(rawBase) : null;
     const trees: FlatTree[] = [];
     const history: number[] = [];

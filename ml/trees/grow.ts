@@ -17,7 +17,8 @@
  */
 import type { Random } from '../random';
 import type { BinnedMatrix } from './binning';
-import { buildFeatureHistogram, buildHistogram, HistogramPool, subtractHistogram } from './histogram';
+import { buildFeatureHistogram, buildNodeHistogram, HistogramPool, subtractHistogram } from './histogram';
+import { sharedFloat64 } from './shared';
 import { emptySplit, findBestSplit, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
 
@@ -76,7 +77,7 @@ export class TreeGrower {
     const histSize = data.offsets[data.cols];
     this.pool = new HistogramPool(histSize);
     this.scratch = new Int32Array(data.rows);
-    this.gradHess = new Float64Array(2 * data.rows);
+    this.gradHess = sharedFloat64(2 * data.rows);
     this.features = new Int32Array(data.cols);
     this.directBuildRows = histSize / 4;
     this.candidateCount = Math.max(1, Math.min(data.cols, Math.round(options.colsample * data.cols)));
@@ -112,7 +113,7 @@ export class TreeGrower {
       this.consider(open, 0, 0, count, 0, null, gradSum, hessSum, rng, gh, idx);
     } else if (this.canSplit(0, count, hessSum)) {
       const hist = this.pool.acquire();
-      buildHistogram(binIndex, cols, gh, idx, 0, count, hist);
+      buildNodeHistogram(binIndex, cols, gh, idx, 0, count, hist);
       this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, rng, gh, idx);
     }
     let leaves = 1;
@@ -164,12 +165,12 @@ export class TreeGrower {
       this.pool.release(parent);
       if (splitRight) {
         const h = this.pool.acquire();
-        buildHistogram(binIndex, cols, gh, idx, mid, leaf.end, h);
+        buildNodeHistogram(binIndex, cols, gh, idx, mid, leaf.end, h);
         this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, gh, idx);
       }
       if (splitLeft) {
         const h = this.pool.acquire();
-        buildHistogram(binIndex, cols, gh, idx, leaf.start, mid, h);
+        buildNodeHistogram(binIndex, cols, gh, idx, leaf.start, mid, h);
         this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, gh, idx);
       }
       return;
@@ -178,8 +179,8 @@ export class TreeGrower {
     const splitSmall = leftIsSmaller ? splitLeft : splitRight;
     const splitLarge = leftIsSmaller ? splitRight : splitLeft;
     const small = this.pool.acquire();
-    if (leftIsSmaller) buildHistogram(binIndex, cols, gh, idx, leaf.start, mid, small);
-    else buildHistogram(binIndex, cols, gh, idx, mid, leaf.end, small);
+    if (leftIsSmaller) buildNodeHistogram(binIndex, cols, gh, idx, leaf.start, mid, small);
+    else buildNodeHistogram(binIndex, cols, gh, idx, mid, leaf.end, small);
     if (splitLarge) subtractHistogram(parent, small);
     else this.pool.release(parent);
     if (!splitSmall) this.pool.release(small);

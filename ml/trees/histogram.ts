@@ -5,6 +5,71 @@
  * binMatrix), so a split scan walks one feature's bins contiguously and features with few
  * distinct values take little room.
  */
+import { sharedFloat64 } from './shared';
+
+/**
+ * Builds a node's full histogram. Single-threaded by default; prediction-pool.ts can install a
+ * builder that splits the features among worker threads (each feature still summed by one thread
+ * in row order, so the histogram is bit-identical).
+ */
+export type HistogramBuilder = (
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  gradHess: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+) => void;
+
+let histogramBuilder: HistogramBuilder | null = null;
+
+/** Installs (or with null removes) a multi-threaded histogram builder. */
+export function setHistogramBuilder(b: HistogramBuilder | null): void {
+  histogramBuilder = b;
+}
+
+/** A node's histogram through the installed builder, or buildHistogram. */
+export function buildNodeHistogram(
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  gradHess: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+): void {
+  if (histogramBuilder !== null) histogramBuilder(binIndex, cols, gradHess, idx, start, end, hist);
+  else buildHistogram(binIndex, cols, gradHess, idx, start, end, hist);
+}
+
+/**
+ * buildHistogram restricted to features [fromFeature, toFeature). Self-contained (it references
+ * nothing outside its body) so worker threads run this exact code.
+ */
+export function buildHistogramFeatures(
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  gradHess: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  fromFeature: number,
+  toFeature: number,
+  hist: Float64Array,
+): void {
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const g = gradHess[2 * r];
+    const h = gradHess[2 * r + 1];
+    const p = r * cols;
+    for (let f = fromFeature; f < toFeature; f++) {
+      const k = binIndex[p + f] << 1;
+      hist[k] += g;
+      hist[k + 1] += h;
+    }
+  }
+}
 
 /** Reuses histogram buffers across nodes and trees instead of allocating one per node. */
 export class HistogramPool {
@@ -14,7 +79,7 @@ export class HistogramPool {
   /** A zero-filled histogram. */
   acquire(): Float64Array {
     const h = this.free.pop();
-    if (h === undefined) return new Float64Array(this.size);
+    if (h === undefined) return sharedFloat64(this.size);
     h.fill(0);
     return h;
   }

@@ -23,6 +23,7 @@ import { createRandom } from '../random';
 import { binMatrix, fitBinMapper } from './binning';
 import { CompiledForest } from './forest';
 import { TreeGrower } from './grow';
+import { sharedInt32 } from './shared';
 import { flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
 
 export interface RandomForestOptions {
@@ -130,7 +131,7 @@ export class RandomForestRegressor implements Regressor {
     });
     const rng = createRandom(o.seed);
     const draws = o.bootstrap ? Math.max(1, Math.round(o.maxSamples * n)) : n;
-    const idx = new Int32Array(draws);
+    const idx = sharedInt32(draws);
     const counts = new Int32Array(n);
     const trees: FlatTree[] = [];
     for (let t = 0; t < o.nEstimators; t++) {

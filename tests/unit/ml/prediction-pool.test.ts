@@ -1,11 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
-import { disableParallelPrediction, enableParallelPrediction, parallelPredictionStats } from '@/ml/trees/prediction-pool';
+import {
+  disableParallelPrediction,
+  disableParallelTraining,
+  enableParallelPrediction,
+  enableParallelTraining,
+  parallelPredictionStats,
+} from '@/ml/trees/prediction-pool';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
 import { syntheticRegression } from './helpers';
 
-describe('parallel batch prediction', () => {
-  afterAll(() => disableParallelPrediction());
+describe('worker threads', () => {
+  afterAll(() => {
+    disableParallelPrediction();
+    disableParallelTraining();
+  });
 
   it('gives bit-identical predictions to one thread, whatever the thread count', () => {
     const { X, y } = syntheticRegression(3000, 6, 31, 0.3, 0.05);
@@ -28,5 +37,24 @@ describe('parallel batch prediction', () => {
     disableParallelPrediction();
     expect(Array.from(models[0].predict(X))).toEqual(Array.from(single[0]));
     expect(() => enableParallelPrediction({ threads: 0 })).toThrow(RangeError);
+  });
+
+  it('fits byte-identical models with histograms built on several threads', () => {
+    const { X, y } = syntheticRegression(2000, 7, 33, 0.3, 0.05);
+    const fit = () => [
+      JSON.stringify(new GradientBoostingRegressor({ nEstimators: 8, maxDepth: 5, subsample: 0.8, seed: 4 }).fit(X, y)),
+      JSON.stringify(new RandomForestRegressor({ nEstimators: 4, maxDepth: 8, maxFeatures: 0.8, seed: 4 }).fit(X, y)),
+    ];
+    const single = fit();
+    const before = parallelPredictionStats().histograms;
+    for (const threads of [2, 3]) {
+      enableParallelTraining({ threads, minWork: 1 });
+      expect(fit()).toEqual(single);
+    }
+    expect(parallelPredictionStats().histograms).toBeGreaterThan(before);
+    expect(parallelPredictionStats().failures).toBe(0);
+    disableParallelTraining();
+    expect(fit()).toEqual(single);
+    expect(() => enableParallelTraining({ threads: 1.5 })).toThrow(RangeError);
   });
 });
