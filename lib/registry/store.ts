@@ -93,39 +93,45 @@ export async function productionVersion(tenantId: string): Promise<ModelVersion 
 }
 
 export type NewVersion = Omit<ModelVersion, 'id' | 'codeVersion' | 'createdAt' | 'stage' | 'promotedAt' | 'promotedBy' | 'stageReason'> & {
-  stage: 'none' | 'staging';
+  /** 'production' promotes it in the same atomic change (the previous production is archived). */
+  stage: 'none' | 'staging' | 'production';
   stageReason?: string | null;
 };
 
 /**
- * Stores the artifact, then lists the version. A tenant's first version goes straight to
- * production (there is nothing to compare it with), so the product serves forecasts at once.
+ * Stores the artifact, then lists the version, in one atomic registry change: a process killed at
+ * any point leaves the registry as it was (at most an unlisted artifact file behind). A tenant's
+ * first version goes straight to production (there is nothing to compare it with).
  */
 export async function registerVersion(tenantId: string, input: NewVersion, artifact: unknown, actor: AuditActor): Promise<ModelVersion> {
-  // The number is taken under the lock; the artifact is written under a provisional name first.
   let created: ModelVersion | undefined;
+  let replaced: string | null = null;
   const provisional = `pending-${randomBytes(8).toString('hex')}`;
   await storage().writeJson(tenantPath(tenantId, 'models', 'artifacts', `${provisional}.json`), artifact);
   try {
     await storage().updateJson(registryKey(tenantId), registrySchema, emptyRegistry, async (reg) => {
       const id = `v${reg.nextNumber}`;
-      const first = !reg.versions.some((v) => v.stage === 'production');
+      const current = reg.versions.find((v) => v.stage === 'production');
+      const toProduction = !current || input.stage === 'production';
       const now = new Date().toISOString();
+      const reason = !current ? 'first model of the organisation: promoted automatically' : (input.stageReason ?? null);
       created = {
         ...input,
         id,
         codeVersion: codeVersion(),
         createdAt: now,
-        stage: first ? 'production' : input.stage,
-        stageReason: first ? 'first model of the organisation: promoted automatically' : (input.stageReason ?? null),
-        promotedAt: first ? now : null,
-        promotedBy: first ? actor.label : null,
+        stage: toProduction ? 'production' : input.stage === 'production' ? 'staging' : input.stage,
+        stageReason: reason,
+        promotedAt: toProduction ? now : null,
+        promotedBy: toProduction ? actor.label : null,
       };
-      // Rename inside the lock: a version is listed only once its artifact is in place.
+      replaced = toProduction ? (current?.id ?? null) : null;
+      // A version is listed only once its artifact is in place under its final name.
       await fs.rename(tenantPath(tenantId, 'models', 'artifacts', `${provisional}.json`), artifactKey(tenantId, id));
       const history: RegistryEvent[] = [{ at: now, by: actor.label, action: 'register', versionId: id, previousProduction: null, reason: null }];
-      if (first) history.push({ at: now, by: actor.label, action: 'promote', versionId: id, previousProduction: null, reason: created.stageReason });
-      return { nextNumber: reg.nextNumber + 1, versions: [...reg.versions, created], history: [...reg.history, ...history] };
+      if (toProduction) history.push({ at: now, by: actor.label, action: 'promote', versionId: id, previousProduction: replaced, reason });
+      const versions = reg.versions.map((v): ModelVersion => (toProduction && v.stage === 'production' ? { ...v, stage: 'archived' } : v));
+      return { nextNumber: reg.nextNumber + 1, versions: [...versions, created], history: [...reg.history, ...history] };
     });
   } catch (e) {
     await storage().remove(tenantPath(tenantId, 'models', 'artifacts', `${provisional}.json`));
@@ -133,7 +139,7 @@ export async function registerVersion(tenantId: string, input: NewVersion, artif
   }
   const v = created as ModelVersion;
   await recordAudit(tenantId, { actor, action: 'models.register', target: v.id, outcome: 'success', details: { algorithm: v.algorithm, stage: v.stage } });
-  if (v.stage === 'production') await recordAudit(tenantId, { actor, action: 'models.promote', target: v.id, outcome: 'success', details: { reason: v.stageReason } });
+  if (v.stage === 'production') await recordAudit(tenantId, { actor, action: 'models.promote', target: v.id, outcome: 'success', details: { reason: v.stageReason, previousProduction: replaced } });
   return v;
 }
 

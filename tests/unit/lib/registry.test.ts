@@ -84,3 +84,16 @@ describe('model registry', () => {
     expect(cmp.segments[0]).toMatchObject({ level: 'store', segment: '1' });
   });
 });
+
+describe('registering a challenger as production', () => {
+  it('promotes and archives the champion in one change, with the reason', async () => {
+    await registerVersion('shop', version(0.3), {}, SYSTEM_ACTOR);
+    const v2 = await registerVersion('shop', { ...version(0.2), stage: 'production', stageReason: 'auto-retraining: better by 33%' }, {}, SYSTEM_ACTOR);
+    expect(v2.stage).toBe('production');
+    const reg = await readRegistry('shop');
+    expect(reg.versions.find((v) => v.id === 'v1')?.stage).toBe('archived');
+    expect(reg.history.at(-1)).toMatchObject({ action: 'promote', versionId: 'v2', previousProduction: 'v1' });
+    await rollbackProduction('shop', SYSTEM_ACTOR);
+    expect((await productionVersion('shop'))?.id).toBe('v1');
+  });
+});
