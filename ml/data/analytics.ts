@@ -1,0 +1,146 @@
+/**
+ * Descriptive figures of a DailyTable for the dashboards (SPEC 7): totals over windows, breakdowns
+ * by a key or attribute, seasonality and a two-way heatmap. Pure: one pass over typed arrays each.
+ */
+import { civilFromDay, dayOfWeek, formatDay } from './dates';
+import { dateRange, seriesCount, type DailyTable } from './table';
+
+export interface WindowTotals {
+  from: string;
+  to: string;
+  target: number;
+  /** Sum of another numeric column (e.g. revenue `sum_total`) when the table has it. */
+  value: number | null;
+  /** Periods in the window that have data. */
+  periods: number;
+}
+
+/** Sum of the target (and an optional value column) over days [from, to]. */
+export function windowTotals(t: DailyTable, fromDay: number, toDay: number, valueColumn?: string): WindowTotals {
+  const value = valueColumn ? t.numeric[valueColumn] : undefined;
+  let target = 0;
+  let v = 0;
+  const seen = new Set<number>();
+  for (let r = 0; r < t.rows; r++) {
+    const d = t.day[r];
+    if (d < fromDay || d > toDay) continue;
+    const y = t.target[r];
+    if (Number.isFinite(y)) target += y;
+    if (value && Number.isFinite(value[r])) v += value[r];
+    seen.add(d);
+  }
+  return { from: formatDay(fromDay), to: formatDay(toDay), target, value: value ? v : null, periods: seen.size };
+}
+
+export interface Kpis {
+  current: WindowTotals;
+  previous: WindowTotals;
+  lastYear: WindowTotals;
+}
+
+/**
+ * The last `days` days of data against the `days` before them and the same days a year earlier
+ * (364 days back for daily data so weekdays line up; 52 weeks for weekly data).
+ */
+export function periodKpis(t: DailyTable, days = 30, valueColumn?: string): Kpis | null {
+  const { last } = dateRange(t);
+  if (!Number.isFinite(last)) return null;
+  const span = t.step === 7 ? Math.max(7, Math.round(days / 7) * 7) : days;
+  const from = last - span + t.step;
+  const yearBack = 364;
+  return {
+    current: windowTotals(t, from, last, valueColumn),
+    previous: windowTotals(t, from - span, last - span, valueColumn),
+    lastYear: windowTotals(t, from - yearBack, last - yearBack, valueColumn),
+  };
+}
+
+/** Total target per period across all series, in date order. */
+export function totalsByDay(t: DailyTable, fromDay = -Infinity, toDay = Infinity): { day: number; total: number }[] {
+  const map = new Map<number, number>();
+  for (let r = 0; r < t.rows; r++) {
+    const d = t.day[r];
+    if (d < fromDay || d > toDay) continue;
+    const y = t.target[r];
+    if (Number.isFinite(y)) map.set(d, (map.get(d) ?? 0) + y);
+  }
+  return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([day, total]) => ({ day, total }));
+}
+
+/** The groups a table can be broken down by: its series keys and its categorical attributes. */
+export function groupingColumns(t: DailyTable): string[] {
+  return [...t.keyNames, ...Object.keys(t.categorical)];
+}
+
+/** Per row, the code of `column` (a key or a categorical attribute) and its vocabulary. */
+function rowCodes(t: DailyTable, column: string): { codes: Int32Array; vocab: readonly string[] } {
+  const k = t.keyNames.indexOf(column);
+  if (k >= 0) {
+    const codes = new Int32Array(t.rows);
+    for (let s = 0; s < seriesCount(t); s++) codes.fill(t.seriesKeys[k][s], t.seriesStart[s], t.seriesStart[s + 1]);
+    return { codes, vocab: t.keyVocab[k] };
+  }
+  const c = t.categorical[column];
+  if (!c) throw new RangeError(`no key or category column "${column}"`);
+  return { codes: c.codes, vocab: c.vocab };
+}
+
+export interface BreakdownRow {
+  value: string;
+  current: number;
+  previous: number;
+  share: number;
+  change: number | null;
+}
+
+/** Target per value of `column` over [from, to], against the window before it, largest first. */
+export function breakdown(t: DailyTable, column: string, fromDay: number, toDay: number): BreakdownRow[] {
+  const { codes, vocab } = rowCodes(t, column);
+  const span = toDay - fromDay + t.step;
+  const cur = new Float64Array(vocab.length);
+  const prev = new Float64Array(vocab.length);
+  for (let r = 0; r < t.rows; r++) {
+    const c = codes[r];
+    const y = t.target[r];
+    if (c < 0 || !Number.isFinite(y)) continue;
+    const d = t.day[r];
+    if (d >= fromDay && d <= toDay) cur[c] += y;
+    else if (d >= fromDay - span && d <= toDay - span) prev[c] += y;
+  }
+  const total = cur.reduce((a, b) => a + b, 0);
+  return vocab
+    .map((value, i) => ({ value, current: cur[i], previous: prev[i], share: total > 0 ? cur[i] / total : 0, change: prev[i] > 0 ? cur[i] / prev[i] - 1 : null }))
+    .sort((a, b) => b.current - a.current);
+}
+
+/** Mean total per day of week (Monday first) and per month, over all days of the table. */
+export function seasonality(t: DailyTable): { weekday: number[]; month: number[] } {
+  const totals = totalsByDay(t);
+  const wSum = new Float64Array(7);
+  const wN = new Float64Array(7);
+  const mSum = new Float64Array(12);
+  const mN = new Float64Array(12);
+  for (const { day, total } of totals) {
+    const w = dayOfWeek(day);
+    wSum[w] += total;
+    wN[w]++;
+    const m = civilFromDay(day).month - 1;
+    mSum[m] += total;
+    mN[m]++;
+  }
+  return { weekday: Array.from(wSum, (s, i) => (wN[i] ? s / wN[i] : 0)), month: Array.from(mSum, (s, i) => (mN[i] ? s / mN[i] : 0)) };
+}
+
+/** Target summed over [from, to] for each pair of values of two grouping columns. */
+export function heatmap(t: DailyTable, rows: string, cols: string, fromDay: number, toDay: number): { rows: string[]; cols: string[]; values: number[][] } {
+  const a = rowCodes(t, rows);
+  const b = rowCodes(t, cols);
+  const grid = Array.from({ length: a.vocab.length }, () => new Float64Array(b.vocab.length));
+  for (let r = 0; r < t.rows; r++) {
+    const d = t.day[r];
+    const y = t.target[r];
+    if (d < fromDay || d > toDay || !Number.isFinite(y) || a.codes[r] < 0 || b.codes[r] < 0) continue;
+    grid[a.codes[r]][b.codes[r]] += y;
+  }
+  return { rows: [...a.vocab], cols: [...b.vocab], values: grid.map((g) => Array.from(g)) };
+}
