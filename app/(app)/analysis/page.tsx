@@ -1,23 +1,144 @@
 import type { Metadata } from 'next';
+import { z } from 'zod';
 import { requirePage } from '@/lib/auth/guards';
-import { Planned } from '@/components/planned';
+import { can } from '@/lib/auth/permissions';
+import { loadTable } from '@/lib/datasets/store';
+import { breakdown, groupingColumns, heatmap, seasonality } from '@/ml/data/analytics';
+import { dateRange } from '@/ml/data/table';
+import { formatDay } from '@/ml/data/dates';
+import { CsvDownload } from '@/components/csv-download';
+import { BreakdownChart, Heatmap, SeasonalityCharts } from './charts';
 
 export const metadata: Metadata = { title: 'Analysis' };
 
-export default async function AnalysisPage() {
-  await requirePage('dashboards.read', '/analysis');
+type Search = Record<string, string | string[] | undefined>;
+const querySchema = z.object({
+  days: z.coerce.number().int().refine((d) => [7, 30, 90, 365].includes(d)).catch(30),
+  by: z.string().max(60).optional(),
+  rows: z.string().max(60).optional(),
+  cols: z.string().max(60).optional(),
+});
+const num = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 0 });
+const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
+
+export default async function AnalysisPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const ctx = await requirePage('dashboards.read', '/analysis');
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const q = querySchema.parse(raw);
+  const loaded = await loadTable(ctx.tenantId);
+  if (!loaded) {
+    return (
+      <>
+        <h1>Analysis</h1>
+        <section className="card empty">
+          <p>No data yet. Import it on the Data page.</p>
+        </section>
+      </>
+    );
+  }
+  const { table } = loaded;
+  const columns = groupingColumns(table);
+  const by = q.by && columns.includes(q.by) ? q.by : columns[0];
+  const rowsCol = q.rows && columns.includes(q.rows) ? q.rows : table.keyNames[0] ?? columns[0];
+  const colsCol = q.cols && columns.includes(q.cols) ? q.cols : (columns.find((c) => c === 'dept_name') ?? columns.find((c) => c !== rowsCol) ?? columns[0]);
+  const { last } = dateRange(table);
+  const span = table.step === 7 ? Math.max(7, Math.round(q.days / 7) * 7) : q.days;
+  const from = last - span + table.step;
+  const rows = breakdown(table, by, from, last);
+  const top = rows.slice(0, 30);
+  const season = seasonality(table);
+  const hm = heatmap(table, rowsCol, colsCol, from, last);
+  // Keep the heatmap readable: the 20 largest rows and 15 largest columns.
+  const rowTotals = hm.values.map((r) => r.reduce((a, b) => a + b, 0));
+  const colTotals = hm.cols.map((_, j) => hm.values.reduce((s, r) => s + r[j], 0));
+  const keepRows = rowTotals.map((t, i) => [t, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 20).map(([, i]) => i);
+  const keepCols = colTotals.map((t, j) => [t, j] as const).sort((a, b) => b[0] - a[0]).slice(0, 15).map(([, j]) => j);
+  const target = table.targetName;
   return (
     <>
       <h1>Analysis</h1>
-      <Planned
-        title='Analysis'
-        willShow={[
-          'Breakdowns by store, category and item',
-          'Top products by forecast growth',
-          'Seasonality by weekday and month',
-          'A store x category heatmap',
-        ]}
-      />
+      <form method="get" className="card form-grid" aria-label="Choose the view">
+        <label>
+          Period
+          <select name="days" defaultValue={String(q.days)}>
+            <option value="7">last 7 days</option>
+            <option value="30">last 30 days</option>
+            <option value="90">last 90 days</option>
+            <option value="365">last 365 days</option>
+          </select>
+        </label>
+        <label>
+          Break down by
+          <select name="by" defaultValue={by}>
+            {columns.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Heatmap rows
+          <select name="rows" defaultValue={rowsCol}>
+            {columns.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Heatmap columns
+          <select name="cols" defaultValue={colsCol}>
+            {columns.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <div>
+          <button type="submit">Show</button>
+        </div>
+      </form>
+      <section className="card" aria-labelledby="breakdown">
+        <h2 id="breakdown">
+          {target} by {by}, {formatDay(from)} to {formatDay(last)}
+        </h2>
+        <BreakdownChart labels={top.map((r) => r.value)} current={top.map((r) => r.current)} previous={top.map((r) => r.previous)} by={by} />
+        <div className="table-wrap">
+          <table data-testid="breakdown-table">
+            <thead>
+              <tr>
+                <th>{by}</th>
+                <th>{target}</th>
+                <th>Share</th>
+                <th>Period before</th>
+                <th>Change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {top.map((r) => (
+                <tr key={r.value}>
+                  <td>{r.value}</td>
+                  <td>{num(r.current)}</td>
+                  <td>{(r.share * 100).toFixed(1)}%</td>
+                  <td>{num(r.previous)}</td>
+                  <td>{pct(r.change)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {can(ctx.role, 'exports.download') && (
+          <CsvDownload header={[by, target, 'share', 'period_before', 'change']} rows={rows.map((r) => [r.value, r.current, r.share, r.previous, r.change])} filename={`breakdown-${by}.csv`} />
+        )}
+        <p className="muted">Top products by forecast growth appear here once a model is in production.</p>
+      </section>
+      <section className="card" aria-labelledby="seasonality">
+        <h2 id="seasonality">Seasonality</h2>
+        <SeasonalityCharts weekday={season.weekday} month={season.month} weekly={table.step === 7} />
+      </section>
+      <section className="card" aria-labelledby="heatmap">
+        <h2 id="heatmap">
+          {rowsCol} × {colsCol}
+        </h2>
+        <Heatmap rows={keepRows.map((i) => hm.rows[i])} cols={keepCols.map((j) => hm.cols[j])} values={keepRows.map((i) => keepCols.map((j) => hm.values[i][j]))} rowLabel={rowsCol} colLabel={colsCol} />
+      </section>
     </>
   );
 }
