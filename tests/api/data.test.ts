@@ -1,9 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import fs from 'node:fs';
-import path from 'node:path';
 import { api, makeKey } from '../support/http';
 
-const WALMART = path.resolve(__dirname, '../../../shared/data/walmart/Walmart.csv');
+import { WALMART_CSV as WALMART } from '../support/paths';
 type Job = { id: string; status: string; error: string | null; result: Record<string, unknown> | null };
 
 let otherManager: string;

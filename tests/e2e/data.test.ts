@@ -1,10 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import path from 'node:path';
 import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, signedInPage } from '../support/browser';
 
-const WALMART = path.resolve(__dirname, '../../../shared/data/walmart/Walmart.csv');
+import { WALMART_CSV as WALMART } from '../support/paths';
 
 let browser: Browser;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { dayFromCivil, formatDay } from '@/ml/data/dates';
 import { rowOf, seriesCount } from '@/ml/data/table';
 
-const WALMART = '/work/shared/data/walmart/Walmart.csv';
+import { WALMART_CSV as WALMART } from '../../support/paths';
 const walmart = () => ({ name: 'Walmart.csv', bytes: new Uint8Array(readFileSync(WALMART)) });
 const walmartMapping = { date: 'Date', target: 'Weekly_Sales', keys: { store: 'Store' }, numeric: ['Holiday_Flag', 'Temperature', 'Fuel_Price', 'CPI', 'Unemployment'] };
 

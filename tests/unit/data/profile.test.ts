@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WALMART_CSV } from '../../support/paths';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { tinyRetail } from './helpers';
 describe('profileTable', () => {
   it('shows 45 stores and 143 weeks for Walmart.csv', () => {
     const r = importGeneric(
-      { name: 'Walmart.csv', bytes: new Uint8Array(readFileSync('/work/shared/data/walmart/Walmart.csv')) },
+      { name: 'Walmart.csv', bytes: new Uint8Array(readFileSync(WALMART_CSV)) },
       { date: 'Date', target: 'Weekly_Sales', keys: { store: 'Store' }, numeric: ['Holiday_Flag', 'Temperature', 'Fuel_Price', 'CPI', 'Unemployment'] },
     );
     if (!r.table) throw new Error('no table');

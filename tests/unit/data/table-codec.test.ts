@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WALMART_CSV } from '../../support/paths';
 import { readFileSync } from 'node:fs';
 import { decodeTable, encodeTable } from '@/ml/data/table-codec';
 import { importRetail } from '@/lib/ingest/retail';
@@ -33,7 +34,7 @@ describe('table codec', () => {
 
   it('round-trips a weekly generic table with a NaN gap target', () => {
     const t = importGeneric(
-      { name: 'Walmart.csv', bytes: new Uint8Array(readFileSync('/work/shared/data/walmart/Walmart.csv')) },
+      { name: 'Walmart.csv', bytes: new Uint8Array(readFileSync(WALMART_CSV)) },
       { date: 'Date', target: 'Weekly_Sales', keys: { store: 'Store' }, numeric: ['Holiday_Flag', 'Temperature'] },
     ).table;
     if (!t) throw new Error('no table');
