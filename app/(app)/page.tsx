@@ -7,15 +7,10 @@ import { periodKpis, totalsByDay, type WindowTotals } from '@/ml/data/analytics'
 import { dateRange } from '@/ml/data/table';
 import { formatDay } from '@/ml/data/dates';
 import { OverviewChart } from './overview-chart';
+import { formatChange as change, formatInteger as num, formatPercent } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-const num = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 0 });
-function change(cur: number, base: number, periods: number): string {
-  if (!periods || base <= 0) return 'no data';
-  const c = cur / base - 1;
-  return `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%`;
-}
 
 function Kpi({ title, pick, current, previous, lastYear, testId }: { title: string; pick: (w: WindowTotals) => number; current: WindowTotals; previous: WindowTotals; lastYear: WindowTotals; testId: string }) {
   return (
@@ -66,9 +61,9 @@ export default async function OverviewPage() {
               <div className="muted">Production model</div>
               {production ? (
                 <>
-                  <div style={{ fontSize: '1.6rem', fontWeight: 700 }}>WAPE {((production.metrics.wape ?? NaN) * 100).toFixed(1)}%</div>
+                  <div style={{ fontSize: '1.6rem', fontWeight: 700 }}>WAPE {formatPercent(production.metrics.wape)}</div>
                   <div className="muted">
-                    seasonal naive {((production.baselineMetrics.wape ?? NaN) * 100).toFixed(1)}% · {production.id} ({production.algorithm})
+                    seasonal naive {formatPercent(production.baselineMetrics.wape)} · {production.id} ({production.algorithm})
                   </div>
                 </>
               ) : (

@@ -15,13 +15,24 @@ export interface WindowTotals {
   periods: number;
 }
 
-/** Sum of the target (and an optional value column) over days [from, to]. */
-export function windowTotals(t: DailyTable, fromDay: number, toDay: number, valueColumn?: string): WindowTotals {
+/** Rows where `column` (a key or categorical attribute) equals `value`: a mask for the functions below. */
+export function rowMask(t: DailyTable, column: string, value: string): Uint8Array {
+  const { codes, vocab } = rowCodes(t, column);
+  const code = vocab.indexOf(value);
+  const mask = new Uint8Array(t.rows);
+  if (code < 0) return mask;
+  for (let r = 0; r < t.rows; r++) if (codes[r] === code) mask[r] = 1;
+  return mask;
+}
+
+/** Sum of the target (and an optional value column) over days [from, to], optionally on masked rows only. */
+export function windowTotals(t: DailyTable, fromDay: number, toDay: number, valueColumn?: string, mask?: Uint8Array): WindowTotals {
   const value = valueColumn ? t.numeric[valueColumn] : undefined;
   let target = 0;
   let v = 0;
   const seen = new Set<number>();
   for (let r = 0; r < t.rows; r++) {
+    if (mask && !mask[r]) continue;
     const d = t.day[r];
     if (d < fromDay || d > toDay) continue;
     const y = t.target[r];
@@ -42,23 +53,24 @@ export interface Kpis {
  * The last `days` days of data against the `days` before them and the same days a year earlier
  * (364 days back for daily data so weekdays line up; 52 weeks for weekly data).
  */
-export function periodKpis(t: DailyTable, days = 30, valueColumn?: string): Kpis | null {
+export function periodKpis(t: DailyTable, days = 30, valueColumn?: string, mask?: Uint8Array): Kpis | null {
   const { last } = dateRange(t);
   if (!Number.isFinite(last)) return null;
   const span = t.step === 7 ? Math.max(7, Math.round(days / 7) * 7) : days;
   const from = last - span + t.step;
   const yearBack = 364;
   return {
-    current: windowTotals(t, from, last, valueColumn),
-    previous: windowTotals(t, from - span, last - span, valueColumn),
-    lastYear: windowTotals(t, from - yearBack, last - yearBack, valueColumn),
+    current: windowTotals(t, from, last, valueColumn, mask),
+    previous: windowTotals(t, from - span, last - span, valueColumn, mask),
+    lastYear: windowTotals(t, from - yearBack, last - yearBack, valueColumn, mask),
   };
 }
 
 /** Total target per period across all series, in date order. */
-export function totalsByDay(t: DailyTable, fromDay = -Infinity, toDay = Infinity): { day: number; total: number }[] {
+export function totalsByDay(t: DailyTable, fromDay = -Infinity, toDay = Infinity, mask?: Uint8Array): { day: number; total: number }[] {
   const map = new Map<number, number>();
   for (let r = 0; r < t.rows; r++) {
+    if (mask && !mask[r]) continue;
     const d = t.day[r];
     if (d < fromDay || d > toDay) continue;
     const y = t.target[r];
@@ -94,12 +106,13 @@ export interface BreakdownRow {
 }
 
 /** Target per value of `column` over [from, to], against the window before it, largest first. */
-export function breakdown(t: DailyTable, column: string, fromDay: number, toDay: number): BreakdownRow[] {
+export function breakdown(t: DailyTable, column: string, fromDay: number, toDay: number, mask?: Uint8Array): BreakdownRow[] {
   const { codes, vocab } = rowCodes(t, column);
   const span = toDay - fromDay + t.step;
   const cur = new Float64Array(vocab.length);
   const prev = new Float64Array(vocab.length);
   for (let r = 0; r < t.rows; r++) {
+    if (mask && !mask[r]) continue;
     const c = codes[r];
     const y = t.target[r];
     if (c < 0 || !Number.isFinite(y)) continue;

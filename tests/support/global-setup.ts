@@ -14,16 +14,20 @@ const root = path.resolve(__dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const TEST_PASSWORD = 'Integration-pass-2026';
 
-function ensureChromium(): void {
-  if (fs.existsSync(CHROMIUM)) return;
+/** Debian packages the API and browser tests use: Chromium (browser tests) and pdftotext (PDF tests). */
+function ensureDebianTools(): void {
+  const missing: string[] = [];
+  if (!fs.existsSync(CHROMIUM)) missing.push('chromium');
+  if (spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error) missing.push('poppler-utils');
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Browser tests need Debian's Chromium at ${CHROMIUM}. Install it with: sudo apt-get update && sudo apt-get install -y chromium`);
+    throw new Error(`The API and browser tests need Debian's ${missing.join(' and ')}. Install with: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
   }
-  console.log('Installing Debian chromium for the browser tests…');
+  console.log(`Installing Debian ${missing.join(', ')} for the tests…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install Chromium yourself: apt-get install -y chromium`);
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install them yourself: apt-get install -y ${missing.join(' ')}`);
   }
 }
 
@@ -56,7 +60,7 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
 let server: ChildProcess | undefined;
 
 export default async function setup(project: TestProject) {
-  ensureChromium();
+  ensureDebianTools();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-it-'));
   process.env.FORESIGHT_HOME = home;
   process.env.DEMO_PASSWORD = TEST_PASSWORD;
