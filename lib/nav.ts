@@ -23,5 +23,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/reports', label: 'Reports', permission: 'dashboards.read', section: 'Act' },
   { href: '/audit', label: 'Audit', permission: 'audit.read', section: 'Organisation' },
   { href: '/admin', label: 'Admin', permission: 'users.manage', section: 'Organisation' },
+  { href: '/api-docs', label: 'API', permission: 'dashboards.read', section: 'Organisation' },
   { href: '/settings', label: 'Settings', permission: 'dashboards.read', section: 'Organisation' },
 ];

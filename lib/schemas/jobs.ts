@@ -28,3 +28,5 @@ export const jobSchema = z.object({
 export type Job = z.infer<typeof jobSchema>;
 
 export const jobIdSchema = z.string().regex(/^j_[a-z0-9]{16}$/, 'Unknown job');
+
+export const jobListQuerySchema = z.object({ kind: jobKindSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(20) });

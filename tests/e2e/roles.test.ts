@@ -11,7 +11,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const ALL_PAGES = ['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Explain', 'Decisions', 'Assistant', 'Reports', 'Audit', 'Admin', 'Settings'];
+const ALL_PAGES = ['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Explain', 'Decisions', 'Assistant', 'Reports', 'Audit', 'Admin', 'API', 'Settings'];
 
 describe('admin', () => {
   it('sees every page, adds a user, creates an API key shown once, and finds both in the audit log', async () => {
@@ -93,7 +93,7 @@ describe('viewer', () => {
   it('sees read-only dashboards and gets 403 on the users page and the audit log', async () => {
     const page = await signedInPage(browser, 'viewer@demo.test');
     const labels = await navLabels(page);
-    expect(labels).toEqual(['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Decisions', 'Reports', 'Settings']);
+    expect(labels).toEqual(['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Decisions', 'Reports', 'API', 'Settings']);
     expect((await page.goto('/admin/users'))?.status()).toBe(403);
     expect(await page.locator('h1').textContent()).toContain('403');
     expect((await page.goto('/audit'))?.status()).toBe(403);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { reportQuerySchema } from '@/lib/schemas/reports';
 import { apiRoute } from '@/lib/api/handler';
 import { AppError } from '@/lib/errors';
 import { reportData } from '@/lib/reports/data';
@@ -10,7 +10,7 @@ import { recordAudit } from '@/lib/audit';
 export const dynamic = 'force-dynamic';
 
 /** `GET /api/v1/reports/executive.pdf` and `GET /api/v1/reports/store.pdf?store=1`: branded PDFs for managers and admins. */
-export const GET = apiRoute({ permission: 'reports.download', query: z.object({ store: z.string().trim().min(1).max(100).optional() }) }, async (ctx, { params, query }) => {
+export const GET = apiRoute({ permission: 'reports.download', query: reportQuerySchema }, async (ctx, { params, query }) => {
   const kind = params.file === 'executive.pdf' ? 'executive' : params.file === 'store.pdf' ? 'store' : null;
   if (!kind) throw new AppError('not_found', 'Unknown report. Use executive.pdf or store.pdf?store=<id>.');
   if (kind === 'store' && !query.store) throw new AppError('bad_request', 'Choose the store: store.pdf?store=<id>.', { field: 'store' });

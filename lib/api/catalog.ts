@@ -1,0 +1,122 @@
+import { z, type ZodType } from 'zod';
+import type { Permission } from '../auth/permissions';
+import { auditQuerySchema } from '../audit';
+import { createApiKeySchema } from '../schemas/admin';
+import { jobListQuerySchema } from '../schemas/jobs';
+import { reportQuerySchema } from '../schemas/reports';
+import { genericMappingSchema } from '../schemas/ingest';
+
+/**
+ * Every `/api/v1` endpoint, with the same zod schemas its handler validates with: the source of
+ * the OpenAPI document (a test checks that each route file is listed here).
+ */
+export interface ApiEndpoint {
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  summary: string;
+  permission: Permission;
+  query?: ZodType;
+  body?: ZodType;
+  /** multipart/form-data fields, for uploads. */
+  multipart?: Record<string, { type: 'string' | 'file'; description: string; required?: boolean }>;
+  response: { status: number; description: string; contentType?: string };
+}
+
+export const API_ENDPOINTS: readonly ApiEndpoint[] = [
+  { method: 'get', path: '/me', summary: 'Who the caller is: tenant, role, permissions', permission: 'dashboards.read', response: { status: 200, description: 'The caller' } },
+  { method: 'get', path: '/users', summary: "The tenant's users (no password hashes)", permission: 'users.manage', response: { status: 200, description: 'Users' } },
+  { method: 'get', path: '/apikeys', summary: "The tenant's API keys (never their secrets)", permission: 'apikeys.manage', response: { status: 200, description: 'Keys' } },
+  { method: 'post', path: '/apikeys', summary: 'Create an API key; the secret is in this response only', permission: 'apikeys.manage', body: createApiKeySchema, response: { status: 201, description: 'The key and its secret' } },
+  { method: 'delete', path: '/apikeys/{id}', summary: 'Revoke an API key', permission: 'apikeys.manage', response: { status: 200, description: 'The revoked key' } },
+  { method: 'get', path: '/audit', summary: 'The audit log, newest first, filtered and paged', permission: 'audit.read', query: auditQuerySchema, response: { status: 200, description: 'Audit records' } },
+  { method: 'get', path: '/datasets', summary: "The tenant's dataset: imports, fingerprints, profile", permission: 'data.read', response: { status: 200, description: 'The dataset manifest' } },
+  {
+    method: 'post',
+    path: '/datasets',
+    summary: 'Upload files and start the import job (validated before anything is stored)',
+    permission: 'data.import',
+    multipart: {
+      format: { type: 'string', description: '"retail" (the 8 CSV files) or "generic" (one CSV and a mapping)', required: true },
+      files: { type: 'file', description: 'The CSV files (repeat the field)', required: true },
+      mapping: { type: 'string', description: `Generic format: JSON of ${JSON.stringify(Object.keys(genericMappingSchema.shape))}` },
+      joins: { type: 'string', description: 'Generic format: JSON list of { name, key, column } attribute files joined on a key' },
+    },
+    response: { status: 202, description: 'The ingest job' },
+  },
+  { method: 'post', path: '/datasets/preview', summary: 'Columns, detected types and date formats of a CSV, for a mapping', permission: 'data.import', multipart: { file: { type: 'file', description: 'One CSV', required: true } }, response: { status: 200, description: 'The preview' } },
+  { method: 'get', path: '/jobs', summary: 'Recent jobs (imports, training), newest first', permission: 'dashboards.read', query: jobListQuerySchema, response: { status: 200, description: 'Jobs' } },
+  { method: 'get', path: '/jobs/{id}', summary: 'One job: status, progress, result or why it failed', permission: 'dashboards.read', response: { status: 200, description: 'The job' } },
+  { method: 'post', path: '/jobs/{id}/cancel', summary: 'Cancel a running job (needs the permission that starts it)', permission: 'dashboards.read', response: { status: 200, description: 'The job' } },
+  { method: 'get', path: '/reports/{file}', summary: 'A branded PDF: executive.pdf, or store.pdf?store=<id>', permission: 'reports.download', query: reportQuerySchema, response: { status: 200, description: 'The PDF', contentType: 'application/pdf' } },
+];
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } },
+};
+
+function jsonSchema(schema: ZodType): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' zod schemas. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const e of API_ENDPOINTS) {
+    const parameters: Record<string, unknown>[] = [];
+    for (const m of e.path.matchAll(/\{(\w+)\}/g)) parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } });
+    if (e.query) {
+      const q = jsonSchema(e.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(q.properties ?? {})) parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema });
+    }
+    const op: Record<string, unknown> = {
+      summary: e.summary,
+      description: `Requires the permission \`${e.permission}\`.`,
+      parameters,
+      responses: {
+        [e.response.status]: { description: e.response.description, content: { [e.response.contentType ?? 'application/json']: { schema: e.response.contentType ? { type: 'string', format: 'binary' } : { type: 'object' } } } },
+        ...Object.fromEntries(
+          [
+            [400, 'Invalid input: what and where'],
+            [401, 'No or bad credentials'],
+            [403, 'The role lacks the permission, or the plan lacks the feature'],
+            [404, 'Not found (or not in your tenant)'],
+            [429, 'Rate limit or quota reached; see Retry-After'],
+          ].map(([code, description]) => [code, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+        ),
+      },
+    };
+    if (e.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(e.body) } } };
+    if (e.multipart) {
+      op.requestBody = {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: Object.entries(e.multipart).filter(([, f]) => f.required).map(([k]) => k),
+              properties: Object.fromEntries(Object.entries(e.multipart).map(([k, f]) => [k, f.type === 'file' ? { type: 'string', format: 'binary', description: f.description } : { type: 'string', description: f.description }])),
+            },
+          },
+        },
+      };
+    }
+    (paths[e.path] ??= {})[e.method] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Foresight API', version: '1', description: 'Forecasts, predictions, data and models of your organisation. Every response carries generated_at; errors are { error: { code, message, details } }.' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ apiKey: [] }, { session: [] }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created by an admin: Authorization: Bearer fsk....' },
+        session: { type: 'apiKey', in: 'cookie', name: 'next-auth.session-token' },
+      },
+      schemas: { Error: ERROR_SCHEMA },
+    },
+    paths,
+  };
+}
