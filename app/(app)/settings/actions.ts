@@ -5,6 +5,27 @@ import { tenantAction, AppError } from '@/lib/actions';
 import { recordAudit } from '@/lib/audit';
 import { changePasswordSchema } from '@/lib/schemas/admin';
 import { getUserOrThrow, hashPassword, updateUser } from '@/lib/users';
+import { z } from 'zod';
+import { revalidatePath } from 'next/cache';
+import { updateRetrainingSettings } from '@/lib/retraining/settings';
+
+const percent = (max: number) => z.coerce.number().min(0, 'Use 0 or more').max(max, `Use at most ${max}`).transform((v) => v / 100);
+const retrainingFormSchema = z.object({
+  schedule: z.enum(['off', 'daily', 'weekly', 'monthly']),
+  onDecay: z.enum(['on']).optional().transform((v) => v === 'on'),
+  onDrift: z.enum(['on']).optional().transform((v) => v === 'on'),
+  tune: z.enum(['on']).optional().transform((v) => v === 'on'),
+  margin: percent(50),
+  segmentTolerance: percent(50),
+  decayTolerance: percent(100),
+});
+
+export const updateRetrainingAction = tenantAction('schedules.manage', retrainingFormSchema, async (ctx, input) => {
+  const saved = await updateRetrainingSettings(ctx.tenant, input);
+  await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'schedules.update', target: saved.schedule, outcome: 'success', ip: ctx.ip, details: { ...input } });
+  revalidatePath('/settings');
+  return `Auto-retraining: ${saved.schedule}${saved.onDecay || saved.onDrift ? `, and on ${[saved.onDecay && 'decay', saved.onDrift && 'drift'].filter(Boolean).join(' and ')}` : ''}.`;
+});
 
 export const changePasswordAction = tenantAction('dashboards.read', changePasswordSchema, async (ctx, input) => {
   if (!ctx.userId) throw new AppError('forbidden', 'Only a signed-in person can change a password.');
