@@ -25,6 +25,16 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   constructor(private readonly clock: () => number = Date.now) {}
 
+  /** Whether `key` has a token left, without spending it. */
+  peek(key: string, limit: number): boolean {
+    const b = this.buckets.get(key);
+    if (!b) return limit > 0;
+    const nowS = Math.floor(this.clock() / 1000);
+    let used = 0;
+    for (let i = 0; i < WINDOW_S; i++) if (b.stamps[i] > nowS - WINDOW_S) used += b.slots[i];
+    return used < limit;
+  }
+
   /** Spends one token of `key` if one is left. */
   take(key: string, limit: number): RateDecision {
     const nowS = Math.floor(this.clock() / 1000);

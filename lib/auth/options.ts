@@ -12,8 +12,8 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
-/** Sign-in attempts allowed per address and minute, before any password is checked. */
-const SIGNIN_ATTEMPTS_PER_IP_MINUTE = 30;
+/** Failed sign-ins allowed per address and minute; past that, attempts are refused before any password is checked. */
+const FAILED_SIGNINS_PER_IP_MINUTE = 30;
 
 function clientIp(headers: Record<string, unknown> | undefined): string {
   const forwarded = headers?.['x-forwarded-for'];
@@ -48,7 +48,8 @@ export function authOptions(): NextAuthOptions {
           const parsed = credentialsSchema.safeParse(credentials);
           if (!parsed.success) throw new Error(SIGNIN_ERRORS.malformed);
           const { email, password } = parsed.data;
-          if (!rateLimiter().take(`signin:${ip || 'unknown'}`, SIGNIN_ATTEMPTS_PER_IP_MINUTE).allowed) {
+          const throttleKey = `signin-failures:${ip || 'unknown'}`;
+          if (!rateLimiter().peek(throttleKey, FAILED_SIGNINS_PER_IP_MINUTE)) {
             await recordAudit(null, { actor: { type: 'anonymous', id: email, label: email }, action: 'auth.signin', outcome: 'denied', ip, details: { reason: 'throttled' } });
             throw new Error(SIGNIN_ERRORS.throttled);
           }
@@ -58,6 +59,7 @@ export function authOptions(): NextAuthOptions {
             ? { type: result.account.kind === 'platform' ? ('platform' as const) : ('user' as const), id: result.account.user.id, label: result.account.user.email }
             : { type: 'anonymous' as const, id: email, label: email };
           if (!result.ok) {
+            rateLimiter().take(throttleKey, FAILED_SIGNINS_PER_IP_MINUTE);
             await recordAudit(tenantId, { actor, action: 'auth.signin', outcome: 'failure', ip, details: { reason: result.reason } });
             throw new Error(SIGNIN_ERRORS[result.reason]);
           }

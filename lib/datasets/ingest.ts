@@ -9,6 +9,8 @@ import type { GenericMapping, ValidationReport } from '../schemas/ingest';
 import type { Tenant } from '../schemas/tenant';
 import { effectiveQuotas } from '../tiers';
 import { loadTable, readManifest, saveDataset, tenantStorageBytes, withDatasetLock } from './store';
+import { monitorNewDays } from '../monitoring/drift';
+import { parseIsoDay } from '@/ml/data/dates';
 
 export type IngestRequest =
   | { format: 'retail'; files: UploadedFile[] }
@@ -23,6 +25,8 @@ export interface IngestOutcome {
   appendedRows: number;
   dateRange: { first: string; last: string } | null;
   message: string;
+  /** Columns whose new days drifted significantly (PSI over 0.25). */
+  drifted?: string[];
 }
 
 export type Progress = (done: number, total: number, message: string) => void;
@@ -88,6 +92,12 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
       importRecord: { at: new Date().toISOString(), by: actor.label, fingerprint: result.fingerprint, files: files.map((f) => f.name), rows: table.rows, appendedRows },
     });
     await recordAudit(tenant.id, { actor, action: 'data.import', target: req.format, outcome: 'success', details: { rows: manifest.rows, appendedRows, fingerprint: result.fingerprint } });
+    // Newer days arrived: check them for drift against the days before.
+    let drifted: string[] = [];
+    if (previous?.dateRange) {
+      const monitored = await monitorNewDays(tenant.id, table, parseIsoDay(previous.dateRange.last) + table.step);
+      drifted = monitored.drifted;
+    }
     progress(4, 4, 'Done');
     return {
       ...base,
@@ -95,7 +105,10 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
       status: 'imported' as const,
       rows: manifest.rows,
       appendedRows,
-      message: previous ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days.` : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
+      drifted,
+      message: previous
+        ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days.${drifted.length ? ` Drift detected on ${drifted.join(', ')}: see Monitoring.` : ''}`
+        : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
     };
   });
 }

@@ -36,10 +36,17 @@ export function populationStabilityIndex(reference: ArrayLike<number>, current: 
   const ref = finiteSorted(reference);
   const cur = finiteSorted(current);
   if (ref.length === 0 || cur.length === 0) throw new RangeError('PSI needs finite values in both samples');
-  // Upper edges at reference quantiles, deduplicated (a discrete feature gets one bin per value).
+  // Bin edges at reference quantiles, moved half-way down to the next smaller distinct value: a
+  // tied value (a price many rows share) then sits inside a bin, not on its edge, so a small move
+  // of that value does not flip its whole mass into the next bin.
   const edges: number[] = [];
   for (let b = 1; b < bins; b++) {
-    const e = ref[Math.min(ref.length - 1, Math.floor((b * ref.length) / bins))];
+    const idx = Math.min(ref.length - 1, Math.floor((b * ref.length) / bins));
+    const q = ref[idx];
+    let k = idx;
+    while (k > 0 && ref[k - 1] === q) k--;
+    if (k === 0) continue; // q is the minimum: no edge below it
+    const e = (q + ref[k - 1]) / 2;
     if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
   }
   const countBelow = (sorted: Float64Array, edge: number) => {

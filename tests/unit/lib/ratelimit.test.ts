@@ -18,6 +18,14 @@ describe('RateLimiter', () => {
     expect(rl.take('t', 1000).allowed).toBe(true);
   });
 
+  it('peeks without spending', () => {
+    const rl = new RateLimiter(() => 0);
+    expect(rl.peek('p', 1)).toBe(true);
+    expect(rl.peek('p', 1)).toBe(true);
+    rl.take('p', 1);
+    expect(rl.peek('p', 1)).toBe(false);
+  });
+
   it('keeps keys apart', () => {
     const rl = new RateLimiter(() => 0);
     for (let i = 0; i < 3; i++) rl.take('a', 3);
