@@ -9,6 +9,7 @@
  * in the same order whichever thread runs it, so results do not depend on the thread count.
  */
 import type { FeatureMatrix } from '../matrix';
+import { sharedFloat64, sharedInt32, sharedUint8 } from './shared';
 import type { FlatTree } from './tree';
 
 /** Deepest forest laid out as complete trees (2^depth - 1 split slots per tree). */
@@ -69,9 +70,6 @@ export function setParallelForestPredictor(p: ParallelForestPredictor | null): v
   parallelPredictor = p;
 }
 
-function buffer(bytes: number): ArrayBuffer | SharedArrayBuffer {
-  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-}
 
 export class CompiledForest {
   readonly arrays: ForestArrays;
@@ -82,12 +80,12 @@ export class CompiledForest {
   ) {
     let total = 0;
     for (const t of trees) total += t.nodeCount;
-    const roots = new Int32Array(buffer(4 * trees.length));
-    const feature = new Int32Array(buffer(4 * total));
-    const threshold = new Float64Array(buffer(8 * total));
-    const left = new Int32Array(buffer(4 * total));
-    const defaultLeft = new Uint8Array(buffer(total));
-    const value = new Float64Array(buffer(8 * total));
+    const roots = sharedInt32(trees.length);
+    const feature = sharedInt32(total);
+    const threshold = sharedFloat64(total);
+    const left = sharedInt32(total);
+    const defaultLeft = sharedUint8(total);
+    const value = sharedFloat64(total);
     let off = 0;
     trees.forEach((t, i) => {
       roots[i] = off;
@@ -115,10 +113,10 @@ export class CompiledForest {
     }
     const inner = (1 << depth) - 1;
     const leaves = 1 << depth;
-    const cFeature = new Int32Array(buffer(4 * slots));
-    const cThreshold = new Float64Array(buffer(8 * slots)).fill(Number.POSITIVE_INFINITY);
-    const cDefaultLeft = new Uint8Array(buffer(slots)).fill(1);
-    const cLeaf = new Float64Array(buffer(8 * leaves * trees.length));
+    const cFeature = sharedInt32(slots);
+    const cThreshold = sharedFloat64(slots).fill(Number.POSITIVE_INFINITY);
+    const cDefaultLeft = sharedUint8(slots).fill(1);
+    const cLeaf = sharedFloat64(leaves * trees.length);
     trees.forEach((t, i) => {
       // Walk (node, slot, level) triples; a leaf above the bottom fills its leftmost bottom slot.
       const stack: number[] = [0, 0, 0];

@@ -17,7 +17,7 @@
  */
 import type { Random } from '../random';
 import type { BinnedMatrix } from './binning';
-import { buildFeatureHistogram, buildNodeHistogram, HistogramPool, subtractHistogram } from './histogram';
+import { buildNodeFeatureHistogram, buildNodeHistogram, HistogramPool, subtractHistogram } from './histogram';
 import { sharedFloat64 } from './shared';
 import { emptySplit, findBestSplit, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
@@ -227,7 +227,7 @@ export class TreeGrower {
     const count = this.sampleFeatures(rng);
     if (hist === null) {
       const { binIndex, cols } = this.data;
-      buildFeatureHistogram(binIndex, cols, this.data.offsets, gh, idx, start, end, this.features, count, this.sharedHist);
+      buildNodeFeatureHistogram(binIndex, cols, this.data.offsets, gh, idx, start, end, this.features, count, this.sharedHist);
       findBestSplit(this.sharedHist, this.data.offsets, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
     } else {
       findBestSplit(hist, this.data.offsets, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);

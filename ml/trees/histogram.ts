@@ -122,10 +122,63 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array): vo
 }
 
 /**
- * Like buildHistogram but only for the listed features (zeroing their slices first): used when
- * each split samples few features, where building just those beats building all and subtracting.
+ * Like buildHistogram but only for the listed features features[from..to) (zeroing their slices
+ * first): used when each split samples few features, where building just those beats building all
+ * and subtracting. Self-contained so worker threads run this exact code on a share of the list.
  */
 export function buildFeatureHistogram(
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  offsets: Int32Array,
+  gradHess: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  features: Int32Array,
+  from: number,
+  to: number,
+  hist: Float64Array,
+): void {
+  for (let j = from; j < to; j++) {
+    const f = features[j];
+    hist.fill(0, offsets[f], offsets[f + 1]);
+  }
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const g = gradHess[2 * r];
+    const h = gradHess[2 * r + 1];
+    const p = r * cols;
+    for (let j = from; j < to; j++) {
+      const k = binIndex[p + features[j]] << 1;
+      hist[k] += g;
+      hist[k + 1] += h;
+    }
+  }
+}
+
+/** Builds the sampled features' histograms of a node (see buildFeatureHistogram). */
+export type FeatureHistogramBuilder = (
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  offsets: Int32Array,
+  gradHess: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  features: Int32Array,
+  featureCount: number,
+  hist: Float64Array,
+) => void;
+
+let featureHistogramBuilder: FeatureHistogramBuilder | null = null;
+
+/** Installs (or with null removes) a multi-threaded builder for sampled-feature histograms. */
+export function setFeatureHistogramBuilder(b: FeatureHistogramBuilder | null): void {
+  featureHistogramBuilder = b;
+}
+
+/** The sampled features' histograms through the installed builder, or buildFeatureHistogram. */
+export function buildNodeFeatureHistogram(
   binIndex: Uint16Array | Uint32Array,
   cols: number,
   offsets: Int32Array,
@@ -137,19 +190,6 @@ export function buildFeatureHistogram(
   featureCount: number,
   hist: Float64Array,
 ): void {
-  for (let j = 0; j < featureCount; j++) {
-    const f = features[j];
-    hist.fill(0, offsets[f], offsets[f + 1]);
-  }
-  for (let i = start; i < end; i++) {
-    const r = idx[i];
-    const g = gradHess[2 * r];
-    const h = gradHess[2 * r + 1];
-    const p = r * cols;
-    for (let j = 0; j < featureCount; j++) {
-      const k = binIndex[p + features[j]] << 1;
-      hist[k] += g;
-      hist[k + 1] += h;
-    }
-  }
+  if (featureHistogramBuilder !== null) featureHistogramBuilder(binIndex, cols, offsets, gradHess, idx, start, end, features, featureCount, hist);
+  else buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, 0, featureCount, hist);
 }

@@ -16,17 +16,20 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { predictRows, setParallelForestPredictor } from './forest';
-import { buildHistogram, buildHistogramFeatures, setHistogramBuilder } from './histogram';
+import { buildFeatureHistogram, buildHistogram, buildHistogramFeatures, setFeatureHistogramBuilder, setHistogramBuilder } from './histogram';
 import { isShared } from './shared';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const predictRows = ${predictRows.toString()};
 const buildHistogramFeatures = ${buildHistogramFeatures.toString()};
+const buildFeatureHistogram = ${buildFeatureHistogram.toString()};
 parentPort.on('message', (job) => {
   try {
     if (job.kind === 'predict') {
       predictRows(job.forest, job.values, job.rows, job.from, job.to, job.base, job.scale, job.out);
+    } else if (job.kind === 'features') {
+      buildFeatureHistogram(job.binIndex, job.cols, job.offsets, job.gradHess, job.idx, job.start, job.end, job.features, job.from, job.to, job.hist);
     } else {
       buildHistogramFeatures(job.binIndex, job.cols, job.gradHess, job.idx, job.start, job.end, job.fromFeature, job.toFeature, job.hist);
     }
@@ -176,11 +179,37 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     hist.fill(0);
     buildHistogram(binIndex, cols, gradHess, idx, start, end, hist);
   });
+  setFeatureHistogramBuilder((binIndex, cols, offsets, gradHess, idx, start, end, features, featureCount, hist) => {
+    const shared = isShared(binIndex) && isShared(gradHess) && isShared(idx) && isShared(hist);
+    if ((end - start) * featureCount < minWork || featureCount < 2 || !shared || pool !== workers) {
+      buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, 0, featureCount, hist);
+      return;
+    }
+    const parts = Math.min(threads, featureCount);
+    const per = Math.ceil(featureCount / parts);
+    const list = features.slice(0, featureCount);
+    const status = new Int32Array(new SharedArrayBuffer(8));
+    let posted = 0;
+    for (let w = 0; w < parts - 1; w++) {
+      const from = (w + 1) * per;
+      const to = Math.min(featureCount, from + per);
+      if (from >= to) break;
+      pool[w].postMessage({ kind: 'features', binIndex, cols, offsets, gradHess, idx, start, end, features: list, from, to, hist, status });
+      posted++;
+    }
+    buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, list, 0, Math.min(featureCount, per), hist);
+    if (waitFor(status, posted)) {
+      stats.histograms++;
+      return;
+    }
+    buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, list, 0, featureCount, hist);
+  });
 }
 
 /** Returns histogram building to the calling thread. */
 export function disableParallelTraining(): void {
   setHistogramBuilder(null);
+  setFeatureHistogramBuilder(null);
   trainingOn = false;
   stopWorkersIfIdle();
 }

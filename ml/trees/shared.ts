@@ -14,6 +14,10 @@ export function sharedInt32(length: number): Int32Array {
   return new Int32Array(sharedBuffer(4 * length));
 }
 
+export function sharedUint8(length: number): Uint8Array {
+  return new Uint8Array(sharedBuffer(length));
+}
+
 export function sharedUint16(length: number): Uint16Array {
   return new Uint16Array(sharedBuffer(2 * length));
 }

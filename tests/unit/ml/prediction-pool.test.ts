@@ -44,6 +44,8 @@ describe('worker threads', () => {
     const fit = () => [
       JSON.stringify(new GradientBoostingRegressor({ nEstimators: 8, maxDepth: 5, subsample: 0.8, seed: 4 }).fit(X, y)),
       JSON.stringify(new RandomForestRegressor({ nEstimators: 4, maxDepth: 8, maxFeatures: 0.8, seed: 4 }).fit(X, y)),
+      // Few features per split: the sampled-feature histogram path.
+      JSON.stringify(new RandomForestRegressor({ nEstimators: 4, maxDepth: 8, maxFeatures: 0.45, seed: 4 }).fit(X, y)),
     ];
     const single = fit();
     const before = parallelPredictionStats().histograms;
