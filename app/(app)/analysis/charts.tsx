@@ -38,7 +38,7 @@ export function SeasonalityCharts({ weekday, month, weekly }: { weekday: number[
 }
 
 export function Heatmap({ rows, cols, values, rowLabel, colLabel }: { rows: string[]; cols: string[]; values: number[][]; rowLabel: string; colLabel: string }) {
-  const data = useMemo(() => [{ z: values, x: cols, y: rows, type: 'heatmap' as const, colorscale: 'Blues', hovertemplate: `${rowLabel} %{y}<br>${colLabel} %{x}<br>%{z:,.0f}<extra></extra>` }], [rows, cols, values, rowLabel, colLabel]);
+  const data = useMemo(() => [{ z: values, x: cols, y: rows, type: 'heatmap' as const, colorscale: 'Blues', reversescale: true, hovertemplate: `${rowLabel} %{y}<br>${colLabel} %{x}<br>%{z:,.0f}<extra></extra>` }], [rows, cols, values, rowLabel, colLabel]);
   const layout = useMemo(() => ({ xaxis: { type: 'category', automargin: true }, yaxis: { type: 'category', automargin: true }, margin: { l: 100, r: 16, t: 8, b: 120 } }), []);
   return <Plot data={data} layout={layout} label={`Heatmap of ${rowLabel} by ${colLabel}`} height={Math.max(260, 28 * rows.length + 160)} />;
 }
