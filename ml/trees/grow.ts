@@ -82,7 +82,7 @@ export class TreeGrower {
     this.directBuildRows = histSize / 4;
     this.candidateCount = Math.max(1, Math.min(data.cols, Math.round(options.colsample * data.cols)));
     this.sampledMode = this.candidateCount * 2 <= data.cols;
-    this.sharedHist = this.sampledMode ? new Float64Array(histSize) : new Float64Array(0);
+    this.sharedHist = this.sampledMode ? sharedFloat64(histSize) : new Float64Array(0);
   }
 
   /**

@@ -48,11 +48,14 @@ describe('worker threads', () => {
       JSON.stringify(new RandomForestRegressor({ nEstimators: 4, maxDepth: 8, maxFeatures: 0.45, seed: 4 }).fit(X, y)),
     ];
     const single = fit();
-    const before = parallelPredictionStats().histograms;
     for (const threads of [2, 3]) {
       enableParallelTraining({ threads, minWork: 1 });
       expect(fit()).toEqual(single);
     }
+    // The sampled-feature path alone must also have run on the workers.
+    const before = parallelPredictionStats().histograms;
+    enableParallelTraining({ threads: 2, minWork: 1 });
+    new RandomForestRegressor({ nEstimators: 1, maxDepth: 3, maxFeatures: 0.45 }).fit(X, y);
     expect(parallelPredictionStats().histograms).toBeGreaterThan(before);
     expect(parallelPredictionStats().failures).toBe(0);
     disableParallelTraining();
