@@ -5,10 +5,11 @@ import { AppError } from '../errors';
 /**
  * Serialises work on one file, within this process (a promise chain per path) and across
  * processes (an exclusive `.lock` file beside it, so the CLI and the server never interleave).
- * A lock file left by a dead process, or older than STALE_MS, is taken over.
+ * A lock file left by a dead process is taken over; a live owner keeps it however long it works.
  */
-const chains = new Map<string, Promise<unknown>>();
-const STALE_MS = 30_000;
+const holder = globalThis as unknown as { __foresightLockChains?: Map<string, Promise<unknown>> };
+// On globalThis: Next.js may load this module once per bundle layer, and all must share the chains.
+const chains = (holder.__foresightLockChains ??= new Map<string, Promise<unknown>>());
 const WAIT_MS = 15_000;
 
 function processAlive(pid: number): boolean {
@@ -20,7 +21,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function acquireFileLock(lockPath: string): Promise<() => Promise<void>> {
+async function acquireFileLock(lockPath: string, waitMs = WAIT_MS): Promise<() => Promise<void>> {
   const started = Date.now();
   let delay = 2;
   await fs.mkdir(path.dirname(lockPath), { recursive: true });
@@ -35,22 +36,22 @@ async function acquireFileLock(lockPath: string): Promise<() => Promise<void>> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    // Someone holds it: take it over if its owner is gone, or it is stale, or its owner died
-    // between creating it and writing its pid (an empty lock file older than a moment).
+    // Someone holds it: take it over if its owner is gone, or if its owner died between creating
+    // it and writing its pid (an empty lock file older than a moment).
     try {
       const [text, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
       const pid = Number(text.split(' ')[0]);
       const age = Date.now() - stat.mtimeMs;
       const ownerKnown = Number.isInteger(pid) && pid > 0;
       const ownerGone = ownerKnown && pid !== process.pid && !processAlive(pid);
-      if (ownerGone || (!ownerKnown && age > 1_000) || age > STALE_MS) {
+      if (ownerGone || (!ownerKnown && age > 1_000)) {
         await fs.rm(lockPath, { force: true });
         continue;
       }
     } catch {
       // Lock vanished between our attempts: just retry.
     }
-    if (Date.now() - started > WAIT_MS) {
+    if (Date.now() - started > waitMs) {
       throw new AppError('conflict', 'The file is busy: another process holds its lock. Try again.');
     }
     await new Promise((r) => setTimeout(r, delay));
@@ -75,4 +76,23 @@ export async function withFileLock<T>(filePath: string, work: () => Promise<T>):
     if (chains.get(filePath) === tail) chains.delete(filePath);
   });
   return run;
+}
+
+/**
+ * Runs `work` holding an exclusive lock named `lockPath`, or throws AppError conflict at once when
+ * another process or caller holds it (for work that must never queue, like a retraining cycle).
+ */
+export async function withExclusiveLock<T>(lockPath: string, busyMessage: string, work: () => Promise<T>): Promise<T> {
+  let release: () => Promise<void>;
+  try {
+    release = await acquireFileLock(`${lockPath}.lock`, 0);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'conflict') throw new AppError('conflict', busyMessage);
+    throw e;
+  }
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
 }

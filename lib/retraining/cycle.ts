@@ -1,0 +1,128 @@
+import { decidePromotion, type PromotionDecision, type Scorecard, type SegmentScore } from '@/ml/monitoring/promotion';
+import { raiseAlert } from '../alerts';
+import type { AuditActor } from '../audit';
+import { recordAudit } from '../audit';
+import { recordExperiment } from '../experiments';
+import { productionVersion, readArtifact, registerVersion, type ModelVersion } from '../registry/store';
+import { tenantPath } from '../storage';
+import { withExclusiveLock } from '../storage/lock';
+import { getRetrainingSettings, updateRetrainingSettings } from './settings';
+import { getTenantOrThrow } from '../tenants';
+
+/** A trained challenger, as the training code returns it. */
+export interface Challenger {
+  algorithm: string;
+  params: Record<string, unknown>;
+  metrics: Record<string, number | null>;
+  baselineMetrics: Record<string, number | null>;
+  segments: SegmentScore[];
+  featureNames: string[];
+  datasetFingerprint: string;
+  trainingWindow: { from: string; to: string };
+  /** The hold-out the challenger was scored on; the champion is scored on the same days. */
+  holdout: { from: string; to: string };
+  artifact: unknown;
+  durationMs: number;
+}
+
+/** What a cycle needs from the ML side: train a challenger, and score the champion's artifact on a hold-out. */
+export interface CycleDeps {
+  train(tenantId: string, options: { tune: boolean }, progress: (done: number, total: number, message: string) => void, signal?: AbortSignal): Promise<Challenger>;
+  /** The champion's scorecard on the hold-out, or null when its training data covers those days (no fair comparison). */
+  scoreChampion(tenantId: string, champion: ModelVersion, artifact: unknown, holdout: { from: string; to: string }, signal?: AbortSignal): Promise<Scorecard | null>;
+}
+
+export interface CycleOutcome {
+  version: ModelVersion;
+  decision: PromotionDecision;
+  trigger: string;
+}
+
+/**
+ * One auto-retraining cycle (SPEC 6): train a challenger, score it and the champion on the same
+ * latest hold-out, promote only by the rule of `decidePromotion`, else keep it in staging with the
+ * reason. Runs alone per tenant (an exclusive lock), and the registry changes in one atomic step at
+ * the very end, so a cycle killed at any point leaves the registry as it was.
+ */
+export async function runRetrainCycle(
+  tenantId: string,
+  deps: CycleDeps,
+  actor: AuditActor,
+  trigger: string,
+  progress: (done: number, total: number, message: string) => void = () => {},
+  signal?: AbortSignal,
+): Promise<CycleOutcome> {
+  return withExclusiveLock(tenantPath(tenantId, 'models', 'retrain-cycle'), 'A retraining cycle is already running for this organisation.', async () => {
+    const started = Date.now();
+    const settings = await getRetrainingSettings(tenantId);
+    progress(0, 3, 'Training the challenger');
+    const challenger = await deps.train(tenantId, { tune: settings.tune }, (d, t, m) => progress((d / Math.max(1, t)) * 2, 3, m), signal);
+    signal?.throwIfAborted();
+    progress(2, 3, 'Scoring the champion on the same hold-out');
+    const champion = await productionVersion(tenantId);
+    let championCard: Scorecard | null = null;
+    let fairComparison = true;
+    if (champion) {
+      championCard = await deps.scoreChampion(tenantId, champion, await readArtifact(tenantId, champion.id), challenger.holdout, signal);
+      fairComparison = championCard !== null;
+    }
+    signal?.throwIfAborted();
+    const challengerCard: Scorecard = { wape: challenger.metrics.wape ?? NaN, segments: challenger.segments };
+    const decision: PromotionDecision =
+      champion && !fairComparison
+        ? { promote: false, reason: `No new days since ${champion.id} was trained (its data covers the hold-out ${challenger.holdout.from} to ${challenger.holdout.to}): nothing to compare fairly.`, regressions: [] }
+        : decidePromotion(championCard, challengerCard, { margin: settings.margin, segmentTolerance: settings.segmentTolerance });
+    const reason = `auto-retraining (${trigger}): ${decision.reason}`;
+    const experiment = await recordExperiment(tenantId, {
+      kind: 'retrain',
+      algorithm: challenger.algorithm,
+      status: 'succeeded',
+      params: { ...challenger.params, trigger, promoted: decision.promote, championWape: championCard?.wape ?? null },
+      metrics: challenger.metrics,
+      folds: [],
+      durationMs: Date.now() - started,
+      datasetFingerprint: challenger.datasetFingerprint,
+      error: null,
+      versionId: null,
+      jobId: null,
+      author: actor.label,
+    });
+    // The one registry change of the cycle: listed in staging, or promoted, in a single atomic write.
+    const version = await registerVersion(
+      tenantId,
+      {
+        algorithm: challenger.algorithm,
+        params: challenger.params,
+        metrics: challenger.metrics,
+        baselineMetrics: challenger.baselineMetrics,
+        segmentMetrics: groupSegments(challenger.segments),
+        featureSchema: challenger.featureNames,
+        datasetFingerprint: challenger.datasetFingerprint,
+        trainingWindow: challenger.trainingWindow,
+        author: actor.label,
+        stage: decision.promote ? 'production' : 'staging',
+        stageReason: reason,
+        experimentId: experiment.id,
+      },
+      challenger.artifact,
+      actor,
+    );
+    await updateRetrainingSettings(await getTenantOrThrow(tenantId), { lastRunAt: new Date().toISOString() });
+    await raiseAlert(tenantId, {
+      kind: 'retraining',
+      severity: 'info',
+      title: decision.promote ? `Retrained: ${version.id} promoted` : `Retrained: ${version.id} kept in staging`,
+      message: reason,
+      details: { versionId: version.id, trigger },
+    });
+    await recordAudit(tenantId, { actor, action: 'models.retrain', target: version.id, outcome: 'success', details: { trigger, promoted: decision.promote, reason: decision.reason } });
+    progress(3, 3, decision.promote ? `Promoted ${version.id}` : `Kept ${version.id} in staging`);
+    return { version, decision, trigger };
+  });
+}
+
+function groupSegments(segments: readonly SegmentScore[]): ModelVersion['segmentMetrics'] {
+  const out: ModelVersion['segmentMetrics'] = {};
+  for (const s of segments) (out[s.level] ??= []).push({ segment: s.segment, wape: s.wape, share: s.share });
+  return out;
+}
