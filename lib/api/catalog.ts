@@ -48,6 +48,8 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: 'get', path: '/jobs', summary: 'Recent jobs (imports, training), newest first', permission: 'dashboards.read', query: jobListQuerySchema, response: { status: 200, description: 'Jobs' } },
   { method: 'get', path: '/jobs/{id}', summary: 'One job: status, progress, result or why it failed', permission: 'dashboards.read', response: { status: 200, description: 'The job' } },
   { method: 'post', path: '/jobs/{id}/cancel', summary: 'Cancel a running job (needs the permission that starts it)', permission: 'dashboards.read', response: { status: 200, description: 'The job' } },
+  { method: 'get', path: '/models', summary: 'The model registry, newest first; model_version is the production one', permission: 'models.read', response: { status: 200, description: 'Model versions' } },
+  { method: 'post', path: '/models/{id}/promote', summary: 'Put a version in production (the previous one is archived)', permission: 'models.promote', response: { status: 200, description: 'The new production version' } },
   { method: 'get', path: '/alerts', summary: 'Alerts (decay, drift, anomalies), newest first', permission: 'alerts.read', query: alertListQuerySchema, response: { status: 200, description: 'Alerts' } },
   { method: 'post', path: '/alerts/{id}/ack', summary: 'Acknowledge an alert', permission: 'alerts.acknowledge', response: { status: 200, description: 'Acknowledged' } },
   { method: 'get', path: '/reports/{file}', summary: 'A branded PDF: executive.pdf, or store.pdf?store=<id>', permission: 'reports.download', query: reportQuerySchema, response: { status: 200, description: 'The PDF', contentType: 'application/pdf' } },
