@@ -69,17 +69,12 @@ export async function getUserOrThrow({ tenantId, userId }: { tenantId: string; u
   return user;
 }
 
-async function assertEmailFree(email: string): Promise<void> {
-  if (await findAccountByEmail(email)) throw new AppError('conflict', `The email ${email} is already in use.`, { field: 'email' });
-}
-
-export async function createUser(tenantId: string, input: { email: string; name: string; role: Role; password: string }): Promise<UserRecord> {
-  await assertEmailFree(input.email);
-  const user: UserRecord = {
+/** A fresh account record: hashed password, active, no failed attempts. */
+async function newAccount(input: { email: string; name: string; password: string }): Promise<PlatformAdminRecord> {
+  return {
     id: newUserId(),
     email: input.email.trim().toLowerCase(),
     name: input.name,
-    role: input.role,
     passwordHash: await hashPassword(input.password),
     active: true,
     createdAt: new Date().toISOString(),
@@ -87,6 +82,15 @@ export async function createUser(tenantId: string, input: { email: string; name:
     lockedUntil: null,
     lastSignInAt: null,
   };
+}
+
+async function assertEmailFree(email: string): Promise<void> {
+  if (await findAccountByEmail(email)) throw new AppError('conflict', `The email ${email} is already in use.`, { field: 'email' });
+}
+
+export async function createUser(tenantId: string, input: { email: string; name: string; role: Role; password: string }): Promise<UserRecord> {
+  await assertEmailFree(input.email);
+  const user: UserRecord = { ...(await newAccount(input)), role: input.role };
   await storage().updateJson(usersKey(tenantId), usersFileSchema, () => ({ users: [] }), (file) => {
     if (file.users.some((u) => u.email === user.email)) throw new AppError('conflict', `The email ${user.email} is already in use.`, { field: 'email' });
     return { users: [...file.users, user] };
@@ -96,17 +100,7 @@ export async function createUser(tenantId: string, input: { email: string; name:
 
 export async function createPlatformAdmin(input: { email: string; name: string; password: string }): Promise<PlatformAdminRecord> {
   await assertEmailFree(input.email);
-  const admin: PlatformAdminRecord = {
-    id: newUserId(),
-    email: input.email.trim().toLowerCase(),
-    name: input.name,
-    passwordHash: await hashPassword(input.password),
-    active: true,
-    createdAt: new Date().toISOString(),
-    failedAttempts: 0,
-    lockedUntil: null,
-    lastSignInAt: null,
-  };
+  const admin: PlatformAdminRecord = await newAccount(input);
   await storage().updateJson(adminsKey(), platformAdminsFileSchema, () => ({ admins: [] }), (file) => ({ admins: [...file.admins, admin] }));
   return admin;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { processAlive } from '../process';
 import { AppError } from '../errors';
 import { storage, tenantPath } from '../storage';
 import { jobSchema, type Job, type JobKind } from '../schemas/jobs';
@@ -7,14 +8,6 @@ import type { AuditActor } from '../audit';
 /** Job records: `tenants/<tenant>/jobs/<id>.json`, one atomic document each. */
 const jobKey = (tenantId: string, jobId: string) => tenantPath(tenantId, 'tenants', 'jobs', `${jobId}.json`);
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A job whose process is gone while it was queued or running ended without saying so. */
 function settle(job: Job): Job {

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { processAlive } from '../process';
 import path from 'node:path';
 import { AppError } from '../errors';
 
@@ -12,14 +13,6 @@ const holder = globalThis as unknown as { __foresightLockChains?: Map<string, Pr
 const chains = (holder.__foresightLockChains ??= new Map<string, Promise<unknown>>());
 const WAIT_MS = 15_000;
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function acquireFileLock(lockPath: string, waitMs = WAIT_MS): Promise<() => Promise<void>> {
   const started = Date.now();

@@ -1,22 +1,16 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { currentPrincipal, actorOf } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
+import { NextResponse } from 'next/server';
+import { actorOf } from '@/lib/auth/context';
 import { auditQuerySchema, queryAudit, recordAudit } from '@/lib/audit';
 import { toCsv } from '@/lib/csv';
+import { AppError } from '@/lib/errors';
+import { sessionRoute } from '@/lib/api/session-route';
 
 export const dynamic = 'force-dynamic';
 
 /** The filtered audit log as CSV (formula-escaped), for analysts and above. */
-export async function GET(req: NextRequest) {
-  const p = await currentPrincipal();
-  if (!p) return NextResponse.json({ error: { code: 'unauthorized', message: 'Sign in first.', details: {} } }, { status: 401 });
-  if (p.kind !== 'user' || !can(p.role, 'audit.read') || !can(p.role, 'exports.download')) {
-    return NextResponse.json({ error: { code: 'forbidden', message: 'Your role cannot export the audit log.', details: {} } }, { status: 403 });
-  }
+export const GET = sessionRoute(['audit.read', 'exports.download'], async (p, req) => {
   const parsed = auditQuerySchema.safeParse({ ...Object.fromEntries(req.nextUrl.searchParams), page: 1, pageSize: 500 });
-  if (!parsed.success) {
-    return NextResponse.json({ error: { code: 'bad_request', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), details: {} } }, { status: 400 });
-  }
+  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const rows: (string | number)[][] = [];
   for (let page = 1; ; page++) {
     const { records } = await queryAudit(p.tenantId, { ...parsed.data, page, pageSize: 500 });
@@ -30,4 +24,4 @@ export async function GET(req: NextRequest) {
       'Content-Disposition': `attachment; filename="audit-${p.tenantId}-${new Date().toISOString().slice(0, 10)}.csv"`,
     },
   });
-}
+});
