@@ -6,6 +6,8 @@ import { listApiKeys } from '@/lib/apikeys';
 import { effectiveQuotas, TIERS_TABLE } from '@/lib/tiers';
 import { apiCallsThisMonth } from '@/lib/usage';
 import { storage, tenantRoots } from '@/lib/storage';
+import { forecastCache } from '@/lib/cache';
+import { listJobs } from '@/lib/jobs/store';
 
 export const metadata: Metadata = { title: 'Admin' };
 
@@ -36,6 +38,8 @@ export default async function AdminPage() {
     Promise.all(tenantRoots(ctx.tenantId).map((r) => storage().sizeOf(r))).then((s) => s.reduce((a, b) => a + b, 0)),
   ]);
   const quotas = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides);
+  const cache = forecastCache().stats();
+  const jobs = await listJobs(ctx.tenantId, { limit: 10 });
   const mb = (n: number) => Math.round(n / (1024 * 1024));
   return (
     <>
@@ -71,6 +75,40 @@ export default async function AdminPage() {
           <UsageBar label="Storage" used={mb(bytes)} limit={mb(quotas.storageBytes)} unit="MB" />
           <p className="muted">Rate limit: {quotas.rateLimitPerMinute.toLocaleString('en')} API requests a minute.</p>
         </div>
+      </section>
+      <section className="card" aria-labelledby="status" data-testid="status-panel">
+        <h2 id="status">Status</h2>
+        <p>
+          Forecast cache (this server): {cache.size.toLocaleString('en')} of {cache.capacity.toLocaleString('en')} entries, {cache.ttlSeconds / 60} minute lifetime; hit ratio{' '}
+          <strong>{(cache.hitRatio * 100).toFixed(1)}%</strong> ({cache.hits.toLocaleString('en')} hits, {cache.misses.toLocaleString('en')} misses).
+        </p>
+        {jobs.length > 0 && (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Job</th>
+                  <th>Status</th>
+                  <th>Started</th>
+                  <th>By</th>
+                </tr>
+              </thead>
+              <tbody>
+                {jobs.map((j) => (
+                  <tr key={j.id}>
+                    <td>{j.kind}</td>
+                    <td>
+                      {j.status}
+                      {j.error ? `: ${j.error}` : ''}
+                    </td>
+                    <td>{(j.startedAt ?? j.createdAt).slice(0, 16).replace('T', ' ')}</td>
+                    <td>{j.createdBy}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
     </>
   );
