@@ -1,6 +1,7 @@
 /**
  * Random forest regression (Breiman 2001) on the histogram tree engine: each tree is grown on a
- * bootstrap sample (seeded), with a random subset of features at every split, and the forest
+ * bootstrap sample (seeded; a row drawn c times enters once with weight c, which gives the same
+ * sums as the multiset), with a random subset of features at every split, and the forest
  * averages the trees. Splits maximise variance reduction: with gradient -(y - mean) and hessian 1
  * and no regularisation, the engine's gain is half the reduction in squared error and a leaf's
  * value is the mean target of its rows.
@@ -131,20 +132,32 @@ export class RandomForestRegressor implements Regressor {
     });
     const rng = createRandom(o.seed);
     const draws = o.bootstrap ? Math.max(1, Math.round(o.maxSamples * n)) : n;
-    const idx = sharedInt32(draws);
+    const idx = sharedInt32(n);
     const counts = new Int32Array(n);
+    const treeGrad = new Float64Array(n);
+    const treeHess = new Float64Array(n);
     const trees: FlatTree[] = [];
     for (let t = 0; t < o.nEstimators; t++) {
+      let rows = n;
       if (o.bootstrap) {
-        // Draw with replacement, then lay rows out ascending (with repeats) for sequential access.
+        // A bootstrap sample as weights: each drawn row once (ascending, for sequential access),
+        // its gradient and hessian multiplied by how many times it was drawn. Same sums as the
+        // multiset, about 37% fewer rows to visit.
         counts.fill(0);
         for (let k = 0; k < draws; k++) counts[rng.int(n)]++;
-        let p = 0;
-        for (let r = 0; r < n; r++) for (let c = counts[r]; c > 0; c--) idx[p++] = r;
+        rows = 0;
+        for (let r = 0; r < n; r++) {
+          const c = counts[r];
+          treeGrad[r] = c * grad[r];
+          treeHess[r] = c;
+          if (c > 0) idx[rows++] = r;
+        }
       } else {
         for (let r = 0; r < n; r++) idx[r] = r;
+        treeGrad.set(grad);
+        treeHess.set(hess);
       }
-      trees.push(grower.grow(grad, hess, idx, draws, rng));
+      trees.push(grower.grow(treeGrad, treeHess, idx, rows, rng));
     }
     this.trees = trees;
     this.cols = X.cols;
