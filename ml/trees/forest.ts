@@ -49,7 +49,8 @@ export interface ForestArrays {
   readonly completeDepth: number;
   readonly cFeature: Int32Array;
   readonly cThreshold: Float64Array;
-  readonly cDefaultLeft: Uint8Array;
+  /** feature | (1 << 16 when the node sends missing values right): one load in the NaN kernel. */
+  readonly cFeatureMissing: Int32Array;
   readonly cLeaf: Float64Array;
 }
 
@@ -100,13 +101,14 @@ export class CompiledForest {
     for (const t of trees) depth = Math.max(depth, treeDepth(t));
     const slots = (2 ** depth - 1) * trees.length;
     const base = { treeCount: trees.length, cols, roots, feature, threshold, left, defaultLeft, value };
-    if (depth > MAX_COMPLETE_DEPTH || slots > MAX_COMPLETE_SLOTS) {
+    // Feature indices share an Int32 with the missing-side flag (bit 16): at most 65,535 columns.
+    if (depth > MAX_COMPLETE_DEPTH || slots > MAX_COMPLETE_SLOTS || cols > 0xffff) {
       this.arrays = {
         ...base,
         completeDepth: -1,
         cFeature: new Int32Array(0),
         cThreshold: new Float64Array(0),
-        cDefaultLeft: new Uint8Array(0),
+        cFeatureMissing: new Int32Array(0),
         cLeaf: new Float64Array(0),
       };
       return;
@@ -115,7 +117,7 @@ export class CompiledForest {
     const leaves = 1 << depth;
     const cFeature = sharedInt32(slots);
     const cThreshold = sharedFloat64(slots).fill(Number.POSITIVE_INFINITY);
-    const cDefaultLeft = sharedUint8(slots).fill(1);
+    const cFeatureMissing = sharedInt32(slots);
     const cLeaf = sharedFloat64(leaves * trees.length);
     trees.forEach((t, i) => {
       // Walk (node, slot, level) triples; a leaf above the bottom fills its leftmost bottom slot.
@@ -128,7 +130,7 @@ export class CompiledForest {
           const at = i * inner + slot;
           cFeature[at] = t.feature[node];
           cThreshold[at] = t.threshold[node];
-          cDefaultLeft[at] = t.defaultLeft[node];
+          cFeatureMissing[at] = t.feature[node] | ((1 - t.defaultLeft[node]) << 16);
           stack.push(t.left[node], 2 * slot + 1, level + 1, t.left[node] + 1, 2 * slot + 2, level + 1);
         } else {
           let s2 = slot;
@@ -137,7 +139,7 @@ export class CompiledForest {
         }
       }
     });
-    this.arrays = { ...base, completeDepth: depth, cFeature, cThreshold, cDefaultLeft, cLeaf };
+    this.arrays = { ...base, completeDepth: depth, cFeature, cThreshold, cFeatureMissing, cLeaf };
   }
 
   get treeCount(): number {
@@ -201,7 +203,7 @@ export function predictRows(
   const cleanRows = new Int32Array(BLOCK);
   const missingRows = new Int32Array(BLOCK);
   const inner = depth >= 0 ? (1 << depth) - 1 : 0;
-  const { cFeature, cThreshold, cDefaultLeft, cLeaf, roots, feature, threshold, left, defaultLeft, value } = f;
+  const { cFeature, cThreshold, cFeatureMissing, cLeaf, roots, feature, threshold, left, defaultLeft, value } = f;
   for (let start = from; start < to; start += BLOCK) {
     const m = Math.min(BLOCK, to - start);
     for (let c = 0; c < cols; c++) {
@@ -279,23 +281,41 @@ export function predictRows(
         }
         // Rows with a NaN: still branch-free. A NaN fails both comparisons, so `v > t` sends it
         // left; nodes whose missing values go right add `v !== v`.
-        for (j = 0; j + 1 < nMissing; j += 2) {
+        for (j = 0; j + 3 < nMissing; j += 4) {
           const i0 = missingRows[j];
           const i1 = missingRows[j + 1];
+          const i2 = missingRows[j + 2];
+          const i3 = missingRows[j + 3];
           const r0 = i0 * cols;
           const r1 = i1 * cols;
+          const r2 = i2 * cols;
+          const r3 = i3 * cols;
           let s0 = 0;
           let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
           for (let d = 0; d < depth; d++) {
             const k0 = tb + s0;
             const k1 = tb + s1;
-            const v0 = block[r0 + cFeature[k0]];
-            const v1 = block[r1 + cFeature[k1]];
-            s0 = 2 * s0 + 1 + (+(v0 > cThreshold[k0]) | ((1 - cDefaultLeft[k0]) & +(v0 !== v0)));
-            s1 = 2 * s1 + 1 + (+(v1 > cThreshold[k1]) | ((1 - cDefaultLeft[k1]) & +(v1 !== v1)));
+            const k2 = tb + s2;
+            const k3 = tb + s3;
+            const m0 = cFeatureMissing[k0];
+            const v0 = block[r0 + (m0 & 0xffff)];
+            const m1 = cFeatureMissing[k1];
+            const v1 = block[r1 + (m1 & 0xffff)];
+            const m2 = cFeatureMissing[k2];
+            const v2 = block[r2 + (m2 & 0xffff)];
+            const m3 = cFeatureMissing[k3];
+            const v3 = block[r3 + (m3 & 0xffff)];
+            s0 = 2 * s0 + 1 + (+(v0 > cThreshold[k0]) | ((m0 >> 16) & +(v0 !== v0)));
+            s1 = 2 * s1 + 1 + (+(v1 > cThreshold[k1]) | ((m1 >> 16) & +(v1 !== v1)));
+            s2 = 2 * s2 + 1 + (+(v2 > cThreshold[k2]) | ((m2 >> 16) & +(v2 !== v2)));
+            s3 = 2 * s3 + 1 + (+(v3 > cThreshold[k3]) | ((m3 >> 16) & +(v3 !== v3)));
           }
           acc[i0] += cLeaf[lb + s0];
           acc[i1] += cLeaf[lb + s1];
+          acc[i2] += cLeaf[lb + s2];
+          acc[i3] += cLeaf[lb + s3];
         }
         for (; j < nMissing; j++) {
           const i = missingRows[j];
@@ -303,8 +323,9 @@ export function predictRows(
           let s = 0;
           for (let d = 0; d < depth; d++) {
             const k = tb + s;
-            const v = block[r + cFeature[k]];
-            s = 2 * s + 1 + (+(v > cThreshold[k]) | ((1 - cDefaultLeft[k]) & +(v !== v)));
+            const mk = cFeatureMissing[k];
+            const v = block[r + (mk & 0xffff)];
+            s = 2 * s + 1 + (+(v > cThreshold[k]) | ((mk >> 16) & +(v !== v)));
           }
           acc[i] += cLeaf[lb + s];
         }
