@@ -1,0 +1,42 @@
+/**
+ * Training entry points for job workers and the CLI (no Next.js, no 'server-only'): train a
+ * tenant's stored dataset, and load a stored artifact into a forecaster over it.
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors';
+import { loadPlannedEvents, loadTable, type DatasetManifest } from '../datasets/store';
+import { getHolidayCalendar } from '../holidays';
+import type { Forecaster } from '@/ml/forecasting/forecaster';
+import { loadForecaster, type TrainingArtifact } from './artifact';
+import { trainOnTable, type ProgressFn, type TrainingRun, type TrainOptions } from './train';
+
+export { trainOnTable, type TrainingRun, type TrainOptions, type ModelMetrics, type SegmentMetrics, type TrainingTrial, type ProgressFn } from './train';
+export { loadForecaster, trainingArtifactSchema, ARTIFACT_KIND, ARTIFACT_SCHEMA_VERSION, type TrainingArtifact } from './artifact';
+export { ALGORITHMS, type Algorithm } from './models';
+
+/** Fingerprint of a tenant's dataset: its imports' fingerprints and the table file, hashed. */
+export function datasetFingerprint(manifest: DatasetManifest): string {
+  const h = createHash('sha256');
+  h.update(manifest.tableFile);
+  for (const i of manifest.imports) h.update(`\u0000${i.fingerprint}`);
+  return h.digest('hex');
+}
+
+/**
+ * Trains, evaluates and refits a tenant's models on its current dataset (see train.ts).
+ * @throws AppError not_found when the tenant has no dataset; RangeError on bad options.
+ */
+export async function trainTenant(tenantId: string, options: TrainOptions = {}, progress: ProgressFn = () => {}, signal?: AbortSignal): Promise<TrainingRun> {
+  const loaded = await loadTable(tenantId);
+  if (!loaded) throw new AppError('not_found', 'This tenant has no dataset yet: import data before training.');
+  const [planned, calendar] = await Promise.all([loadPlannedEvents(tenantId, loaded.manifest), getHolidayCalendar(tenantId)]);
+  return trainOnTable({ table: loaded.table, planned, holidays: calendar.spec, datasetFingerprint: datasetFingerprint(loaded.manifest) }, options, progress, signal);
+}
+
+/** A forecaster for the tenant's current dataset from a stored artifact (planned promotions included). */
+export async function loadTenantForecaster(tenantId: string, artifact: TrainingArtifact | unknown): Promise<Forecaster> {
+  const loaded = await loadTable(tenantId);
+  if (!loaded) throw new AppError('not_found', 'This tenant has no dataset.');
+  const planned = await loadPlannedEvents(tenantId, loaded.manifest);
+  return loadForecaster(artifact, { table: loaded.table, planned });
+}

@@ -1,0 +1,242 @@
+/**
+ * Serving forecasts (SPEC 4): a fitted pipeline and predictor over a tenant's table, forecasting
+ * 1..H periods after the origin (the table's last day unless given) for a series or for a store,
+ * category or the total as bottom-up sums of its series' recursive forecasts, with 80% and 95%
+ * scaled-conformal intervals calibrated at that level.
+ *
+ * The table is extended once with future periods and the planned promotions (`extendTable`), so
+ * future price and promotion features are known; lags are refreshed from the model's own
+ * predictions (`recursiveForecast` of `ml/forecasting.ts`), never from actuals after the origin.
+ * Series forecasts are cached per series and horizon, so a store forecast after an item forecast
+ * reuses the item.
+ */
+import { dateRange, extendTable, seriesCount, seriesLabel, type DailyTable, type PlannedEvent } from '../data/table';
+import { formatDay, parseIsoDay } from '../data/dates';
+import type { FeaturePipeline } from '../features/pipeline';
+import { recursiveForecast, type Predictor } from '../forecasting';
+import { createMatrix, selectRows } from '../matrix';
+import { seriesScale } from './backtest';
+import { INTERVAL_LEVELS, scaleWindowOf, type ScaledConformal } from './intervals';
+import { levelAvailable, membersByGroup, type ForecastLevel } from './levels';
+
+export interface ForecastRequest {
+  level: ForecastLevel;
+  /** Series label (`store=1|item=a`), store id, category (`dept_name=X` or `class_name=X`); ignored for total. */
+  key?: string;
+  horizon: number;
+}
+
+export interface ForecastResult {
+  level: ForecastLevel;
+  key: string;
+  /** ISO dates of steps 1..horizon. */
+  dates: string[];
+  mean: number[];
+  p80: [number, number][];
+  p95: [number, number][];
+  /** Series summed into this forecast. */
+  series: number;
+}
+
+/** A row for `predictRows`: a series and a day, optionally with feature values set directly. */
+export interface PredictRowInput {
+  series: string;
+  date: string;
+  /** Feature values replacing the computed ones (e.g. a what-if price or promo); names from featureNames. */
+  features?: Readonly<Record<string, number>>;
+}
+
+export interface PredictRowOutput {
+  series: string;
+  date: string;
+  /** Periods after the origin (0 or less: a day inside the history, predicted one step ahead from true lags). */
+  horizon: number;
+  prediction: number;
+  p80: [number, number];
+  p95: [number, number];
+}
+
+export interface ForecasterParts {
+  pipeline: FeaturePipeline;
+  predictor: Predictor;
+  /** Calibrated intervals per level; a level without them gets NaN bounds. */
+  intervals: Partial<Record<ForecastLevel, ScaledConformal>>;
+  clampAtZero: boolean;
+  /** Longest horizon served: 90 daily, 13 weekly. */
+  maxHorizon: number;
+}
+
+export class Forecaster {
+  readonly origin: number;
+  private readonly table: DailyTable;
+  private readonly extended: DailyTable;
+  private readonly cache = new Map<number, Float64Array>();
+  private readonly groups = new Map<ForecastLevel, Map<string, number[]>>();
+  private readonly labels: Map<string, number>;
+
+  /**
+   * @param table the history (actuals up to the origin at least)
+   * @param planned promotions planned after the table's last day (ignored when origin is earlier)
+   * @param origin the last day with actuals used; default the table's last day
+   */
+  constructor(
+    readonly parts: ForecasterParts,
+    table: DailyTable,
+    planned: readonly PlannedEvent[] = [],
+    origin?: number | string,
+  ) {
+    this.table = table;
+    const last = dateRange(table).last;
+    const o = origin === undefined ? last : typeof origin === 'string' ? parseIsoDay(origin) : origin;
+    if (!Number.isFinite(o)) throw new RangeError(`origin is not a date: ${String(origin)}`);
+    this.origin = o;
+    if (o >= last) {
+      const until = o + parts.maxHorizon * table.step;
+      const ok = planned.filter((e) => {
+        const lo = table.seriesStart[e.series];
+        const hi = table.seriesStart[e.series + 1];
+        return e.series >= 0 && e.series < seriesCount(table) && hi > lo && e.day > table.day[hi - 1] && e.day <= until && (e.day - table.day[hi - 1]) % table.step === 0;
+      });
+      this.extended = extendTable(table, until, ok);
+    } else this.extended = table;
+    this.labels = new Map(Array.from({ length: seriesCount(table) }, (_, s) => [seriesLabel(table, s), s]));
+  }
+
+  /** Levels this dataset supports. */
+  get levels(): ForecastLevel[] {
+    return (['series', 'store', 'category', 'total'] as const).filter((l) => levelAvailable(this.table, l));
+  }
+
+  /** Keys of a level (series labels, store ids, categories, 'total'). */
+  keys(level: ForecastLevel): string[] {
+    return [...this.groupMap(level).keys()];
+  }
+
+  /** Series that exist at the origin (aggregates sum these). */
+  private active(s: number): boolean {
+    const lo = this.table.seriesStart[s];
+    const hi = this.table.seriesStart[s + 1];
+    return hi > lo && this.table.day[lo] <= this.origin && this.table.day[hi - 1] >= this.origin;
+  }
+
+  private groupMap(level: ForecastLevel): Map<string, number[]> {
+    let g = this.groups.get(level);
+    if (!g) {
+      g = membersByGroup(this.table, level);
+      if (level !== 'series') {
+        for (const [k, members] of g) {
+          const live = members.filter((s) => this.active(s));
+          if (live.length > 0) g.set(k, live);
+          else g.delete(k);
+        }
+      }
+      this.groups.set(level, g);
+    }
+    return g;
+  }
+
+  /** Recursive forecasts of the given series (cached), each a Float64Array of `horizon` values. */
+  seriesForecasts(series: readonly number[], horizon: number): Float64Array[] {
+    this.checkHorizon(horizon);
+    const missing = series.filter((s) => (this.cache.get(s)?.length ?? 0) < horizon);
+    if (missing.length > 0) {
+      const fc = recursiveForecast(this.parts.predictor, this.parts.pipeline, this.extended, this.origin, {
+        horizon,
+        series: missing,
+        clampAtZero: this.parts.clampAtZero,
+      });
+      missing.forEach((s, i) => {
+        const v = fc.values.slice(i * horizon, (i + 1) * horizon);
+        for (let k = 0; k < horizon; k++) if (!Number.isFinite(v[k])) v[k] = 0;
+        this.cache.set(s, v);
+      });
+    }
+    return series.map((s) => (this.cache.get(s) as Float64Array).subarray(0, horizon));
+  }
+
+  /**
+   * Forecast of a series or group with its intervals.
+   * @throws RangeError on a bad horizon, an unsupported level or an unknown key.
+   */
+  forecast(request: ForecastRequest): ForecastResult {
+    const { level, horizon } = request;
+    this.checkHorizon(horizon);
+    const map = this.groupMap(level);
+    const key = level === 'total' ? 'total' : (request.key ?? '');
+    const members = map.get(key);
+    if (!members) throw new RangeError(`unknown ${level} key: ${key}`);
+    const fcs = this.seriesForecasts(members, horizon);
+    const mean = new Array<number>(horizon).fill(0);
+    for (const f of fcs) for (let k = 0; k < horizon; k++) mean[k] += f[k];
+    let scale = 0;
+    const window = scaleWindowOf(this.table.step);
+    for (const s of members) scale += seriesScale(this.table, s, this.origin, window);
+    const iv = this.parts.intervals[level];
+    const band = (k: number, lvl: number): [number, number] => {
+      if (!iv) return [NaN, NaN];
+      const w = iv.halfWidth(k, lvl, scale);
+      const lo = mean[k - 1] - w;
+      return [this.parts.clampAtZero ? Math.max(0, lo) : lo, mean[k - 1] + w];
+    };
+    const dates = Array.from({ length: horizon }, (_, k) => formatDay(this.origin + (k + 1) * this.table.step));
+    return {
+      level,
+      key,
+      dates,
+      mean,
+      p80: mean.map((_, k) => band(k + 1, INTERVAL_LEVELS[0])),
+      p95: mean.map((_, k) => band(k + 1, INTERVAL_LEVELS[1])),
+      series: members.length,
+    };
+  }
+
+  /**
+   * Point predictions for given series and days, with feature values optionally set directly
+   * (`POST /predict`). A day inside the history is predicted one step ahead from its true lags;
+   * a day after the origin gets lags refreshed from the recursive forecast up to it.
+   * @throws RangeError on an unknown series or feature, a date off the grid or beyond the horizon.
+   */
+  predictRows(rows: readonly PredictRowInput[]): PredictRowOutput[] {
+    const names = this.parts.pipeline.featureNames;
+    const index = new Map(names.map((n, i) => [n, i]));
+    const window = scaleWindowOf(this.table.step);
+    const step = this.table.step;
+    return rows.map((row) => {
+      const s = this.labels.get(row.series);
+      if (s === undefined) throw new RangeError(`unknown series: ${row.series}`);
+      const day = parseIsoDay(row.date);
+      if (!Number.isFinite(day)) throw new RangeError(`not a date: ${row.date}`);
+      const k = (day - this.origin) / step;
+      if (!Number.isInteger(k)) throw new RangeError(`${row.date} is not on the series' ${this.table.frequency} grid`);
+      if (k > this.parts.maxHorizon) throw new RangeError(`${row.date} is beyond the ${this.parts.maxHorizon}-period horizon`);
+      let fs;
+      if (k <= 0) fs = this.parts.pipeline.transformOrigin(this.table, day - step, { horizon: 1, series: [s] });
+      else {
+        const overrides = new Map([[s, this.seriesForecasts([s], k)[0]]]);
+        fs = this.parts.pipeline.transformOrigin(this.extended, this.origin, { horizon: k, series: [s], overrides });
+      }
+      const X = selectRows(fs.X, [fs.X.rows - 1]);
+      const values = Float64Array.from(X.values);
+      for (const [name, v] of Object.entries(row.features ?? {})) {
+        const c = index.get(name);
+        if (c === undefined) throw new RangeError(`unknown feature: ${name}`);
+        values[c] = v;
+      }
+      let p = this.parts.predictor.predict(createMatrix(1, names, values))[0];
+      if (this.parts.clampAtZero && p < 0) p = 0;
+      const iv = this.parts.intervals.series;
+      const h = Math.max(1, k);
+      const scale = seriesScale(this.table, s, Math.min(this.origin, day - step), window);
+      const band = (lvl: number): [number, number] => {
+        if (!iv) return [NaN, NaN];
+        const w = iv.halfWidth(h, lvl, scale);
+        return [this.parts.clampAtZero ? Math.max(0, p - w) : p - w, p + w];
+      };
+      return { series: row.series, date: row.date, horizon: k, prediction: p, p80: band(INTERVAL_LEVELS[0]), p95: band(INTERVAL_LEVELS[1]) };
+    });
+  }
+
+  private checkHorizon(h: number): void {
+    if (!Number.isInteger(h) || h < 1 || h > this.parts.maxHorizon) throw new RangeError(`horizon must be an integer in [1, ${this.parts.maxHorizon}], got ${h}`);
+  }
+}
