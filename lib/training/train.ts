@@ -223,7 +223,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
   const V = O - H * step;
   if (V - first < 8 * step * 4) throw new RangeError(`the dataset is too short for a ${H}-period hold-out and validation window`);
 
-  const total = 2 + base.length * 4 + (withEnsemble ? 2 : 0) + 3 + (options.tune ? tuneTrials : 0);
+  const total = 1 + base.length * 4 + (withEnsemble ? 2 : 0) + 3 + (options.tune ? tuneTrials : 0);
   let done = 0;
   const advance = async (message: string): Promise<void> => {
     done++;
