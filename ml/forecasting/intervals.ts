@@ -102,7 +102,11 @@ export class ScaledConformal {
 
   /** Half-width of the `level` interval, `horizon` periods ahead, for a series or group of `scale`. */
   halfWidth(horizon: number, level: number, scale: number): number {
-    return this.conformal.halfWidth(horizon, level) * (scale + this.floor);
+    // A higher level is never narrower: ml/conformal.ts falls back to pooled residuals when a band
+    // has too few for a level, and the pooled 95% quantile can be below the band's 80% one.
+    let q = this.conformal.halfWidth(horizon, level);
+    for (const l of INTERVAL_LEVELS) if (l < level) q = Math.max(q, this.conformal.halfWidth(horizon, l));
+    return q * (scale + this.floor);
   }
 
   toJSON(): ScaledConformalJSON {
