@@ -52,6 +52,8 @@ export interface TrainOptions {
   holdoutDays?: number;
   /** Random search over boosting's hyper-parameters with rolling-origin CV before the fits. */
   tune?: boolean;
+  /** Backtest windows the intervals are calibrated on (default 2: the validation window and the one before). */
+  calibrationWindows?: number;
   /** Trials of the search (default 8). */
   tuneTrials?: number;
   seed?: number;
@@ -216,6 +218,8 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
   const withEnsemble = requested.includes('ensemble');
   const base: BaseAlgorithm[] = withEnsemble ? [...BASE_ALGORITHMS] : BASE_ALGORITHMS.filter((a) => requested.includes(a));
   const tuneTrials = options.tuneTrials ?? 8;
+  const calibrationWindows = options.calibrationWindows ?? 2;
+  if (!Number.isInteger(calibrationWindows) || calibrationWindows < 1 || calibrationWindows > 6) throw new RangeError(`calibrationWindows must be an integer in [1, 6], got ${calibrationWindows}`);
 
   const { first, last } = dateRange(table);
   if (!Number.isFinite(last)) throw new RangeError('the dataset is empty');
@@ -223,7 +227,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
   const V = O - H * step;
   if (V - first < 8 * step * 4) throw new RangeError(`the dataset is too short for a ${H}-period hold-out and validation window`);
 
-  const total = 1 + base.length * 4 + (withEnsemble ? 2 : 0) + 3 + (options.tune ? tuneTrials : 0);
+  const total = 1 + base.length * 4 + (withEnsemble ? 2 : 0) + 3 + (options.tune ? tuneTrials : 0) + (calibrationWindows - 1);
   let done = 0;
   const advance = async (message: string): Promise<void> => {
     done++;
@@ -363,19 +367,49 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
     segments[dim] = out;
   }
 
-  // 4. Intervals: calibrated on validation backtests per level, coverage measured on the hold-out.
+  // 4. Intervals: calibrated per level on validation backtests (the validation window, plus
+  // earlier windows of the best model refitted there), coverage measured on the hold-out.
+  const backtests: { origin: number; fc: SeriesForecast }[] = [{ origin: V, fc: validFc[best] }];
+  for (let w = 2; w <= calibrationWindows; w++) {
+    const Vw = O - w * H * step;
+    if (Vw - first < 8 * step * 4) break;
+    const set = pick(fs, rowsWhere(fs, (d) => d <= Vw));
+    const members = best === 'ensemble' ? [...BASE_ALGORITHMS] : [best as BaseAlgorithm];
+    const fitted = members.map((m) => fitModel(m, params[m], set.X, set.y).model);
+    const ens = ensemble;
+    const predictor: Predictor = best === 'ensemble' && ens ? { predict: (X: FeatureMatrix) => ens.combine(fitted.map((f) => f.predict(X))) } : fitted[0];
+    backtests.push({ origin: Vw, fc: recursiveForecast(predictor, pipeline, table, Vw, { horizon: H, series: allSeries, clampAtZero }) });
+    await advance(`calibration backtest ${w}`);
+  }
   const levels = FORECAST_LEVELS.filter((l) => levelAvailable(table, l));
   const window = scaleWindowOf(step);
   const coverageByLevel: TrainingRun['coverageByLevel'] = {};
-  const validBt: Partial<Record<ForecastLevel, LevelBacktest>> = {};
-  const holdBt: Partial<Record<ForecastLevel, LevelBacktest>> = {};
+  const calibrate = (bts: readonly LevelBacktest[]): ScaledConformal => {
+    const parts = bts.map(calibrationSamples);
+    const cat = (get: (p: (typeof parts)[number]) => Float64Array): Float64Array => {
+      const out = new Float64Array(parts.reduce((n, p) => n + get(p).length, 0));
+      let at = 0;
+      for (const p of parts) {
+        out.set(get(p), at);
+        at += get(p).length;
+      }
+      return out;
+    };
+    const scales = new Float64Array(bts.reduce((n, b) => n + b.scale.length, 0));
+    let at = 0;
+    for (const b of bts) {
+      scales.set(b.scale, at);
+      at += b.scale.length;
+    }
+    return ScaledConformal.calibrate({ actual: cat((p) => p.actual), predicted: cat((p) => p.predicted), horizon: cat((p) => p.horizon), scale: cat((p) => p.scale) }, step, scales);
+  };
+  const intervals: Record<string, unknown> = {};
   for (const level of levels) {
-    const vb = levelBacktest(table, V, validFc[best], level, window);
+    const vbs = backtests.map((b) => levelBacktest(table, b.origin, b.fc, level, window));
     const hb = levelBacktest(table, O, holdFc[best], level, window);
-    validBt[level] = vb;
-    holdBt[level] = hb;
-    const iv = ScaledConformal.calibrate(calibrationSamples(vb), step, vb.scale);
-    coverageByLevel[level] = intervalCoverage(hb, iv, clampAtZero);
+    coverageByLevel[level] = intervalCoverage(hb, calibrate(vbs), clampAtZero);
+    // Served intervals also learn from the hold-out residuals (newest, most like the future).
+    intervals[level] = calibrate([...vbs, hb]).toJSON();
   }
   const seriesCov = coverageByLevel.series ?? { p80: NaN, p95: NaN };
   await advance('intervals');
@@ -392,23 +426,6 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
     finalParams[m] = params[m];
   }
   await advance('final refit');
-  const intervals: Record<string, unknown> = {};
-  for (const level of levels) {
-    const v = calibrationSamples(validBt[level] as LevelBacktest);
-    const h = calibrationSamples(holdBt[level] as LevelBacktest);
-    const cat = (a: Float64Array, b: Float64Array): Float64Array => {
-      const out = new Float64Array(a.length + b.length);
-      out.set(a);
-      out.set(b, a.length);
-      return out;
-    };
-    const scales = cat((validBt[level] as LevelBacktest).scale, (holdBt[level] as LevelBacktest).scale);
-    intervals[level] = ScaledConformal.calibrate(
-      { actual: cat(v.actual, h.actual), predicted: cat(v.predicted, h.predicted), horizon: cat(v.horizon, h.horizon), scale: cat(v.scale, h.scale) },
-      step,
-      scales,
-    ).toJSON();
-  }
   const trainingWindow = { from: formatDay(first), to: formatDay(last) };
   const artifact: TrainingArtifact = {
     kind: ARTIFACT_KIND,
@@ -428,6 +445,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
     ensemble: best === 'ensemble' && ensemble ? ensemble.toJSON() : null,
     intervals,
   };
+  done = total - 1; // a calibration window the data was too short for was skipped
   await advance('done');
   return {
     best,
