@@ -1,7 +1,8 @@
 /**
  * The algorithms a tenant's training run fits, their defaults for retail-sized data and their
  * serialisation. Defaults were chosen on the demo retailer and Walmart (see docs/training.md):
- * boosting with Poisson loss when the target is a count, a shallower tree on small tables.
+ * boosting with Poisson loss when the target is a non-negative quantity, shallower trees on small
+ * tables.
  */
 import { z } from 'zod';
 import type { Regressor } from '@/ml/contract';
@@ -23,7 +24,7 @@ export type ModelParams = Record<string, ParamValue | null>;
 /** What the data looks like, for choosing defaults. */
 export interface DataTraits {
   rows: number;
-  /** Every training target is a whole number (counts): Poisson loss fits them better. */
+  /** The target is a non-negative quantity (at most 1% negative rows): Poisson loss fits it better. */
   counts: boolean;
   seed: number;
 }

@@ -246,8 +246,12 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
     all: rowsWhere(fs, (d) => d <= O),
   };
   const trainY = pick(fs, win.all).y;
-  let counts = true;
-  for (let i = 0; i < trainY.length && counts; i++) if (!Number.isInteger(trainY[i])) counts = false;
+  // Quantities sold (units, kilograms or money; at most 1% of rows below zero, i.e. returns) suit
+  // Poisson loss: its log link makes effects multiplicative, as holidays and promotions are on
+  // demand. Measured on the demo and Walmart: lower WAPE and better aggregate interval coverage.
+  let negatives = 0;
+  for (const v of trainY) if (v < 0) negatives++;
+  const counts = negatives <= 0.01 * trainY.length;
   let minY = Infinity;
   for (const v of trainY) if (v < minY) minY = v;
   // Quantities (even with a few returns) are never forecast negative; other targets as the model says.
