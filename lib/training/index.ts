@@ -8,11 +8,21 @@ import { loadPlannedEvents, loadTable, type DatasetManifest } from '../datasets/
 import { getHolidayCalendar } from '../holidays';
 import type { Forecaster } from '@/ml/forecasting/forecaster';
 import { loadForecaster, type TrainingArtifact } from './artifact';
+import type { Scorecard } from '@/ml/monitoring/promotion';
+import { scoreArtifact } from './scorecard';
 import { trainOnTable, type ProgressFn, type TrainingRun, type TrainOptions } from './train';
 
 export { trainOnTable, type TrainingRun, type TrainOptions, type ModelMetrics, type SegmentMetrics, type TrainingTrial, type ProgressFn } from './train';
 export { loadForecaster, trainingArtifactSchema, ARTIFACT_KIND, ARTIFACT_SCHEMA_VERSION, type TrainingArtifact } from './artifact';
 export { ALGORITHMS, type Algorithm } from './models';
+export { scoreArtifact, scorecardOf } from './scorecard';
+
+/** The champion's scorecard on a hold-out of the tenant's current table (null: no fair comparison). */
+export async function scoreTenantArtifact(tenantId: string, artifact: unknown, holdout: { from: string; to: string }): Promise<Scorecard | null> {
+  const loaded = await loadTable(tenantId);
+  if (!loaded) throw new AppError('not_found', 'This tenant has no dataset.');
+  return scoreArtifact(artifact, loaded.table, holdout);
+}
 
 /** Fingerprint of a tenant's dataset: its imports' fingerprints and the table file, hashed. */
 export function datasetFingerprint(manifest: DatasetManifest): string {

@@ -32,6 +32,8 @@ import { calibrationSamples, intervalCoverage, levelBacktest, type LevelBacktest
 import { ScaledConformal, scaleWindowOf } from '@/ml/forecasting/intervals';
 import { FORECAST_LEVELS, levelAvailable, type ForecastLevel } from '@/ml/forecasting/levels';
 import { ARTIFACT_KIND, ARTIFACT_SCHEMA_VERSION, type TrainingArtifact } from './artifact';
+import { scorecardOf, segmentLabels } from './scorecard';
+import type { Scorecard } from '@/ml/monitoring/promotion';
 import {
   BASE_ALGORITHMS,
   defaultParams,
@@ -87,6 +89,8 @@ export interface TrainingRun {
   baselines: Record<string, ModelMetrics>;
   /** Per dimension (store, category, item), per value: the best model beside seasonal naive. */
   segments: Record<string, Record<string, SegmentMetrics>>;
+  /** The best model's hold-out WAPE overall and per store / category with sales shares (promotion rule). */
+  scorecard: Scorecard;
   /** Hold-out coverage of the best model's series-level intervals. */
   coverage: { p80: number; p95: number };
   /** Coverage at every level the dataset has (series, store, category, total). */
@@ -164,25 +168,6 @@ function baselineForecasts(table: DailyTable, origin: number, horizon: number): 
 function metricsOf(table: DailyTable, origin: number, fc: SeriesForecast): RegressionMetrics {
   const { actual, predicted } = pairs(table, origin, fc);
   return regressionMetrics(actual, predicted);
-}
-
-/** Segment label of every series per dimension the table has. */
-function segmentLabels(table: DailyTable): Record<string, string[]> {
-  const n = seriesCount(table);
-  const out: Record<string, string[]> = {};
-  table.keyNames.forEach((key, ki) => {
-    out[key] = Array.from({ length: n }, (_, s) => table.keyVocab[ki][table.seriesKeys[ki][s]]);
-  });
-  const cat = ['dept_name', 'category'].find((c) => c in table.categorical);
-  if (cat) {
-    const col = table.categorical[cat];
-    out.category = Array.from({ length: n }, (_, s) => {
-      const last = table.seriesStart[s + 1] - 1;
-      const code = last >= table.seriesStart[s] ? col.codes[last] : -1;
-      return code >= 0 ? col.vocab[code] : '(none)';
-    });
-  }
-  return out;
 }
 
 function checkAbort(signal?: AbortSignal): void {
@@ -456,6 +441,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
     models,
     baselines,
     segments,
+    scorecard: scorecardOf(table, bestPairs.actual, bestPairs.predicted, bestPairs.series),
     coverage: { p80: seriesCov.p80, p95: seriesCov.p95 },
     coverageByLevel,
     ensembleWeights: ensemble ? Object.fromEntries(ensemble.weights) : null,

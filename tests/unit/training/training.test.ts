@@ -5,7 +5,7 @@ import { dateRange, seriesCount, seriesLabel, type DailyTable, type PlannedEvent
 import { RUSSIAN_HOLIDAYS, US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { importRetail } from '@/lib/ingest/retail';
 import { importGeneric } from '@/lib/ingest/generic';
-import { loadForecaster, trainOnTable, type TrainingRun } from '@/lib/training';
+import { loadForecaster, scoreArtifact, trainOnTable, type TrainingRun } from '@/lib/training';
 import { evaluationJson, parseTrainArgs, CommandUsageError } from '@/scripts/commands/train';
 import { WALMART_CSV } from '../../support/paths';
 
@@ -143,6 +143,15 @@ describe('training on Walmart (weekly, last 8 weeks held out)', () => {
     const again = await trainOnTable(input, { seed: 3, algorithms: [run.best as 'gbm'] });
     const once = await trainOnTable(input, { seed: 3, algorithms: [run.best as 'gbm'] });
     expect(JSON.stringify(again.artifact)).toBe(JSON.stringify(once.artifact));
+    // Scorecards for the promotion rule: the challenger's matches its hold-out WAPE; a champion
+    // trained over the hold-out days cannot be compared (null); one trained before is scored.
+    expect(run.scorecard.wape).toBeCloseTo(run.models[run.best].wape, 12);
+    const shares = run.scorecard.segments.filter((s) => s.level === 'store').reduce((n, s) => n + s.share, 0);
+    expect(shares).toBeCloseTo(1, 9);
+    expect(scoreArtifact(run.artifact, table, run.holdout)).toBeNull();
+    const older = { ...run.artifact, trainingWindow: { ...run.artifact.trainingWindow, to: '2012-08-01' } };
+    const card = scoreArtifact(older, table, run.holdout);
+    expect(card && Number.isFinite(card.wape) && card.segments.length).toBe(45);
     const json = evaluationJson(run);
     expect(Object.keys(json.models).sort()).toEqual(['ensemble', 'gbm', 'moving_average', 'rf', 'ridge', 'seasonal_naive']);
     expect(json.best).toBe(run.best);
