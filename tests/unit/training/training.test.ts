@@ -6,7 +6,7 @@ import { RUSSIAN_HOLIDAYS, US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { importRetail } from '@/lib/ingest/retail';
 import { importGeneric } from '@/lib/ingest/generic';
 import { loadForecaster, scoreArtifact, trainOnTable, type TrainingRun } from '@/lib/training';
-import { evaluationJson, parseTrainArgs, CommandUsageError } from '@/scripts/commands/train';
+import { evaluationJson, parseTrainArgs, summaryTable, CommandUsageError } from '@/scripts/commands/train';
 import { WALMART_CSV } from '../../support/paths';
 
 /** The demo retailer at a reduced scale (about 55,000 item-store-days) so the suite stays short. */
@@ -156,6 +156,10 @@ describe('training on Walmart (weekly, last 8 weeks held out)', () => {
     expect(Object.keys(json.models).sort()).toEqual(['ensemble', 'gbm', 'moving_average', 'rf', 'ridge', 'seasonal_naive']);
     expect(json.best).toBe(run.best);
     expect(typeof json.models.seasonal_naive.wape).toBe('number');
+    const table_ = summaryTable(run).split('\n');
+    expect(table_[0]).toMatch(/model\s+WAPE\s+MAE\s+RMSE\s+R2\s+sMAPE\s+MAPE\s+bias\s+FVA\s+fit s/);
+    expect(table_.some((l) => l.startsWith(`*${run.best} `))).toBe(true);
+    expect(table_.some((l) => l.startsWith(' seasonal_naive'))).toBe(true);
   }, 120_000);
 });
 
