@@ -1,7 +1,14 @@
 import { recordAudit, SYSTEM_ACTOR } from '../audit';
 import { findTenant } from '../tenants';
 import { ingestDataset } from '../datasets/ingest';
-import type { Job, JobKind } from '../schemas/jobs';
+import { retrainJobParamsSchema, trainJobParamsSchema, type Job, type JobKind } from '../schemas/jobs';
+import type { AuditActor } from '../audit';
+import { recordExperiment } from '../experiments';
+import { trainAndRegister, trialExperiment } from '../training/register';
+import { readManifest } from '../datasets/store';
+import { datasetFingerprint } from '../training';
+import { runRetrainCycle } from '../retraining/cycle';
+import { trainingDeps } from '../retraining/deps';
 import { readStagedUpload, removeStagedUpload } from './staging';
 import { getJobOrThrow, updateJob } from './store';
 
@@ -15,6 +22,11 @@ export interface JobContext {
 type JobResult = Record<string, unknown> & { failed?: string };
 type JobHandler = (ctx: JobContext) => Promise<JobResult>;
 
+/** The actor a job acts as: the one recorded when it was started (older records: a user by label). */
+export function jobActor(job: Job): AuditActor {
+  return job.actor ?? { type: 'user', id: job.createdBy, label: job.createdBy };
+}
+
 /** What each kind of job does. A handler reports progress and stops when `signal` aborts. */
 const HANDLERS: Record<JobKind, JobHandler> = {
   async ingest({ job, progress, signal }) {
@@ -22,11 +34,42 @@ const HANDLERS: Record<JobKind, JobHandler> = {
       const tenant = await findTenant(job.tenantId);
       if (!tenant) throw new Error('The tenant no longer exists.');
       const request = await readStagedUpload(job.tenantId, job.id);
-      const outcome = await ingestDataset(tenant, request, { type: 'user', id: job.createdBy, label: job.createdBy }, progress, signal);
+      const outcome = await ingestDataset(tenant, request, jobActor(job), progress, signal);
       return { ...outcome, ...(outcome.status === 'invalid' ? { failed: outcome.message } : {}) };
     } finally {
       await removeStagedUpload(job.tenantId, job.id);
     }
+  },
+  /** Trains and registers a version (production when it is the first, else staging with how it compares). */
+  async train({ job, progress, signal }) {
+    const params = trainJobParamsSchema.parse(job.params);
+    const { run, version, trialExperiments } = await trainAndRegister(job.tenantId, { algorithms: params.algorithms, tune: params.tune }, jobActor(job), progress, signal, job.id);
+    const best = run.models[run.best];
+    return {
+      versionId: version.id,
+      stage: version.stage,
+      best: run.best,
+      wape: best && Number.isFinite(best.wape) ? best.wape : null,
+      seasonalNaiveWape: Number.isFinite(run.baselines.seasonal_naive?.wape) ? run.baselines.seasonal_naive.wape : null,
+      trials: trialExperiments,
+      message: `Trained ${version.id} (${run.best}, hold-out WAPE ${best ? (best.wape * 100).toFixed(1) : '?'}%): ${version.stage === 'production' ? 'in production' : 'in staging, compare and promote it'}.`,
+    };
+  },
+  /** One auto-retraining cycle: challenger against champion, promoted only by the rule. */
+  async retrain({ job, progress, signal }) {
+    const { trigger } = retrainJobParamsSchema.parse(job.params);
+    const actor = jobActor(job);
+    const manifest = await readManifest(job.tenantId);
+    const fingerprint = manifest ? datasetFingerprint(manifest) : '';
+    const trials: Promise<unknown>[] = [];
+    const deps = trainingDeps({ onTrial: (trial) => trials.push(recordExperiment(job.tenantId, trialExperiment(trial, fingerprint, actor.label, job.id))) });
+    const outcome = await runRetrainCycle(job.tenantId, deps, actor, trigger, progress, signal).finally(() => Promise.allSettled(trials));
+    return {
+      versionId: outcome.version.id,
+      promoted: outcome.decision.promote,
+      reason: outcome.decision.reason,
+      message: `${outcome.decision.promote ? `Promoted ${outcome.version.id}` : `Kept ${outcome.version.id} in staging`}: ${outcome.decision.reason}`,
+    };
   },
 };
 

@@ -35,6 +35,7 @@ export async function createJob(tenantId: string, kind: JobKind, params: Record<
     finishedAt: null,
     pid: null,
     cancelRequested: false,
+    actor,
   };
   await storage().writeJson(jobKey(tenantId, job.id), job);
   return job;

@@ -1,41 +1,22 @@
 import 'server-only';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../audit';
 import type { JobKind, Job } from '../schemas/jobs';
-import { createJob, getJobOrThrow, isActive, listJobs, updateJob } from './store';
+import { getJobOrThrow, isActive, updateJob } from './store';
+import { launchJob } from './spawn';
 
 /**
- * Starts a job in its own worker process (so training or an ingest never blocks a request), with
- * at most one active job of a kind per tenant. `prepare` runs after the record exists and before
- * the worker starts (e.g. to stage the uploaded files).
+ * Starts a job for a request (see launchJob: its own worker process, one active job of a kind per
+ * tenant, `prepare` before the worker starts).
+ * @throws AppError conflict when a job of this kind is already running for the tenant.
  */
 export async function submitJob(
   ctx: { tenantId: string; actor: AuditActor; ip: string },
   kind: JobKind,
   params: Record<string, unknown>,
-  prepare: (job: Job) => Promise<void> = async () => {},
+  prepare?: (job: Job) => Promise<void>,
 ): Promise<Job> {
-  const running = (await listJobs(ctx.tenantId, { kind, limit: 20 })).find(isActive);
-  if (running) throw new AppError('conflict', `Another ${kind} job is still running (started ${running.createdAt.slice(11, 19)} UTC). Wait for it or cancel it.`, { jobId: running.id });
-  const job = await createJob(ctx.tenantId, kind, params, ctx.actor);
-  try {
-    await prepare(job);
-  } catch (e) {
-    await updateJob(ctx.tenantId, job.id, (j) => ({ ...j, status: 'failed', error: (e as Error).message, finishedAt: new Date().toISOString() }));
-    throw e;
-  }
-  const script = path.join(/*turbopackIgnore: true*/ process.cwd(), 'scripts', 'job-worker.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ctx.tenantId, job.id], {
-    cwd: process.cwd(),
-    env: process.env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.unref();
-  const withPid = await updateJob(ctx.tenantId, job.id, (j) => ({ ...j, pid: j.pid ?? child.pid ?? null }));
-  await recordAudit(ctx.tenantId, { actor: ctx.actor, action: `jobs.${kind}`, target: job.id, outcome: 'success', ip: ctx.ip, details: { started: true } });
-  return withPid;
+  return launchJob(ctx, kind, params, prepare);
 }
 
 /** Asks a job to stop: it records "cancelled" and keeps nothing half-done. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Kinds of long work run off the request path (SPEC 6 "Jobs"). Later capabilities add theirs. */
-export const JOB_KINDS = ['ingest'] as const;
+export const JOB_KINDS = ['ingest', 'train', 'retrain'] as const;
 export const jobKindSchema = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof jobKindSchema>;
 
@@ -24,9 +24,43 @@ export const jobSchema = z.object({
   /** Process running it, to tell a live job from one whose process died. */
   pid: z.number().int().nullable(),
   cancelRequested: z.boolean(),
+  /** Who started it, as audited (older records carry only `createdBy`). */
+  actor: z.object({ type: z.enum(['user', 'apikey', 'platform', 'system', 'anonymous']), id: z.string(), label: z.string() }).optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
 export const jobIdSchema = z.string().regex(/^j_[a-z0-9]{16}$/, 'Unknown job');
 
 export const jobListQuerySchema = z.object({ kind: jobKindSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(20) });
+
+/** The algorithms a training job may fit (lib/training/models.ts ALGORITHMS). */
+export const TRAIN_ALGORITHMS = ['gbm', 'rf', 'ridge', 'ensemble'] as const;
+
+/** Parameters of a 'train' job: which algorithms, and whether to tune boosting first. */
+export const trainJobParamsSchema = z.object({
+  algorithms: z.array(z.enum(TRAIN_ALGORITHMS)).min(1, 'Choose at least one algorithm').optional(),
+  tune: z.boolean().default(false),
+});
+export type TrainJobParams = z.infer<typeof trainJobParamsSchema>;
+
+/** Parameters of a 'retrain' job: what started the cycle (schedule, decay, drift, manual). */
+export const retrainJobParamsSchema = z.object({ trigger: z.string().min(1).max(200).default('manual') });
+export type RetrainJobParams = z.infer<typeof retrainJobParamsSchema>;
+
+/**
+ * The Models page's train form: one checkbox per algorithm (`algo_gbm=on`, ...; at least one) and
+ * `tune=on`. (Separate names because a form's repeated names reach the action as the last value.)
+ */
+export const trainFormSchema = z
+  .object({
+    algo_gbm: z.literal('on').optional(),
+    algo_rf: z.literal('on').optional(),
+    algo_ridge: z.literal('on').optional(),
+    algo_ensemble: z.literal('on').optional(),
+    tune: z.literal('on').optional(),
+  })
+  .transform((f) => {
+    const picked = TRAIN_ALGORITHMS.filter((a) => f[`algo_${a}`] === 'on');
+    return { algorithms: picked, tune: f.tune === 'on' };
+  })
+  .pipe(z.object({ algorithms: z.array(z.enum(TRAIN_ALGORITHMS)).min(1, 'Choose at least one algorithm'), tune: z.boolean() }));
