@@ -1,0 +1,395 @@
+/**
+ * Forecasts served from a tenant's production model (SPEC 4 and 7): what the Forecasts, Overview
+ * and Analysis pages, the PDF reports and `/api/v1/forecast*` and `/api/v1/predict*` show.
+ *
+ * - A selection (store, category, item, any combination, or everything) is the bottom-up sum of
+ *   its series' recursive forecasts, so every figure is coherent with the item-level ones. Where
+ *   the Forecaster has that level (a series, a store, a category, the total) its own forecast and
+ *   intervals are used; any other selection (store + category, an item across stores, ...) sums
+ *   its series and takes its intervals from the calibrated level whose groups are closest in size
+ *   (series count, on a log scale), scaled by the selection's own recent level (see
+ *   docs/serving.md "Intervals").
+ * - Results go through `forecastCache()` keyed by tenant, production version, dataset
+ *   fingerprint and parameters; the cache is cleared on promotion.
+ * - Series are forecast in chunks with a yield to the event loop between them, so a cold total
+ *   does not stall other requests; `warmForecasts` precomputes what dashboards open with.
+ *
+ * No 'server-only' here: report jobs and the CLI use it outside Next.js.
+ */
+import { AppError } from '../errors';
+import { forecastCache, forecastCacheKey } from '../cache';
+import type { ForecastQuery } from '../schemas/forecast';
+import { categoryColumn, resolveSelection, SelectionError, type ResolvedSelection } from '@/ml/data/selection';
+import { seriesLabel, type DailyTable } from '@/ml/data/table';
+import { formatDay, parseIsoDay } from '@/ml/data/dates';
+import { seriesScale } from '@/ml/forecasting/backtest';
+import { INTERVAL_LEVELS, scaleWindowOf } from '@/ml/forecasting/intervals';
+import type { ForecastLevel } from '@/ml/forecasting/levels';
+import type { PredictRowInput, PredictRowOutput } from '@/ml/forecasting/forecaster';
+import { onModelLoaded, servingModel, servingState, type ServingModel, type ServingState } from './serving';
+import { subscribeProductionChange } from '../registry/events';
+
+export interface ForecastPoint {
+  date: string;
+  forecast: number;
+  p80: [number, number];
+  p95: [number, number];
+}
+
+export interface SelectionForecast {
+  generated_at: string;
+  model_version: string;
+  selection: { store?: string; category?: string; item?: string; label: string; series: number };
+  /** Periods asked (days; weekly data: whole weeks). */
+  horizon: number;
+  /** Days per period. */
+  step: 1 | 7;
+  points: ForecastPoint[];
+  /** The level whose calibration the intervals come from, and whether the selection is that level itself or a sum scaled to it. */
+  intervals: { calibrated_on: ForecastLevel | null; method: 'level' | 'scaled_from_level' | 'none' };
+}
+
+export interface TopProduct {
+  item: string;
+  name: string | null;
+  category: string | null;
+  forecast: number;
+  previous: number;
+  growth: number | null;
+}
+
+export interface TopProducts {
+  generated_at: string;
+  model_version: string;
+  time_period: string;
+  /** Periods each side of the origin that are compared (days; weekly data: weeks). */
+  periods: number;
+  products: TopProduct[];
+}
+
+export type TimePeriod = 'week' | 'month' | 'quarter';
+
+/** Series forecast per call before yielding to the event loop. */
+const CHUNK = 24;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Periods a horizon in days covers: days for daily data, whole weeks (rounded up) for weekly. */
+export function periodsOf(horizonDays: number, step: 1 | 7, maxHorizon: number): number {
+  const p = step === 1 ? horizonDays : Math.ceil(horizonDays / 7);
+  return Math.min(Math.max(1, p), maxHorizon);
+}
+
+/** Forecasts the given series to `periods` in chunks (the Forecaster caches each series). */
+async function forecastSeries(model: ServingModel, series: readonly number[], periods: number): Promise<Float64Array[]> {
+  const out: Float64Array[] = [];
+  for (let i = 0; i < series.length; i += CHUNK) {
+    if (i > 0) await yieldToLoop();
+    out.push(...model.forecaster.seriesForecasts(series.slice(i, i + CHUNK), periods));
+  }
+  return out;
+}
+
+/** Deduplicates concurrent computations of one cache key (one cold total, not ten). */
+const inflight = new Map<string, Promise<unknown>>();
+async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const cache = forecastCache();
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit as T;
+  const running = inflight.get(key);
+  if (running) return running as Promise<T>;
+  const p = compute().then((v) => {
+    cache.set(key, v);
+    return v;
+  });
+  inflight.set(key, p);
+  try {
+    return await p;
+  } finally {
+    inflight.delete(key);
+  }
+}
+
+function resolveOrThrow(table: DailyTable, sel: { store?: string; category?: string; item?: string }): ResolvedSelection {
+  try {
+    return resolveSelection(table, sel);
+  } catch (e) {
+    if (e instanceof SelectionError) throw new AppError('not_found', e.message, { field: e.field, value: sel[e.field] ?? null });
+    throw e;
+  }
+}
+
+/** The calibrated level whose median group size is closest to `n` series (log scale). */
+function closestCalibrated(model: ServingModel, n: number): ForecastLevel | null {
+  let best: ForecastLevel | null = null;
+  let bestDist = Infinity;
+  for (const [level, size] of Object.entries(model.calibratedSizes) as [ForecastLevel, number][]) {
+    const d = Math.abs(Math.log(Math.max(1, n)) - Math.log(Math.max(1, size)));
+    if (d < bestDist) {
+      best = level;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+/** The Forecaster's own level and key for a selection, when it has one. */
+function exactLevel(model: ServingModel, sel: ResolvedSelection, q: { store?: string; category?: string }): { level: ForecastLevel; key: string } | null {
+  const levels = model.forecaster.levels;
+  if (sel.level === 'total') return { level: 'total', key: 'total' };
+  if (sel.level === 'series' && sel.series.length === 1) return { level: 'series', key: seriesLabel(model.table, sel.series[0]) };
+  if (sel.level === 'store' && q.store !== undefined && levels.includes('store')) return { level: 'store', key: q.store };
+  const col = categoryColumn(model.table);
+  if (sel.level === 'category' && q.category !== undefined && col && levels.includes('category')) return { level: 'category', key: `${col}=${q.category}` };
+  return null;
+}
+
+async function computeSelection(model: ServingModel, q: ForecastQuery, periods: number): Promise<SelectionForecast> {
+  const { forecaster, table, version } = model;
+  const sel = resolveOrThrow(table, { store: q.store, category: q.category, item: q.item });
+  if (sel.series.length === 0) throw new AppError('not_found', `No series matches ${sel.label}.`, { store: q.store ?? null, category: q.category ?? null, item: q.item ?? null });
+  const exact = exactLevel(model, sel, q);
+  // Aggregates sum the series that exist at the origin; a single series is forecast as asked.
+  const members = exact?.level === 'series' ? sel.series : sel.series.filter((s) => model.activeMask[s]);
+  const fcs = await forecastSeries(model, members, periods);
+  const selection = { store: q.store, category: q.category, item: q.item, label: sel.label, series: members.length };
+  const base = { generated_at: new Date().toISOString(), model_version: version.id, selection, horizon: periods, step: table.step };
+  if (exact && forecaster.parts.intervals[exact.level]) {
+    try {
+      const r = forecaster.forecast({ level: exact.level, key: exact.key, horizon: periods });
+      return { ...base, points: r.dates.map((date, k) => ({ date, forecast: r.mean[k], p80: r.p80[k], p95: r.p95[k] })), intervals: { calibrated_on: exact.level, method: 'level' } };
+    } catch (e) {
+      // A group with no series at the origin (e.g. a closed store) is summed below (zeros).
+      if (!(e instanceof RangeError)) throw e;
+    }
+  }
+  const mean = new Array<number>(periods).fill(0);
+  for (const f of fcs) for (let k = 0; k < periods; k++) mean[k] += f[k];
+  const level = closestCalibrated(model, members.length);
+  const iv = level ? forecaster.parts.intervals[level] : undefined;
+  const window = scaleWindowOf(table.step);
+  let scale = 0;
+  for (const s of members) scale += seriesScale(table, s, forecaster.origin, window);
+  const clamp = forecaster.parts.clampAtZero;
+  const band = (k: number, lvl: number): [number, number] => {
+    if (!iv) return [Number.NaN, Number.NaN];
+    const w = iv.halfWidth(k, lvl, scale);
+    const lo = mean[k - 1] - w;
+    return [clamp ? Math.max(0, lo) : lo, mean[k - 1] + w];
+  };
+  const points = mean.map((forecast, k) => ({
+    date: formatDay(forecaster.origin + (k + 1) * table.step),
+    forecast,
+    p80: band(k + 1, INTERVAL_LEVELS[0]),
+    p95: band(k + 1, INTERVAL_LEVELS[1]),
+  }));
+  return { ...base, points, intervals: { calibrated_on: iv ? level : null, method: iv ? 'scaled_from_level' : 'none' } };
+}
+
+const selectionKey = (state: ServingState, q: ForecastQuery, periods: number) =>
+  forecastCacheKey(state.tenantId, state.version.id, { kind: 'forecast', data: state.fingerprint, store: q.store ?? null, category: q.category ?? null, item: q.item ?? null, periods });
+
+/**
+ * The forecast of a selection for `q.horizon` days (whole weeks on weekly data), with 80% and 95%
+ * intervals, from the production model.
+ * @returns null when the tenant has no production model.
+ * @throws AppError not_found naming an unknown store, category or item (details.field); conflict
+ *   when the production artifact cannot serve forecasts.
+ */
+export async function getSelectionForecast(tenantId: string, q: ForecastQuery): Promise<SelectionForecast | null> {
+  const state = await servingState(tenantId);
+  if (!state) return null;
+  // The horizon cap comes with the model; before it is loaded, 90 days / 13 weeks is the schema's.
+  const periods = periodsOf(q.horizon, state.table.step, state.table.step === 1 ? 90 : 13);
+  return cached(selectionKey(state, q, periods), async () => {
+    const model = await servingModel(state);
+    return computeSelection(model, q, Math.min(periods, model.forecaster.parts.maxHorizon));
+  });
+}
+
+/** Periods compared by top products: daily 7 / 30 / 90 days, weekly 1 / 4 / 13 weeks. */
+export function periodsOfTimePeriod(period: TimePeriod, step: 1 | 7): number {
+  if (step === 1) return period === 'week' ? 7 : period === 'month' ? 30 : 90;
+  return period === 'week' ? 1 : period === 'month' ? 4 : 13;
+}
+
+const ITEM_NAME_COLUMNS = ['item_name', 'name', 'product_name'];
+
+async function computeTopProducts(model: ServingModel, period: TimePeriod, category: string | undefined): Promise<TopProducts> {
+  const { table, forecaster, version } = model;
+  const periods = Math.min(periodsOfTimePeriod(period, table.step), forecaster.parts.maxHorizon);
+  const base = { generated_at: new Date().toISOString(), model_version: version.id, time_period: period, periods };
+  const itemKey = table.keyNames.indexOf('item');
+  if (itemKey < 0) {
+    if (category !== undefined) resolveOrThrow(table, { category });
+    return { ...base, products: [] };
+  }
+  const sel = resolveOrThrow(table, { category });
+  const members = sel.series.filter((s) => model.activeMask[s]);
+  const fcs = await forecastSeries(model, members, periods);
+  const catCol = categoryColumn(table);
+  const nameCol = ITEM_NAME_COLUMNS.find((c) => c in table.categorical) ?? null;
+  const byItem = new Map<number, TopProduct>();
+  members.forEach((s, i) => {
+    const lo = table.seriesStart[s];
+    const hi = table.seriesStart[s + 1];
+    let previous = 0;
+    // The same number of periods up to and including the origin (an active series ends there).
+    for (let r = Math.max(lo, hi - periods); r < hi; r++) if (Number.isFinite(table.target[r])) previous += table.target[r];
+    let forecast = 0;
+    for (let k = 0; k < periods; k++) forecast += fcs[i][k];
+    const code = table.seriesKeys[itemKey][s];
+    const label = (col: string | null) => {
+      if (!col) return null;
+      const c = table.categorical[col];
+      const v = c.codes[hi - 1];
+      return v >= 0 ? c.vocab[v] : null;
+    };
+    const cur = byItem.get(code);
+    if (cur) {
+      cur.forecast += forecast;
+      cur.previous += previous;
+    } else byItem.set(code, { item: table.keyVocab[itemKey][code], name: label(nameCol), category: label(catCol), forecast, previous, growth: null });
+  });
+  const products = [...byItem.values()].map((p) => ({ ...p, growth: p.previous > 0 ? p.forecast / p.previous - 1 : null }));
+  // Highest growth first; an item with nothing sold in the previous period has no growth ratio
+  // and goes after the ranked ones, by its forecast.
+  products.sort((a, b) => {
+    if (a.growth !== null && b.growth !== null && a.growth !== b.growth) return b.growth - a.growth;
+    if ((a.growth === null) !== (b.growth === null)) return a.growth === null ? 1 : -1;
+    if (a.forecast !== b.forecast) return b.forecast - a.forecast;
+    return a.item < b.item ? -1 : a.item > b.item ? 1 : 0;
+  });
+  return { ...base, products };
+}
+
+/**
+ * Items ranked by forecast growth: the next period's forecast (summed over stores) against the
+ * same-length period just before the origin. Datasets without an item key have no products.
+ * @returns null when the tenant has no production model.
+ * @throws AppError not_found naming an unknown category.
+ */
+export async function getTopProducts(tenantId: string, q: { time_period: TimePeriod; category?: string; limit: number }): Promise<TopProducts | null> {
+  const state = await servingState(tenantId);
+  if (!state) return null;
+  const key = forecastCacheKey(state.tenantId, state.version.id, { kind: 'top-products', data: state.fingerprint, period: q.time_period, category: q.category ?? null });
+  const all = await cached(key, async () => computeTopProducts(await servingModel(state), q.time_period, q.category));
+  return { ...all, products: all.products.slice(0, q.limit) };
+}
+
+/** A prediction row with its series given by key values (`{ store: '1', item: 'x' }`). */
+export interface PredictRequestRow {
+  keys: Readonly<Record<string, string>>;
+  date: string;
+  features?: Readonly<Record<string, number>>;
+}
+
+export interface Predictions {
+  generated_at: string;
+  model_version: string;
+  predictions: PredictRowOutput[];
+}
+
+/**
+ * Point predictions with 80% / 95% intervals for given series and days (`POST /predict`):
+ * `Forecaster.predictRows`, after each row is checked so that an error names its row and field.
+ * @returns null when the tenant has no production model.
+ * @throws AppError bad_request naming the row and the field (unknown series key, date off the
+ *   grid or beyond the horizon, unknown feature).
+ */
+export async function predict(tenantId: string, rows: readonly PredictRequestRow[]): Promise<Predictions | null> {
+  const state = await servingState(tenantId);
+  if (!state) return null;
+  const model = await servingModel(state);
+  const { forecaster, table } = model;
+  const labels = seriesLabels(model);
+  const features = new Set(forecaster.parts.pipeline.featureNames);
+  const maxDay = forecaster.origin + forecaster.parts.maxHorizon * table.step;
+  const inputs: PredictRowInput[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const bad = (field: string, message: string) => new AppError('bad_request', `Row ${i}: ${message}`, { row: i, field });
+    for (const k of table.keyNames) if (row.keys[k] === undefined) throw bad(k, `${k} is required (series keys: ${table.keyNames.join(', ')}).`);
+    const label = table.keyNames.map((k) => `${k}=${row.keys[k]}`).join('|');
+    if (!labels.has(label)) {
+      const j = table.keyNames.findIndex((k, jj) => !table.keyVocab[jj].includes(row.keys[k]));
+      throw j >= 0 ? bad(table.keyNames[j], `unknown ${table.keyNames[j]} "${row.keys[table.keyNames[j]]}".`) : bad(table.keyNames[0], `there is no series ${label.replaceAll('|', ', ')}.`);
+    }
+    const day = row.date.length === 10 ? parseIsoDay(row.date) : Number.NaN;
+    if (!Number.isFinite(day)) throw bad('date', `"${row.date}" is not a date (YYYY-MM-DD).`);
+    if ((day - forecaster.origin) % table.step !== 0) throw bad('date', `${row.date} is not on this dataset's ${table.frequency} grid.`);
+    if (day > maxDay) throw bad('date', `${row.date} is after the last forecastable day ${formatDay(maxDay)} (${forecaster.parts.maxHorizon} periods after ${formatDay(forecaster.origin)}).`);
+    const s = labels.get(label) as number;
+    if (day <= forecaster.origin && day - table.step < table.day[table.seriesStart[s]]) throw bad('date', `${row.date} is before this series' history starts.`);
+    if (row.features) for (const name of Object.keys(row.features)) if (!features.has(name)) throw bad(`features.${name}`, `unknown feature "${name}".`);
+    inputs[i] = { series: label, date: row.date, features: row.features };
+  }
+  // Future days reuse the recursive forecast up to them: compute it in chunks first.
+  const future = new Map<number, number>();
+  for (const inp of inputs) {
+    const k = (parseIsoDay(inp.date) - forecaster.origin) / table.step;
+    if (k > 0) {
+      const s = labels.get(inp.series) as number;
+      future.set(s, Math.max(future.get(s) ?? 0, k));
+    }
+  }
+  const byHorizon = new Map<number, number[]>();
+  for (const [s, k] of future) byHorizon.set(k, [...(byHorizon.get(k) ?? []), s]);
+  for (const [k, series] of byHorizon) await forecastSeries(model, series, k);
+  let predictions: PredictRowOutput[];
+  try {
+    predictions = forecaster.predictRows(inputs);
+  } catch (e) {
+    if (e instanceof RangeError) throw new AppError('bad_request', e.message);
+    throw e;
+  }
+  return { generated_at: new Date().toISOString(), model_version: state.version.id, predictions };
+}
+
+const labelMaps = new WeakMap<ServingModel, Map<string, number>>();
+function seriesLabels(model: ServingModel): Map<string, number> {
+  let m = labelMaps.get(model);
+  if (!m) {
+    m = new Map();
+    for (let s = 0; s < model.table.seriesStart.length - 1; s++) m.set(seriesLabel(model.table, s), s);
+    labelMaps.set(model, m);
+  }
+  return m;
+}
+
+const warming = new Map<string, Promise<void>>();
+
+/**
+ * Precomputes, in the background, what dashboards open with: every active series to the longest
+ * horizon (so any store, category or item is then a sum of cached series), the total's 30-day
+ * forecast and the top products of each period. Runs once per (tenant, version, dataset); a
+ * failure is logged, never thrown.
+ */
+export function warmForecasts(tenantId: string): Promise<void> {
+  const run = async () => {
+    const state = await servingState(tenantId);
+    if (!state) return;
+    const key = `${tenantId}\u0000${state.version.id}\u0000${state.fingerprint}`;
+    const running = warming.get(key);
+    if (running) return running;
+    const work = (async () => {
+      const model = await servingModel(state);
+      await forecastSeries(model, model.active, model.forecaster.parts.maxHorizon);
+      await getSelectionForecast(tenantId, { horizon: 30 });
+      for (const time_period of ['week', 'month', 'quarter'] as const) await getTopProducts(tenantId, { time_period, limit: 1 });
+    })();
+    warming.set(key, work);
+    for (const k of warming.keys()) if (k.startsWith(`${tenantId}\u0000`) && k !== key) warming.delete(k);
+    return work;
+  };
+  return run().catch((e: unknown) => {
+    for (const k of warming.keys()) if (k.startsWith(`${tenantId}\u0000`)) warming.delete(k);
+    console.error(`forecast warm-up of ${tenantId} failed:`, e instanceof Error ? e.message : e);
+  });
+}
+
+const warmHolder = globalThis as unknown as { __foresightWarmSubscribed?: boolean };
+if (!warmHolder.__foresightWarmSubscribed) {
+  warmHolder.__foresightWarmSubscribed = true;
+  onModelLoaded((m) => setImmediate(() => void warmForecasts(m.tenantId)));
+  subscribeProductionChange((tenantId) => setImmediate(() => void warmForecasts(tenantId)));
+}

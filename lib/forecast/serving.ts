@@ -1,0 +1,131 @@
+/**
+ * The production model of a tenant, loaded once and kept in memory (SPEC 7).
+ *
+ * Every call reads the registry's production version and the dataset manifest (two small files),
+ * so a promotion by another process (CLI, scheduler, another server) or a new import takes effect
+ * on the next request without a restart. Loading (the artifact parsed, the table extended with
+ * the planned promotions) happens once per (tenant, version, dataset fingerprint); concurrent
+ * callers share the one load. Only the newest load of a tenant is kept.
+ *
+ * No 'server-only' here: report jobs and the CLI serve forecasts through the same code.
+ */
+import { ZodError } from 'zod';
+import { AppError, isAppError } from '../errors';
+import { loadPlannedEvents, loadTable } from '../datasets/store';
+import { datasetFingerprint, loadForecaster } from '../training';
+import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
+import { subscribeProductionChange } from '../registry/events';
+import type { Forecaster } from '@/ml/forecasting/forecaster';
+import { membersByGroup, type ForecastLevel } from '@/ml/forecasting/levels';
+import { seriesCount, type DailyTable } from '@/ml/data/table';
+
+/** What a request needs before touching the model: enough for a cache key. */
+export interface ServingState {
+  tenantId: string;
+  version: ModelVersion;
+  fingerprint: string;
+  table: DailyTable;
+}
+
+export interface ServingModel extends ServingState {
+  forecaster: Forecaster;
+  /** Series that exist at the origin, ascending (aggregates sum these, as the Forecaster does). */
+  active: number[];
+  activeMask: Uint8Array;
+  /** Median group size (active series) of each level that has calibrated intervals. */
+  calibratedSizes: Partial<Record<ForecastLevel, number>>;
+  loadMs: number;
+}
+
+/** The production version and the current table, or null when the tenant has no production model. */
+export async function servingState(tenantId: string): Promise<ServingState | null> {
+  const version = await productionVersion(tenantId);
+  if (!version) return null;
+  const loaded = await loadTable(tenantId);
+  if (!loaded) throw new AppError('not_found', `Model ${version.id} is in production but this organisation has no dataset to forecast from: import data first.`);
+  return { tenantId, version, fingerprint: datasetFingerprint(loaded.manifest), table: loaded.table };
+}
+
+const holder = globalThis as unknown as { __foresightServing?: Map<string, { key: string; model: Promise<ServingModel> }>; __foresightServingSubscribed?: boolean };
+const loadedModels = (holder.__foresightServing ??= new Map());
+if (!holder.__foresightServingSubscribed) {
+  holder.__foresightServingSubscribed = true;
+  // A promotion in this process frees the old model at once; other processes' changes are seen
+  // on the next request (the key no longer matches).
+  subscribeProductionChange((tenantId) => loadedModels.delete(tenantId));
+}
+
+/** Listeners told when a (tenant, version, dataset) is loaded for the first time (warm-up). */
+const loadListeners = new Set<(state: ServingModel) => void>();
+export function onModelLoaded(listener: (state: ServingModel) => void): void {
+  loadListeners.add(listener);
+}
+
+function activeSeries(table: DailyTable, origin: number): number[] {
+  // The Forecaster's own rule for aggregates: a series counts when it spans the origin.
+  const out: number[] = [];
+  for (let s = 0; s < seriesCount(table); s++) {
+    const lo = table.seriesStart[s];
+    const hi = table.seriesStart[s + 1];
+    if (hi > lo && table.day[lo] <= origin && table.day[hi - 1] >= origin) out.push(s);
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 1 : s[Math.floor(s.length / 2)];
+}
+
+async function load(state: ServingState): Promise<ServingModel> {
+  const t0 = performance.now();
+  const { tenantId, version, table } = state;
+  const artifact = await readArtifact(tenantId, version.id);
+  const loaded = await loadTable(tenantId);
+  const planned = loaded ? await loadPlannedEvents(tenantId, loaded.manifest) : [];
+  let forecaster: Forecaster;
+  try {
+    forecaster = loadForecaster(artifact, { table, planned });
+  } catch (e) {
+    if (e instanceof ZodError || e instanceof RangeError || (e instanceof Error && !isAppError(e))) {
+      throw new AppError('conflict', `Model ${version.id} is in production but cannot serve forecasts: ${e instanceof ZodError ? 'its artifact is not a forecasting model' : e.message}. Promote another version or retrain.`);
+    }
+    throw e;
+  }
+  const active = activeSeries(table, forecaster.origin);
+  const activeMask = new Uint8Array(seriesCount(table));
+  for (const s of active) activeMask[s] = 1;
+  const calibratedSizes: Partial<Record<ForecastLevel, number>> = {};
+  for (const level of forecaster.levels) {
+    if (!forecaster.parts.intervals[level]) continue;
+    const sizes = [...membersByGroup(table, level).values()].map((m) => m.filter((s) => activeMask[s]).length).filter((n) => n > 0);
+    calibratedSizes[level] = level === 'series' ? 1 : median(sizes);
+  }
+  return { ...state, forecaster, active, activeMask, calibratedSizes, loadMs: performance.now() - t0 };
+}
+
+/**
+ * The loaded production model for `state` (from `servingState`), loading it on first use.
+ * @throws AppError conflict when the production artifact cannot serve forecasts.
+ */
+export async function servingModel(state: ServingState): Promise<ServingModel> {
+  const key = `${state.version.id}\u0000${state.fingerprint}`;
+  const entry = loadedModels.get(state.tenantId);
+  if (entry && entry.key === key) return entry.model;
+  const model = load(state);
+  loadedModels.set(state.tenantId, { key, model });
+  try {
+    const m = await model;
+    for (const l of loadListeners) l(m);
+    return m;
+  } catch (e) {
+    if (loadedModels.get(state.tenantId)?.model === model) loadedModels.delete(state.tenantId);
+    throw e;
+  }
+}
+
+/** The loaded model, if this process has one for exactly this state (no load). */
+export async function loadedModel(state: ServingState): Promise<ServingModel | undefined> {
+  const entry = loadedModels.get(state.tenantId);
+  return entry && entry.key === `${state.version.id}\u0000${state.fingerprint}` ? entry.model : undefined;
+}
