@@ -137,7 +137,7 @@ function exactLevel(model: ServingModel, sel: ResolvedSelection, q: { store?: st
   const levels = model.forecaster.levels;
   if (sel.level === 'total') return { level: 'total', key: 'total' };
   if (sel.level === 'series' && sel.series.length === 1) return { level: 'series', key: seriesLabel(model.table, sel.series[0]) };
-  if (sel.level === 'store' && q.store !== undefined && levels.includes('store')) return { level: 'store', key: q.store };
+  if (sel.level === 'store' && q.store !== undefined && q.category === undefined && levels.includes('store')) return { level: 'store', key: q.store };
   const col = categoryColumn(model.table);
   if (sel.level === 'category' && q.category !== undefined && col && levels.includes('category')) return { level: 'category', key: `${col}=${q.category}` };
   return null;
