@@ -5,9 +5,10 @@ import type { PlotlyData, PlotlyLayout } from 'plotly.js-dist-min';
 
 /**
  * A Plotly chart. plotly.js-dist-min is loaded on first use (it is large), themed from the page's
- * CSS variables, and redrawn when the data change. `label` names the chart for screen readers.
+ * CSS variables, and redrawn when the data change. `label` names the chart for screen readers and
+ * `summary`, when given, says in words what it shows (Plotly's SVG means nothing to a screen reader).
  */
-export function Plot({ data, layout, label, height = 320 }: { data: PlotlyData[]; layout?: PlotlyLayout; label: string; height?: number }) {
+export function Plot({ data, layout, label, summary, height = 320 }: { data: PlotlyData[]; layout?: PlotlyLayout; label: string; summary?: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   useEffect(() => {
@@ -45,10 +46,11 @@ export function Plot({ data, layout, label, height = 320 }: { data: PlotlyData[]
     };
   }, [data, layout, height]);
   return (
-    <figure style={{ margin: 0 }} aria-label={label}>
+    <figure className="plot" aria-label={label}>
       {state === 'loading' && <p className="muted" aria-live="polite">Drawing the chart…</p>}
       {state === 'error' && <p className="alert error">The chart could not be drawn.</p>}
       <div ref={ref} data-testid="plot" data-state={state} style={{ minHeight: state === 'ready' ? height : 0 }} />
+      {summary && <figcaption className="visually-hidden">{summary}</figcaption>}
     </figure>
   );
 }

@@ -6,3 +6,5 @@ export function formatChange(current: number, base: number, periods: number): st
   const c = current / base - 1;
   return `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%`;
 }
+/** A relative change as a signed percentage (+4.2%, -1.0%); a dash when there is none. */
+export const formatSignedPercent = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%`);

@@ -1,10 +1,8 @@
 'use client';
 
-import { useMemo } from 'react';
-import { Plot } from '@/components/plot';
+import { ForecastChart, type ForecastSeries } from './forecasts/chart';
 
-/** Daily totals of the recent past (and, when given, the forecast with its bands). */
-export function OverviewChart({ dates, totals, label }: { dates: string[]; totals: number[]; label: string }) {
-  const data = useMemo(() => [{ x: dates, y: totals, type: 'scatter' as const, mode: 'lines', name: 'actual', line: { width: 1.5 } }], [dates, totals]);
-  return <Plot data={data} label={label} />;
+/** The recent daily totals and, when a model is in production, the next days' forecast with its bands. */
+export function OverviewChart({ dates, totals, forecast, label }: { dates: string[]; totals: number[]; forecast: ForecastSeries | null; label: string }) {
+  return <ForecastChart history={{ dates, values: totals }} forecast={forecast} label={label} height={320} />;
 }

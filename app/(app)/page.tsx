@@ -1,22 +1,18 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePage } from '@/lib/auth/guards';
-import { loadTable } from '@/lib/datasets/store';
-import { productionVersion } from '@/lib/registry/store';
-import { periodKpis, totalsByDay, type WindowTotals } from '@/ml/data/analytics';
-import { dateRange } from '@/ml/data/table';
-import { formatDay } from '@/ml/data/dates';
+import { dashboardFigures, chartSeries } from '@/lib/reports/data';
+import { formatChange as change, formatInteger as num, formatPercent, formatSignedPercent } from '@/lib/format';
+import type { WindowTotals } from '@/ml/data/analytics';
 import { OverviewChart } from './overview-chart';
-import { formatChange as change, formatInteger as num, formatPercent } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Overview' };
-
 
 function Kpi({ title, pick, current, previous, lastYear, testId }: { title: string; pick: (w: WindowTotals) => number; current: WindowTotals; previous: WindowTotals; lastYear: WindowTotals; testId: string }) {
   return (
     <section className="card" aria-label={title}>
       <div className="muted">{title}</div>
-      <div style={{ fontSize: '1.6rem', fontWeight: 700 }} data-testid={testId}>
+      <div className="kpi-value" data-testid={testId}>
         {num(pick(current))}
       </div>
       <div className="muted">
@@ -28,8 +24,8 @@ function Kpi({ title, pick, current, previous, lastYear, testId }: { title: stri
 
 export default async function OverviewPage() {
   const ctx = await requirePage('dashboards.read', '/');
-  const [loaded, production] = await Promise.all([loadTable(ctx.tenantId), productionVersion(ctx.tenantId)]);
-  if (!loaded) {
+  const figures = await dashboardFigures(ctx.tenantId);
+  if (!figures) {
     return (
       <>
         <h1>Overview</h1>
@@ -41,46 +37,96 @@ export default async function OverviewPage() {
       </>
     );
   }
-  const { table } = loaded;
-  const revenue = table.numeric.sum_total ? 'sum_total' : undefined;
-  const kpis = periodKpis(table, 30, revenue);
-  const { last } = dateRange(table);
-  const history = totalsByDay(table, last - 180, last);
+  const { kpis, forecast, model, alerts, hasRevenue, targetName } = figures;
+  const per = figures.step === 7 ? 'week' : 'day';
   return (
     <>
       <h1>Overview</h1>
-      {kpis && (
-        <>
-          <p className="muted">
-            Last 30 days of data: {kpis.current.from} to {kpis.current.to}.
-          </p>
-          <div className="grid">
-            {revenue && <Kpi title="Sales (revenue)" pick={(w) => w.value ?? 0} {...kpis} testId="kpi-sales" />}
-            <Kpi title={revenue ? 'Units sold' : `${table.targetName}`} pick={(w) => w.target} {...kpis} testId="kpi-units" />
-            <section className="card" aria-label="Model accuracy">
-              <div className="muted">Production model</div>
-              {production ? (
-                <>
-                  <div style={{ fontSize: '1.6rem', fontWeight: 700 }}>WAPE {formatPercent(production.metrics.wape)}</div>
-                  <div className="muted">
-                    seasonal naive {formatPercent(production.baselineMetrics.wape)} · {production.id} ({production.algorithm})
-                  </div>
-                </>
-              ) : (
-                <p>
-                  No model in production yet. <Link href="/models">Models</Link>
-                </p>
-              )}
-            </section>
+      <p className="muted">
+        Last 30 days of data: {kpis.current.from} to {kpis.current.to}.
+      </p>
+      <div className="kpi-grid">
+        {hasRevenue && <Kpi title="Sales (revenue)" pick={(w) => w.value ?? 0} {...kpis} testId="kpi-sales" />}
+        <Kpi title={hasRevenue ? 'Units sold' : targetName} pick={(w) => w.target} {...kpis} testId="kpi-units" />
+        <section className="card" aria-label="Forecast for the next 30 days">
+          <div className="muted">{forecast ? `Forecast, next ${forecast.days} days` : 'Forecast, next 30 days'}</div>
+          {forecast ? (
+            <>
+              <div className="kpi-value" data-testid="kpi-forecast">
+                {num(forecast.total)}
+              </div>
+              <div className="muted">
+                vs last 30 days <strong>{formatSignedPercent(forecast.changeVsLast)}</strong> per day · {hasRevenue ? 'units' : targetName}
+              </div>
+            </>
+          ) : (
+            <p>
+              No model in production yet. <Link href="/models">Models</Link>
+            </p>
+          )}
+        </section>
+        <section className="card" aria-label="Model accuracy">
+          <div className="muted">Production model accuracy (hold-out WAPE)</div>
+          {model ? (
+            <>
+              <div className="kpi-value" data-testid="kpi-wape">
+                {formatPercent(model.metrics.wape)}
+              </div>
+              <div className="muted">
+                seasonal naive <strong data-testid="kpi-baseline-wape">{formatPercent(model.baselineMetrics.wape)}</strong> · {model.id} ({model.algorithm})
+              </div>
+            </>
+          ) : (
+            <p>
+              No model in production yet. <Link href="/models">Models</Link>
+            </p>
+          )}
+        </section>
+        <section className="card" aria-label="Open alerts">
+          <div className="muted">Open alerts</div>
+          <div className="kpi-value" data-testid="kpi-alerts">
+            {alerts.open}
           </div>
-        </>
-      )}
-      <section className="card">
-        <h2>
-          {table.targetName} per {table.step === 7 ? 'week' : 'day'}, last 6 months
+          <div className="muted">
+            <Link href="/monitoring">Monitoring</Link>
+          </div>
+        </section>
+      </div>
+      <section className="card" aria-labelledby="overview-chart-title">
+        <h2 id="overview-chart-title">
+          {targetName} per {per}: last 6 months{forecast ? ` and the next ${forecast.days} days` : ''}
         </h2>
-        <OverviewChart dates={history.map((h) => formatDay(h.day))} totals={history.map((h) => h.total)} label="Recent daily totals" />
+        {forecast ? (
+          <p className="meta-line">
+            <span>
+              Model <strong data-testid="model-version">{forecast.modelVersion}</strong>
+            </span>
+            <span>
+              generated <time dateTime={forecast.generatedAt}>{forecast.generatedAt.slice(0, 16).replace('T', ' ')} UTC</time>
+            </span>
+            <span>shaded: 80% and 95% intervals</span>
+          </p>
+        ) : (
+          <p className="muted">No model is in production yet: the chart shows actuals only.</p>
+        )}
+        <OverviewChart dates={figures.history.map((h) => h.date)} totals={figures.history.map((h) => h.total)} forecast={forecast ? chartSeries(forecast.points) : null} label={`${targetName}: recent actuals and forecast`} />
       </section>
+      {alerts.recent.length > 0 && (
+        <section className="card" aria-labelledby="alerts-title">
+          <h2 id="alerts-title">Open alerts</h2>
+          <ul className="alert-list" data-testid="overview-alerts">
+            {alerts.recent.map((a) => (
+              <li key={`${a.at}-${a.title}`}>
+                <span className={`badge ${a.severity === 'critical' ? 'danger' : a.severity === 'warning' ? 'warn' : ''}`}>{a.severity}</span>
+                <strong>{a.title}</strong>
+                <span className="muted">
+                  {a.message} · <time dateTime={a.at}>{a.at.slice(0, 10)}</time>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }

@@ -1,30 +1,45 @@
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import { formatChange, formatInteger, formatPercent } from '../format';
+import { formatChange, formatInteger, formatPercent, formatSignedPercent } from '../format';
 import type { ReportData } from './data';
 
 /**
  * Branded PDF reports (SPEC 14) drawn with pdfkit: the tenant's name, colours and logo, KPI boxes,
- * a vector chart of the recent history, top products, stores, model accuracy and alerts. Text is
+ * a vector chart of the recent history with the forecast and its bands, top products by forecast
+ * growth, best sellers, stores, model accuracy and alerts. Text is
  * set in DejaVu Sans so Cyrillic product names print.
  */
 const FONT_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), 'node_modules', 'dejavu-fonts-ttf', 'ttf');
 const PAGE = { margin: 48, width: 595.28, height: 841.89 };
 
-function drawLineChart(doc: PDFKit.PDFDocument, series: { date: string; total: number }[], box: { x: number; y: number; w: number; h: number }, color: string): void {
+interface ChartForecast {
+  points: { date: string; forecast: number; p80: [number, number]; p95: [number, number] }[];
+}
+
+const dayOf = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
+
+/**
+ * History as a line and, when given, the forecast after it: its 95% and 80% bands as filled vector
+ * areas under the point forecast, on one date axis, with a dashed rule where the forecast starts.
+ */
+function drawForecastChart(doc: PDFKit.PDFDocument, series: { date: string; total: number }[], forecast: ChartForecast | null, box: { x: number; y: number; w: number; h: number }, color: string): void {
   const { x, y, w, h } = box;
   doc.save();
   doc.lineWidth(0.5).strokeColor('#c9ced6');
-  if (series.length < 2) {
+  const points = forecast?.points ?? [];
+  if (series.length + points.length < 2) {
     doc.fontSize(9).fillColor('#5b6470').text('Not enough history to draw.', x, y + h / 2, { width: w, align: 'center' });
     doc.restore();
     return;
   }
-  const values = series.map((p) => p.total);
+  const values = [...series.map((p) => p.total), ...points.flatMap((p) => [p.p95[0], p.p95[1], p.forecast])].filter(Number.isFinite);
   const max = Math.max(...values);
   const min = Math.min(0, ...values);
   const range = max - min || 1;
-  const px = (i: number) => x + 40 + (i / (series.length - 1)) * (w - 48);
+  const dates = [...series.map((p) => p.date), ...points.map((p) => p.date)];
+  const d0 = dayOf(dates[0]);
+  const span = dayOf(dates[dates.length - 1]) - d0 || 1;
+  const px = (date: string) => x + 40 + ((dayOf(date) - d0) / span) * (w - 48);
   const py = (v: number) => y + h - 18 - ((v - min) / range) * (h - 28);
   // Grid and y labels.
   doc.font('Body').fontSize(7).fillColor('#5b6470');
@@ -33,13 +48,37 @@ function drawLineChart(doc: PDFKit.PDFDocument, series: { date: string; total: n
     doc.moveTo(x + 40, py(v)).lineTo(x + w - 8, py(v)).stroke();
     doc.text(formatInteger(v), x, py(v) - 4, { width: 36, align: 'right' });
   }
-  // x labels: first, middle, last date.
-  for (const i of [0, Math.floor((series.length - 1) / 2), series.length - 1]) doc.text(series[i].date, px(i) - 30, y + h - 12, { width: 60, align: 'center' });
-  // The line itself, as one vector path.
-  doc.lineWidth(1.4).strokeColor(color);
-  doc.moveTo(px(0), py(values[0]));
-  for (let i = 1; i < values.length; i++) doc.lineTo(px(i), py(values[i]));
-  doc.stroke();
+  // x labels: first and last history date, first and last forecast date.
+  const labels = new Set([dates[0], series.at(-1)?.date, points.at(-1)?.date].filter((d): d is string => Boolean(d)));
+  for (const d of labels) doc.text(d, Math.min(Math.max(px(d) - 30, x + 10), x + w - 60), y + h - 12, { width: 60, align: 'center' });
+  if (points.length > 0) {
+    const area = (lo: (p: ChartForecast['points'][number]) => number, hi: (p: ChartForecast['points'][number]) => number, opacity: number) => {
+      doc.moveTo(px(points[0].date), py(hi(points[0])));
+      for (const p of points.slice(1)) doc.lineTo(px(p.date), py(hi(p)));
+      for (const p of [...points].reverse()) doc.lineTo(px(p.date), py(lo(p)));
+      doc.closePath().fillOpacity(opacity).fill(color);
+    };
+    area((p) => p.p95[0], (p) => p.p95[1], 0.15);
+    area((p) => p.p80[0], (p) => p.p80[1], 0.3);
+    doc.fillOpacity(1);
+    const start = px(points[0].date);
+    doc.lineWidth(0.6).strokeColor('#9aa4af').dash(3, { space: 3 }).moveTo(start, y + 4).lineTo(start, y + h - 18).stroke().undash();
+  }
+  // The history line, then the forecast line, each one vector path.
+  if (series.length > 1) {
+    doc.lineWidth(1.2).strokeColor('#5b6470');
+    doc.moveTo(px(series[0].date), py(series[0].total));
+    for (const p of series.slice(1)) doc.lineTo(px(p.date), py(p.total));
+    doc.stroke();
+  }
+  if (points.length > 0) {
+    doc.lineWidth(1.6).strokeColor(color);
+    const first = series.at(-1);
+    if (first) doc.moveTo(px(first.date), py(first.total));
+    else doc.moveTo(px(points[0].date), py(points[0].forecast));
+    for (const p of points) doc.lineTo(px(p.date), py(p.forecast));
+    doc.stroke();
+  }
   doc.restore();
 }
 
@@ -90,22 +129,37 @@ export async function renderReportPdf(data: ReportData, logo?: { bytes: Buffer; 
   let y = 90;
   doc.font('Bold').fontSize(12).text(`Last 30 days: ${data.kpis.current.from} to ${data.kpis.current.to}`, PAGE.margin, y);
   y += 22;
-  const boxes: { title: string; value: number; prev: number; year: number; prevN: number; yearN: number }[] = [];
-  if (data.hasRevenue) boxes.push({ title: 'Sales (revenue)', value: data.kpis.current.value ?? 0, prev: data.kpis.previous.value ?? 0, year: data.kpis.lastYear.value ?? 0, prevN: data.kpis.previous.periods, yearN: data.kpis.lastYear.periods });
-  boxes.push({ title: data.hasRevenue ? 'Units sold' : data.targetName, value: data.kpis.current.target, prev: data.kpis.previous.target, year: data.kpis.lastYear.target, prevN: data.kpis.previous.periods, yearN: data.kpis.lastYear.periods });
-  const bw = (PAGE.width - 2 * PAGE.margin - 12 * (boxes.length - 1)) / boxes.length;
+  // The same boxes, figures and formats as the Overview page (lib/reports/data.ts dashboardFigures).
+  const boxes: { title: string; value: string; note: string }[] = [];
+  const vs = (cur: number, prev: number, year: number) => `vs prior period ${formatChange(cur, prev, data.kpis.previous.periods)} · vs last year ${formatChange(cur, year, data.kpis.lastYear.periods)}`;
+  if (data.hasRevenue) boxes.push({ title: 'Sales (revenue)', value: formatInteger(data.kpis.current.value ?? 0), note: vs(data.kpis.current.value ?? 0, data.kpis.previous.value ?? 0, data.kpis.lastYear.value ?? 0) });
+  boxes.push({ title: data.hasRevenue ? 'Units sold' : data.targetName, value: formatInteger(data.kpis.current.target), note: vs(data.kpis.current.target, data.kpis.previous.target, data.kpis.lastYear.target) });
+  if (data.forecast) boxes.push({ title: `Forecast, next ${data.forecast.days} days`, value: formatInteger(data.forecast.total), note: `vs last 30 days ${formatSignedPercent(data.forecast.changeVsLast)} per day · model ${data.forecast.modelVersion}` });
+  boxes.push({ title: 'Open alerts', value: String(data.alerts.open), note: data.alerts.open === 0 ? 'nothing to act on' : 'see the Alerts section' });
+  const bw = (PAGE.width - 2 * PAGE.margin - 10 * (boxes.length - 1)) / boxes.length;
   boxes.forEach((b, i) => {
-    const bx = PAGE.margin + i * (bw + 12);
-    doc.roundedRect(bx, y, bw, 62, 6).lineWidth(1).strokeColor(brand).stroke();
-    doc.font('Body').fontSize(9).fillColor('#5b6470').text(b.title, bx + 10, y + 8);
-    doc.font('Bold').fontSize(16).fillColor('#1b1f24').text(formatInteger(b.value), bx + 10, y + 22);
-    doc.font('Body').fontSize(8.5).fillColor('#5b6470').text(`vs prior period ${formatChange(b.value, b.prev, b.prevN)} · vs last year ${formatChange(b.value, b.year, b.yearN)}`, bx + 10, y + 44, { width: bw - 20 });
+    const bx = PAGE.margin + i * (bw + 10);
+    doc.roundedRect(bx, y, bw, 70, 6).lineWidth(1).strokeColor(brand).stroke();
+    doc.font('Body').fontSize(8.5).fillColor('#5b6470').text(b.title, bx + 8, y + 7, { width: bw - 16 });
+    doc.font('Bold').fontSize(15).fillColor('#1b1f24').text(b.value, bx + 8, y + 21, { width: bw - 16 });
+    doc.font('Body').fontSize(7.5).fillColor('#5b6470').text(b.note, bx + 8, y + 42, { width: bw - 16 });
   });
-  y += 80;
-  doc.font('Bold').fontSize(12).fillColor('#1b1f24').text(`${data.targetName} per ${data.history.length > 60 ? 'day' : 'period'}`, PAGE.margin, y);
+  y += 86;
+  const per = data.step === 7 ? 'week' : 'day';
+  doc
+    .font('Bold')
+    .fontSize(12)
+    .fillColor('#1b1f24')
+    .text(data.forecast ? `${data.targetName} per ${per}: recent actuals and the next ${data.forecast.days} days' forecast` : `${data.targetName} per ${per}`, PAGE.margin, y);
   y += 16;
-  drawLineChart(doc, data.history, { x: PAGE.margin, y, w: PAGE.width - 2 * PAGE.margin, h: 170 }, brand);
-  y += 184;
+  drawForecastChart(doc, data.history, data.forecast, { x: PAGE.margin, y, w: PAGE.width - 2 * PAGE.margin, h: 170 }, brand);
+  y += 172;
+  doc
+    .font('Body')
+    .fontSize(8)
+    .fillColor('#5b6470')
+    .text(data.forecast ? `Grey: actuals. Line: forecast of ${data.forecast.modelVersion} (generated ${data.forecast.generatedAt.slice(0, 16).replace('T', ' ')} UTC); shaded: its 80% and 95% intervals.` : 'No model is in production yet: the chart shows actuals only.', PAGE.margin, y, { width: PAGE.width - 2 * PAGE.margin });
+  y = doc.y + 12;
 
   doc.font('Bold').fontSize(12).fillColor('#1b1f24').text('Model accuracy', PAGE.margin, y);
   y += 16;
@@ -120,36 +174,49 @@ export async function renderReportPdf(data: ReportData, logo?: { bytes: Buffer; 
   );
   y = doc.y + 14;
 
-  if (data.topProducts.length > 0) {
-    doc.font('Bold').fontSize(12).text('Top products, last 30 days', PAGE.margin, y);
-    y = table(
-      doc,
-      ['Product', data.targetName, 'Share', 'vs prior'],
-      data.topProducts.map((p) => [p.label, formatInteger(p.current), formatPercent(p.share), p.change === null ? '—' : `${p.change >= 0 ? '+' : ''}${(p.change * 100).toFixed(1)}%`]),
-      [260, 100, 70, 70],
-      y + 16,
-    );
-  }
-  if (data.stores.length > 0) {
-    if (y > PAGE.height - 160) {
+  const section = (title: string, need = 120) => {
+    if (y > PAGE.height - need) {
       doc.addPage();
       y = PAGE.margin;
     }
-    doc.font('Bold').fontSize(12).text('Stores, last 30 days', PAGE.margin, y);
+    doc.font('Bold').fontSize(12).fillColor('#1b1f24').text(title, PAGE.margin, y);
+    y += 16;
+  };
+  if (data.growthProducts.length > 0) {
+    section('Top products by forecast growth, next month against the last');
+    y = table(
+      doc,
+      ['Product', 'Category', 'Last month', 'Next month', 'Growth'],
+      data.growthProducts.map((p) => [p.name ? `${p.item} ${p.name}` : p.item, p.category ?? '—', formatInteger(p.previous), formatInteger(p.forecast), formatSignedPercent(p.growth)]),
+      [190, 110, 70, 70, 60],
+      y,
+    );
+  }
+  if (data.topProducts.length > 0) {
+    section('Best sellers, last 30 days');
+    y = table(
+      doc,
+      ['Product', data.targetName, 'Share', 'vs prior'],
+      data.topProducts.map((p) => [p.label, formatInteger(p.current), formatPercent(p.share), formatSignedPercent(p.change)]),
+      [260, 100, 70, 70],
+      y,
+    );
+  }
+  if (data.stores.length > 0) {
+    section('Stores, last 30 days');
     y = table(
       doc,
       ['Store', data.targetName, 'Share', 'vs prior'],
-      data.stores.slice(0, 20).map((s) => [s.store, formatInteger(s.current), formatPercent(s.share), s.change === null ? '—' : `${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(1)}%`]),
+      data.stores.slice(0, 20).map((s) => [s.store, formatInteger(s.current), formatPercent(s.share), formatSignedPercent(s.change)]),
       [260, 100, 70, 70],
-      y + 16,
+      y,
     );
   }
-  if (y > PAGE.height - 100) {
-    doc.addPage();
-    y = PAGE.margin;
-  }
-  doc.font('Bold').fontSize(12).text('Alerts', PAGE.margin, y);
-  doc.font('Body').fontSize(9.5).text(data.alerts.length === 0 ? 'No open alerts.' : data.alerts.map((a) => `${a.at.slice(0, 10)} [${a.severity}] ${a.message}`).join('\n'), PAGE.margin, y + 16, { width: PAGE.width - 2 * PAGE.margin });
+  section(`Alerts (${data.alerts.open} open)`, 100);
+  doc
+    .font('Body')
+    .fontSize(9.5)
+    .text(data.alerts.recent.length === 0 ? 'No open alerts.' : data.alerts.recent.map((a) => `${a.at.slice(0, 10)} [${a.severity}] ${a.title}: ${a.message}`).join('\n'), PAGE.margin, y, { width: PAGE.width - 2 * PAGE.margin });
   doc.end();
   return done;
 }

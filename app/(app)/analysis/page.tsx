@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { loadTable } from '@/lib/datasets/store';
+import { isAppError } from '@/lib/errors';
+import { getTopProducts, type TopProducts } from '@/lib/forecast/service';
+import { formatInteger, formatSignedPercent } from '@/lib/format';
 import { breakdown, groupingColumns, heatmap, seasonality } from '@/ml/data/analytics';
+import { pickerValues } from '@/ml/data/selection';
 import { dateRange } from '@/ml/data/table';
 import { formatDay } from '@/ml/data/dates';
 import { CsvDownload } from '@/components/csv-download';
@@ -17,9 +21,13 @@ const querySchema = z.object({
   by: z.string().max(60).optional(),
   rows: z.string().max(60).optional(),
   cols: z.string().max(60).optional(),
+  /** Top products by forecast growth: the period compared, and an optional category. */
+  period: z.enum(['week', 'month', 'quarter']).catch('month'),
+  category: z.string().trim().max(100).optional().catch(undefined),
 });
-const num = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 0 });
-const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
+const PERIOD_LABEL = { week: 'week', month: 'month', quarter: 'quarter' } as const;
+const num = formatInteger;
+const pct = formatSignedPercent;
 
 export default async function AnalysisPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requirePage('dashboards.read', '/analysis');
@@ -54,6 +62,17 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
   const keepRows = rowTotals.map((t, i) => [t, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 20).map(([, i]) => i);
   const keepCols = colTotals.map((t, j) => [t, j] as const).sort((a, b) => b[0] - a[0]).slice(0, 15).map(([, j]) => j);
   const target = table.targetName;
+  const categories = pickerValues(table).categories;
+  const category = q.category && categories.includes(q.category) ? q.category : undefined;
+  let growth: TopProducts | null = null;
+  let growthError: string | null = null;
+  try {
+    growth = await getTopProducts(ctx.tenantId, { time_period: q.period, category, limit: 20 });
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'not_found' && e.code !== 'conflict')) throw e;
+    growthError = e.message;
+  }
+  const canExport = can(ctx.role, 'exports.download');
   return (
     <>
       <h1>Analysis</h1>
@@ -91,6 +110,25 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
             ))}
           </select>
         </label>
+        <label>
+          Growth period
+          <select name="period" defaultValue={q.period}>
+            <option value="week">next week vs last</option>
+            <option value="month">next month vs last</option>
+            <option value="quarter">next quarter vs last</option>
+          </select>
+        </label>
+        {categories.length > 0 && (
+          <label>
+            Growth category
+            <select name="category" defaultValue={category ?? ''}>
+              <option value="">All categories</option>
+              {categories.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <div>
           <button type="submit">Show</button>
         </div>
@@ -124,10 +162,81 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
             </tbody>
           </table>
         </div>
-        {can(ctx.role, 'exports.download') && (
+        {canExport && (
           <CsvDownload header={[by, target, 'share', 'period_before', 'change']} rows={rows.map((r) => [r.value, r.current, r.share, r.previous, r.change])} filename={`breakdown-${by}.csv`} />
         )}
-        <p className="muted">Top products by forecast growth appear here once a model is in production.</p>
+      </section>
+      <section className="card" aria-labelledby="growth" data-testid="top-products">
+        <h2 id="growth">
+          Top products by forecast growth: next {PERIOD_LABEL[q.period]} against the last{category ? `, ${category}` : ''}
+        </h2>
+        {growthError ? (
+          <p className="alert error" role="alert">
+            {growthError}
+          </p>
+        ) : !growth ? (
+          <p className="muted" data-testid="no-model">
+            No model is in production yet: the forecast growth of each product appears here once a manager promotes one on the Models page.
+          </p>
+        ) : growth.products.length === 0 ? (
+          <p className="muted">This dataset has no items to rank.</p>
+        ) : (
+          <>
+            <p className="meta-line">
+              <span>
+                Model <strong>{growth.model_version}</strong>
+              </span>
+              <span>
+                generated <time dateTime={growth.generated_at}>{growth.generated_at.slice(0, 16).replace('T', ' ')} UTC</time>
+              </span>
+              <span>
+                {growth.periods} {table.step === 7 ? 'weeks' : 'days'} each side, summed over stores
+              </span>
+            </p>
+            <div className="table-wrap">
+              <table data-testid="top-products-table">
+                <caption className="visually-hidden">Products ranked by forecast growth</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Item</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Category</th>
+                    <th scope="col" className="num">
+                      Last {PERIOD_LABEL[q.period]}
+                    </th>
+                    <th scope="col" className="num">
+                      Next {PERIOD_LABEL[q.period]} (forecast)
+                    </th>
+                    <th scope="col" className="num">
+                      Growth
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {growth.products.map((p) => (
+                    <tr key={p.item}>
+                      <th scope="row">{p.item}</th>
+                      <td>{p.name ?? '—'}</td>
+                      <td>{p.category ?? '—'}</td>
+                      <td className="num">{num(p.previous)}</td>
+                      <td className="num">{num(p.forecast)}</td>
+                      <td className="num">{pct(p.growth)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {canExport && (
+              <div className="actions-row">
+                <CsvDownload
+                  header={['item', 'name', 'category', 'previous', 'forecast', 'growth']}
+                  rows={growth.products.map((p) => [p.item, p.name, p.category, p.previous, p.forecast, p.growth])}
+                  filename={`top-products-${q.period}${category ? `-${category}` : ''}.csv`}
+                />
+              </div>
+            )}
+          </>
+        )}
       </section>
       <section className="card" aria-labelledby="seasonality">
         <h2 id="seasonality">Seasonality</h2>

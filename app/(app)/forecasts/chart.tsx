@@ -2,6 +2,7 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
+import { formatInteger } from '@/lib/format';
 
 export interface ForecastSeries {
   dates: string[];
@@ -10,27 +11,48 @@ export interface ForecastSeries {
   p95: [number, number][];
 }
 
-/** History, the same days last year, and the forecast with its 80% and 95% bands. */
-export function ForecastChart({ history, lastYear, forecast, label }: { history: { dates: string[]; values: number[] }; lastYear: { dates: string[]; values: number[] }; forecast: ForecastSeries | null; label: string }) {
+/** A band as one closed Plotly area: the upper edge forwards, the lower edge back. */
+function band(dates: string[], q: [number, number][], name: string, color: string) {
+  return {
+    x: [...dates, ...[...dates].reverse()],
+    y: [...q.map((p) => p[1]), ...[...q].reverse().map((p) => p[0])],
+    type: 'scatter' as const,
+    fill: 'toself',
+    fillcolor: color,
+    line: { width: 0 },
+    name,
+    hoverinfo: 'skip',
+  };
+}
+
+/** In words, for screen readers: the last actual value and the forecast's total and range. */
+function describe(history: { dates: string[]; values: number[] }, forecast: ForecastSeries | null): string {
+  const parts: string[] = [];
+  if (history.dates.length > 0) parts.push(`Actuals from ${history.dates[0]} to ${history.dates.at(-1)}, last value ${formatInteger(history.values.at(-1) ?? NaN)}.`);
+  if (forecast && forecast.dates.length > 0) {
+    const total = forecast.mean.reduce((a, b) => a + b, 0);
+    parts.push(`Forecast of ${forecast.dates.length} points from ${forecast.dates[0]} to ${forecast.dates.at(-1)}, total ${formatInteger(total)}; the 95% interval of the last point is ${formatInteger(forecast.p95.at(-1)?.[0] ?? NaN)} to ${formatInteger(forecast.p95.at(-1)?.[1] ?? NaN)}.`);
+  } else parts.push('No forecast.');
+  return parts.join(' ');
+}
+
+/**
+ * History, the same days last year, and the forecast with its 80% and 95% bands. The wrapper says how
+ * many forecast points are drawn (`data-forecast-points`) so a change of horizon is observable.
+ */
+export function ForecastChart({ history, lastYear, forecast, label, height = 380 }: { history: { dates: string[]; values: number[] }; lastYear?: { dates: string[]; values: number[] }; forecast: ForecastSeries | null; label: string; height?: number }) {
   const data = useMemo(() => {
     const traces: Record<string, unknown>[] = [];
-    if (forecast && forecast.dates.length > 0) {
-      const band = (q: [number, number][], name: string, color: string) => ({
-        x: [...forecast.dates, ...[...forecast.dates].reverse()],
-        y: [...q.map((p) => p[1]), ...[...q].reverse().map((p) => p[0])],
-        type: 'scatter',
-        fill: 'toself',
-        fillcolor: color,
-        line: { width: 0 },
-        name,
-        hoverinfo: 'skip',
-      });
-      traces.push(band(forecast.p95, '95% interval', 'rgba(31,111,235,0.12)'), band(forecast.p80, '80% interval', 'rgba(31,111,235,0.25)'));
-    }
-    traces.push({ x: lastYear.dates, y: lastYear.values, type: 'scatter', mode: 'lines', name: 'last year', line: { width: 1, dash: 'dot', color: '#9aa4af' } });
-    traces.push({ x: history.dates, y: history.values, type: 'scatter', mode: 'lines', name: 'actual', line: { width: 1.6, color: '#1b1f24' } });
-    if (forecast) traces.push({ x: forecast.dates, y: forecast.mean, type: 'scatter', mode: 'lines', name: 'forecast', line: { width: 2, color: '#1f6feb' } });
+    if (forecast && forecast.dates.length > 0) traces.push(band(forecast.dates, forecast.p95, '95% interval', 'rgba(31,111,235,0.12)'), band(forecast.dates, forecast.p80, '80% interval', 'rgba(31,111,235,0.25)'));
+    if (lastYear) traces.push({ x: lastYear.dates, y: lastYear.values, type: 'scatter', mode: 'lines', name: 'last year', line: { width: 1, dash: 'dot', color: '#9aa4af' } });
+    traces.push({ x: history.dates, y: history.values, type: 'scatter', mode: 'lines', name: 'actual', line: { width: 1.6, color: '#5b6470' } });
+    if (forecast && forecast.dates.length > 0) traces.push({ x: forecast.dates, y: forecast.mean, type: 'scatter', mode: 'lines+markers', marker: { size: 4 }, name: 'forecast', line: { width: 2, color: '#1f6feb' } });
     return traces;
   }, [history, lastYear, forecast]);
-  return <Plot data={data} label={label} height={380} />;
+  const summary = useMemo(() => describe(history, forecast), [history, forecast]);
+  return (
+    <div data-testid="forecast-chart" data-forecast-points={forecast?.dates.length ?? 0}>
+      <Plot data={data} label={label} summary={summary} height={height} />
+    </div>
+  );
 }

@@ -1,110 +1,201 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Suspense } from 'react';
 import { requirePage } from '@/lib/auth/guards';
+import { can } from '@/lib/auth/permissions';
 import { loadTable } from '@/lib/datasets/store';
 import { productionVersion } from '@/lib/registry/store';
-import { forecastQuerySchema } from '@/lib/schemas/forecast';
+import { isAppError } from '@/lib/errors';
+import { forecastQuerySchema, type ForecastQuery } from '@/lib/schemas/forecast';
+import { getSelectionForecast } from '@/lib/forecast/service';
+import { chartSeries } from '@/lib/reports/data';
+import { formatInteger } from '@/lib/format';
 import { pickerValues, resolveSelection, SelectionError } from '@/ml/data/selection';
 import { totalsByDay } from '@/ml/data/analytics';
 import { dateRange } from '@/ml/data/table';
-import { formatDay } from '@/ml/data/dates';
+import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { ForecastChart } from './chart';
+import { ForecastFilters } from './filters';
 
 export const metadata: Metadata = { title: 'Forecasts' };
 
 type Search = Record<string, string | string[] | undefined>;
 
+/** The query string of a selection, as the URL and the CSV link carry it. */
+function queryString(q: ForecastQuery): string {
+  const p = new URLSearchParams();
+  for (const k of ['store', 'category', 'item'] as const) if (q[k] !== undefined) p.set(k, q[k]);
+  p.set('horizon', String(q.horizon));
+  return p.toString();
+}
+
+/** History, last year and the production model's forecast of one selection. */
+async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId: string; q: ForecastQuery; canExport: boolean; hasModel: boolean }) {
+  const loaded = await loadTable(tenantId);
+  if (!loaded) return null;
+  const { table } = loaded;
+  let selection;
+  try {
+    selection = resolveSelection(table, { store: q.store, category: q.category, item: q.item });
+  } catch (e) {
+    if (!(e instanceof SelectionError)) throw e;
+    return (
+      <p className="alert error" role="alert" data-testid="forecast-error">
+        {e.message} Pick another value above.
+      </p>
+    );
+  }
+  if (selection.series.length === 0) {
+    return (
+      <section className="card empty" data-testid="forecast-empty">
+        <p>No series matches {selection.label}: this combination was never sold. Pick another store, category or item.</p>
+      </section>
+    );
+  }
+  let forecast = null;
+  let forecastError: string | null = null;
+  if (hasModel) {
+    try {
+      forecast = await getSelectionForecast(tenantId, q);
+    } catch (e) {
+      if (!isAppError(e) || (e.code !== 'not_found' && e.code !== 'conflict')) throw e;
+      forecastError = e.message;
+    }
+  }
+  const { last } = dateRange(table);
+  const historyDays = table.step === 7 ? 52 * 7 : 180;
+  const firstDay = last - historyDays + table.step;
+  const lastForecastDay = forecast && forecast.points.length > 0 ? parseIsoDay(forecast.points[forecast.points.length - 1].date) : last + q.horizon;
+  const history = totalsByDay(table, firstDay, last, selection.mask);
+  // Last year: the same weekdays 52 weeks back, over the history and the forecast's days.
+  const lastYear = totalsByDay(table, firstDay - 364, lastForecastDay - 364, selection.mask).map((h) => ({ day: h.day + 364, total: h.total }));
+  const qs = queryString(q);
+  return (
+    <section className="card" aria-labelledby="chart-title" data-testid="forecast-section">
+      <h2 id="chart-title">
+        {table.targetName}: {selection.label} ({selection.series.length} series)
+      </h2>
+      {forecast ? (
+        <p className="meta-line" data-testid="forecast-meta">
+          <span>
+            Model <strong data-testid="model-version">{forecast.model_version}</strong>
+          </span>
+          <span>
+            generated <time dateTime={forecast.generated_at}>{forecast.generated_at.slice(0, 19).replace('T', ' ')} UTC</time>
+          </span>
+          <span>
+            {forecast.points.length} {forecast.step === 7 ? 'weeks' : 'days'} ahead, from {forecast.points[0]?.date} · total {formatInteger(forecast.points.reduce((s, p) => s + p.forecast, 0))}
+          </span>
+        </p>
+      ) : forecastError ? (
+        <p className="alert error" role="alert">
+          {forecastError}
+        </p>
+      ) : (
+        <p className="muted" data-testid="no-model">
+          No model is in production yet: the chart shows history and last year. A manager trains and promotes one on the <Link href="/models">Models</Link> page.
+        </p>
+      )}
+      <ForecastChart
+        history={{ dates: history.map((h) => formatDay(h.day)), values: history.map((h) => h.total) }}
+        lastYear={{ dates: lastYear.map((h) => formatDay(h.day)), values: lastYear.map((h) => h.total) }}
+        forecast={forecast ? chartSeries(forecast.points) : null}
+        label={`History, last year and forecast of ${selection.label}`}
+      />
+      {forecast && (
+        <>
+          <div className="actions-row">
+            {canExport && (
+              <a className="button secondary" href={`/forecasts/export?${qs}`} download data-testid="download-forecast-csv">
+                Download CSV
+              </a>
+            )}
+          </div>
+          <details className="data-table">
+            <summary>Forecast as a table</summary>
+            <div className="table-wrap">
+              <table data-testid="forecast-table">
+                <caption className="visually-hidden">Forecast of {selection.label} with 80% and 95% intervals</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Date</th>
+                    <th scope="col" className="num">
+                      Forecast
+                    </th>
+                    <th scope="col" className="num">
+                      80% low
+                    </th>
+                    <th scope="col" className="num">
+                      80% high
+                    </th>
+                    <th scope="col" className="num">
+                      95% low
+                    </th>
+                    <th scope="col" className="num">
+                      95% high
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {forecast.points.map((p) => (
+                    <tr key={p.date}>
+                      <th scope="row">{p.date}</th>
+                      <td className="num">{formatInteger(p.forecast)}</td>
+                      <td className="num">{formatInteger(p.p80[0])}</td>
+                      <td className="num">{formatInteger(p.p80[1])}</td>
+                      <td className="num">{formatInteger(p.p95[0])}</td>
+                      <td className="num">{formatInteger(p.p95[1])}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
+
 export default async function ForecastsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requirePage('dashboards.read', '/forecasts');
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = forecastQuerySchema.safeParse(raw);
-  const q = parsed.success ? parsed.data : forecastQuerySchema.parse({});
+  const q = parsed.success ? parsed.data : (forecastQuerySchema.safeParse({ ...raw, horizon: undefined }).data ?? forecastQuerySchema.parse({}));
   const [loaded, production] = await Promise.all([loadTable(ctx.tenantId), productionVersion(ctx.tenantId)]);
   if (!loaded) {
     return (
       <>
         <h1>Forecasts</h1>
-        <section className="card empty">
-          <p>No data yet. Import it on the Data page, then train a model.</p>
+        <section className="card empty" data-testid="forecast-empty">
+          <p>
+            No data yet. Import it on the <Link href="/data">Data</Link> page, then train a model.
+          </p>
         </section>
       </>
     );
   }
   const { table } = loaded;
   const pickers = pickerValues(table);
-  let error: string | null = parsed.success ? null : parsed.error.issues.map((i) => i.message).join('; ');
-  let selection = resolveSelection(table, {});
-  try {
-    selection = resolveSelection(table, { store: q.store, category: q.category, item: q.item });
-  } catch (e) {
-    if (!(e instanceof SelectionError)) throw e;
-    error = e.message;
-  }
-  const { last } = dateRange(table);
-  const historyDays = table.step === 7 ? 52 * 7 : 180;
-  const history = totalsByDay(table, last - historyDays + table.step, last, selection.mask);
-  const lastYear = totalsByDay(table, last - historyDays + table.step - 364, last + q.horizon * (table.step === 7 ? 7 : 1) - 364, selection.mask).map((h) => ({ day: h.day + 364, total: h.total }));
   return (
     <>
       <h1>Forecasts</h1>
-      <form method="get" className="card form-grid" aria-label="Choose what to forecast" data-testid="forecast-filters">
-        {pickers.stores.length > 0 && (
-          <label>
-            Store
-            <select name="store" defaultValue={q.store ?? ''}>
-              <option value="">All stores</option>
-              {pickers.stores.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          </label>
-        )}
-        {pickers.categories.length > 0 && (
-          <label>
-            Category
-            <select name="category" defaultValue={q.category ?? ''}>
-              <option value="">All categories</option>
-              {pickers.categories.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          </label>
-        )}
-        {pickers.items.length > 0 && (
-          <label>
-            Item (type to search)
-            <input name="item" list="items" defaultValue={q.item ?? ''} placeholder="all items" autoComplete="off" />
-            <datalist id="items">
-              {pickers.items.map((i) => (
-                <option key={i} value={i} />
-              ))}
-            </datalist>
-          </label>
-        )}
-        <label>
-          Horizon ({table.step === 7 ? 'days, in whole weeks' : 'days'})
-          <input name="horizon" type="number" min={1} max={90} defaultValue={q.horizon} />
-        </label>
-        <div>
-          <button type="submit">Show</button>
-        </div>
-      </form>
-      {error && (
+      <ForecastFilters stores={pickers.stores} categories={pickers.categories} items={pickers.items} current={q} weekly={table.step === 7} />
+      {!parsed.success && (
         <p className="alert error" role="alert">
-          {error}
+          {parsed.error.issues.map((i) => i.message).join('; ')}; showing {q.horizon} days instead.
         </p>
       )}
-      <section className="card" aria-labelledby="chart-title">
-        <h2 id="chart-title">
-          {table.targetName}: {selection.label} ({selection.series.length} series)
-        </h2>
-        {!production && <p className="muted">No model is in production yet: the chart shows history and last year. A manager trains one on the Models page.</p>}
-        <ForecastChart
-          history={{ dates: history.map((h) => formatDay(h.day)), values: history.map((h) => h.total) }}
-          lastYear={{ dates: lastYear.map((h) => formatDay(h.day)), values: lastYear.map((h) => h.total) }}
-          forecast={null}
-          label={`History and forecast of ${selection.label}`}
-        />
-      </section>
+      <Suspense
+        key={queryString(q)}
+        fallback={
+          <div className="card" role="status" aria-label="Computing the forecast">
+            <div className="skeleton" style={{ height: '420px' }} />
+          </div>
+        }
+      >
+        <ForecastSection tenantId={ctx.tenantId} q={q} canExport={can(ctx.role, 'exports.download')} hasModel={Boolean(production)} />
+      </Suspense>
     </>
   );
 }

@@ -2,19 +2,25 @@ import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { loadTable } from '@/lib/datasets/store';
+import { productionVersion } from '@/lib/registry/store';
 
 export const metadata: Metadata = { title: 'Reports' };
 
 export default async function ReportsPage() {
   const ctx = await requirePage('dashboards.read', '/reports');
   const canDownload = can(ctx.role, 'reports.download');
-  const loaded = await loadTable(ctx.tenantId);
+  const [loaded, production] = await Promise.all([loadTable(ctx.tenantId), productionVersion(ctx.tenantId)]);
   const storeKey = loaded ? loaded.table.keyNames.indexOf('store') : -1;
   const stores = loaded && storeKey >= 0 ? loaded.table.keyVocab[storeKey] : [];
   return (
     <>
       <h1>Reports</h1>
-      <p className="muted">PDFs in your branding for the weekly meeting: KPIs against the prior period and last year, the recent trend, top products, stores, model accuracy and alerts.</p>
+      <p className="muted">
+        PDFs in your branding for the weekly meeting: the Overview&apos;s KPIs against the prior period and last year, the recent trend with the next 30 days&apos; forecast and its 80% and 95% intervals, top products by forecast growth, best sellers, stores, model accuracy against seasonal naive and open alerts.
+      </p>
+      <p className="muted" data-testid="report-model">
+        {production ? `Forecasts come from the production model ${production.id} (${production.algorithm}).` : 'No model is in production yet: reports show actuals only until a manager promotes one.'}
+      </p>
       {!loaded ? (
         <section className="card empty">
           <p>No data yet: reports need imported sales.</p>
@@ -27,7 +33,7 @@ export default async function ReportsPage() {
         <div className="grid">
           <section className="card">
             <h2>Executive summary</h2>
-            <p className="muted">All stores.</p>
+            <p className="muted">All stores, with top products by forecast growth.</p>
             <a className="button" href="/api/v1/reports/executive.pdf" download data-testid="download-executive">
               Download PDF
             </a>
@@ -35,10 +41,11 @@ export default async function ReportsPage() {
           {stores.length > 0 && (
             <section className="card">
               <h2>Store report</h2>
+              <p className="muted">One store&apos;s KPIs, forecast and best sellers.</p>
               <form method="get" action="/api/v1/reports/store.pdf" className="form-grid">
                 <label>
                   Store
-                  <select name="store">
+                  <select name="store" data-testid="report-store">
                     {stores.map((s) => (
                       <option key={s}>{s}</option>
                     ))}
