@@ -78,6 +78,28 @@ describe('FeaturePipeline on the demo', () => {
     }
   });
 
+  it('leakage with a refit: for a day t after the training window, refitting on the changed target leaves every feature of t unchanged', () => {
+    // The encodings and scaling are fitted on days <= trainEnd only, so a target changed from a
+    // hold-out day t on cannot reach the features of t even through a new fit.
+    const t = parseIsoDay('2023-01-25');
+    expect(t).toBeGreaterThan(trainEnd);
+    const target = Float64Array.from(table.target, (v, r) => (table.day[r] >= t ? v * 5 + 3 : v));
+    const changed: DailyTable = { ...table, target };
+    const refit = new FeaturePipeline().fit(changed, { trainEnd });
+    const after = refit.transform(changed);
+    expect(after.X.names).toEqual(bulk.X.names);
+    let rowsChecked = 0;
+    for (let r = 0; r < table.rows; r++) {
+      if (table.day[r] !== t) continue;
+      rowsChecked++;
+      for (let col = 0; col < bulk.X.cols; col++) expect(Object.is(get(after.X, r, col), get(bulk.X, r, col)), bulk.X.names[col]).toBe(true);
+    }
+    expect(rowsChecked).toBeGreaterThan(5);
+    const scaled = FeaturePipeline.fromJSON(JSON.parse(JSON.stringify(pipe))).fitScaling(bulk);
+    const scaledRefit = FeaturePipeline.fromJSON(JSON.parse(JSON.stringify(refit))).fitScaling(after);
+    expect(JSON.stringify(scaledRefit)).toBe(JSON.stringify(scaled));
+  });
+
   it('never reads same-day revenue, nor online sales of the day or later', () => {
     const t = parseIsoDay('2022-12-01');
     const numeric = {

@@ -71,6 +71,28 @@ describe('Walmart.csv through the generic importer', () => {
   });
 });
 
+describe('Walmart.csv: serving features', () => {
+  it('served features for a weekly origin equal the bulk features of the next week, bit for bit', () => {
+    const t = importGeneric(walmart(), walmartMapping).table;
+    if (!t) throw new Error('no table');
+    const pipe = new FeaturePipeline({ holidays: US_RETAIL_HOLIDAYS }).fit(t, { trainEnd: '2012-06-29' });
+    const bulk = pipe.transform(t);
+    const origin = dayFromCivil(2012, 8, 3);
+    const served = pipe.transformOrigin(t, origin, { horizon: 1 });
+    let compared = 0;
+    for (let i = 0; i < served.X.rows; i++) {
+      expect(served.rowDate[i]).toBe(origin + 7);
+      const r = rowOf(t, served.rowSeries[i], served.rowDate[i]);
+      expect(r).toBeGreaterThanOrEqual(0);
+      compared++;
+      for (let c = 0; c < bulk.X.cols; c++) {
+        expect(Object.is(served.X.values[c * served.X.rows + i], bulk.X.values[c * bulk.X.rows + r]), `${bulk.X.names[c]} store ${served.rowSeries[i]}`).toBe(true);
+      }
+    }
+    expect(compared).toBe(45);
+  });
+});
+
 describe('date format and frequency detection', () => {
   it('parses each format and rejects impossible dates', () => {
     expect(formatDay(parseDateAs('2024-02-29', 'YYYY-MM-DD'))).toBe('2024-02-29');
