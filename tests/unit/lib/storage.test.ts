@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { FileStorage } from '@/lib/storage/fs-storage';
 import { tenantPath, platformPath } from '@/lib/storage/paths';
@@ -45,6 +46,41 @@ describe('FileStorage', () => {
     // No temp or lock files left behind.
     expect((await fs.readdir(path.dirname(key))).sort()).toEqual(['counter.json']);
   });
+
+  it('lands every update when 4 processes and this one update the same document at once', async () => {
+    // The server and the CLI are separate processes: the per-file lock must hold across them too.
+    const key = tenantPath('acme', 'tenants', 'shared-counter.json');
+    const child = path.join(home, 'updater.ts');
+    const storageModule = path.resolve(__dirname, '../../../lib/storage/fs-storage.ts');
+    const zodModule = createRequire(__filename).resolve('zod');
+    await fs.writeFile(
+      child,
+      [
+        `import { z } from ${JSON.stringify(zodModule)};`,
+        `import { FileStorage } from ${JSON.stringify(storageModule)};`,
+        `const [file, who] = process.argv.slice(2);`,
+        `const Counter = z.object({ count: z.number(), seen: z.array(z.string()) });`,
+        `const store = new FileStorage();`,
+        `void Promise.all(Array.from({ length: 40 }, (_, i) => store.updateJson(file, Counter, () => ({ count: 0, seen: [] }), (c) => ({ count: c.count + 1, seen: [...c.seen, who + ':' + i] })))).catch((e) => { console.error(e); process.exit(1); });`,
+      ].join('\n'),
+    );
+    const children = ['p1', 'p2', 'p3', 'p4'].map(
+      (who) =>
+        new Promise<number | null>((resolve) => {
+          const p = spawn(process.execPath, ['--import', 'tsx', child, key, who], { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'ignore', 'inherit'] });
+          p.once('exit', resolve);
+        }),
+    );
+    const store = new FileStorage();
+    const Shared = z.object({ count: z.number(), seen: z.array(z.string()) });
+    const own = Promise.all(Array.from({ length: 40 }, (_, i) => store.updateJson(key, Shared, () => ({ count: 0, seen: [] }), (c) => ({ count: c.count + 1, seen: [...c.seen, `main:${i}`] }))));
+    expect(await Promise.all(children)).toEqual([0, 0, 0, 0]);
+    await own;
+    const final = await store.readJson(key, Shared);
+    expect(final?.count).toBe(200);
+    expect(new Set(final?.seen).size).toBe(200);
+    expect((await fs.readdir(path.dirname(key))).filter((n) => n.includes('shared-counter')).sort()).toEqual(['shared-counter.json']);
+  }, 60_000);
 
   it('leaves the last completed write when a writer is killed mid-write', async () => {
     const key = platformPath('crash.json');
