@@ -8,6 +8,9 @@ import { ingestDataset, type IngestOutcome } from './datasets/ingest';
 import { readManifest } from './datasets/store';
 import { storage, tenantPath } from './storage';
 import { getTenantOrThrow } from './tenants';
+import { listVersions, type ModelVersion } from './registry/store';
+import { trainAndRegister } from './training/register';
+import type { Algorithm, TrainOptions, ProgressFn } from './training';
 
 export const DEMO_TENANT_ID = 'demo';
 export const DEMO_USERS: readonly { email: string; name: string; role: Role }[] = [
@@ -22,6 +25,8 @@ export interface SeedResult {
   created: boolean;
   /** The demo dataset's import, when this call generated it. */
   data?: IngestOutcome;
+  /** The demo's first model version, when this call trained it. */
+  model?: ModelVersion;
   /** Set only when this call generated the password (it is printed once and never stored in clear). */
   generatedPassword?: string;
   accounts: string[];
@@ -49,11 +54,35 @@ export async function seedDemoData(options: Partial<RetailDemoOptions> = {}, pro
 }
 
 /**
+ * What the demo's first model is trained with: ridge alone. On the full demo it takes 15-40 s
+ * (quiet to busy 2-core machine) and scores hold-out WAPE 0.683 against seasonal naive's 0.983
+ * (31% better); boosting would reach 0.635 but takes several minutes on a busy machine, on every
+ * fresh store (each `npm start` on an empty store, each integration test run). Managers train
+ * boosting and the rest from the Models page or `train --tenant demo`. See docs/training.md.
+ */
+export const DEMO_TRAINING: Readonly<Omit<TrainOptions, 'onTrial'>> = Object.freeze({ algorithms: ['ridge'] as Algorithm[], seed: 7 });
+
+/**
+ * Trains and registers the demo's first model (straight to production) when its registry is
+ * empty and it has data; does nothing otherwise.
+ */
+export async function seedDemoModels(progress?: ProgressFn, options: Omit<TrainOptions, 'onTrial'> = DEMO_TRAINING): Promise<ModelVersion | undefined> {
+  if (!(await readManifest(DEMO_TENANT_ID))) return undefined;
+  if ((await listVersions(DEMO_TENANT_ID)).length > 0) return undefined;
+  const { version } = await trainAndRegister(DEMO_TENANT_ID, options, SYSTEM_ACTOR, progress);
+  return version;
+}
+
+/**
  * Creates the demo tenant `demo` (enterprise plan) with one user per role and the platform admin,
- * and its generated dataset. The password comes from DEMO_PASSWORD, or is generated and returned
+ * its generated dataset and (unless `models.train` is false) its first trained model in production. The password comes from DEMO_PASSWORD, or is generated and returned
  * once. Idempotent: existing accounts and data are left as they are.
  */
-export async function seedDemo(passwordFromEnv = process.env.DEMO_PASSWORD, dataOptions: Partial<RetailDemoOptions> | null = {}): Promise<SeedResult> {
+export async function seedDemo(
+  passwordFromEnv = process.env.DEMO_PASSWORD,
+  dataOptions: Partial<RetailDemoOptions> | null = {},
+  models: { train: boolean; progress?: ProgressFn } = { train: true },
+): Promise<SeedResult> {
   const generatedPassword = passwordFromEnv ? undefined : randomBytes(12).toString('base64url');
   const password = passwordFromEnv || (generatedPassword as string);
   let created = false;
@@ -77,5 +106,6 @@ export async function seedDemo(passwordFromEnv = process.env.DEMO_PASSWORD, data
     created = true;
   }
   const data = dataOptions ? await seedDemoData(dataOptions) : undefined;
-  return { created: created || Boolean(data), data, generatedPassword: accounts.length > 0 ? generatedPassword : undefined, accounts };
+  const model = models.train ? await seedDemoModels(models.progress) : undefined;
+  return { created: created || Boolean(data) || Boolean(model), data, model, generatedPassword: accounts.length > 0 ? generatedPassword : undefined, accounts };
 }

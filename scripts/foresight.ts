@@ -22,6 +22,7 @@ import { ingestDataset, type IngestRequest } from '../lib/datasets/ingest';
 import { progressBar } from '../lib/cli/progress';
 import type { ValidationReport } from '../lib/schemas/ingest';
 import { BASE_CALENDARS, importHolidayCsv, type BaseCalendar } from '../lib/holidays';
+import { CommandUsageError, evaluateCommand, retrainCommand, trainCommand } from './commands/train';
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, id: 'cli', label: 'cli' };
 
@@ -29,11 +30,12 @@ const HELP = `Foresight CLI (store: ${foresightHome()})
 
 Usage: npm run foresight -- <command> [options]
 
-  seed-demo [--seed N] [--scale X] [--shift-from YYYY-MM-DD --shift-factor F] [--no-data]
-                                     create the demo tenant, one user per role and its generated
-                                     data (8 retail CSV files imported); password from DEMO_PASSWORD,
-                                     else generated and printed once; --shift-* changes demand from
-                                     a date on (e.g. a new competitor)
+  seed-demo [--seed N] [--scale X] [--shift-from YYYY-MM-DD --shift-factor F] [--no-data] [--no-train]
+                                     create the demo tenant, one user per role, its generated
+                                     data (8 retail CSV files imported) and its first trained model
+                                     (in production); password from DEMO_PASSWORD, else generated
+                                     and printed once; --shift-* changes demand from a date on (e.g.
+                                     a new competitor); --no-train skips the model
   tenant create --id ID --name NAME [--tier starter|pro|enterprise]
   tenant list
   tenant suspend --id ID
@@ -54,6 +56,18 @@ Usage: npm run foresight -- <command> [options]
                                      dates (date[,name]) on top of a built-in calendar
   holidays import --tenant T --file F [--base ru|us-retail|none]
                                      sets the holiday calendar alone
+  train --tenant T [--algo gbm,rf,ridge,ensemble] [--tune] [--seed N] [--holdout-days N]
+                                     trains on the tenant's data, records the experiments and
+                                     registers the best model (the first in production, later ones
+                                     in staging to compare and promote); progress on stderr, a
+                                     summary table of every model and baseline on stdout
+  evaluate --tenant T [--holdout-days N] [--json]
+                                     trains and scores every model and baseline on the hold-out
+                                     without registering; --json prints only one JSON object
+  retrain --tenant T [--trigger TEXT]
+                                     one auto-retraining cycle (for cron): challenger against the
+                                     production model on the same hold-out, promoted only if better
+                                     by the margin with no large store or category worse
 `;
 
 async function importHolidays(tenantId: string, file: string, base: unknown): Promise<void> {
@@ -108,15 +122,20 @@ async function run(argv: string[]): Promise<void> {
       console.log(HELP);
       return;
     case 'seed-demo': {
-      const o = options(args, { seed: { type: 'string' }, scale: { type: 'string' }, 'shift-from': { type: 'string' }, 'shift-factor': { type: 'string' }, 'no-data': { type: 'boolean' } });
+      const o = options(args, { seed: { type: 'string' }, scale: { type: 'string' }, 'shift-from': { type: 'string' }, 'shift-factor': { type: 'string' }, 'no-data': { type: 'boolean' }, 'no-train': { type: 'boolean' } });
       const seed = validate(z.coerce.number().int().min(0), o.seed ?? '42', 'seed');
       const scale = validate(z.coerce.number().min(0.01).max(20), o.scale ?? '1', 'scale');
       const shiftFrom = o['shift-from'] === undefined ? undefined : validate(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'), o['shift-from'], 'shift-from');
       const shiftFactor = validate(z.coerce.number().positive().max(10), o['shift-factor'] ?? '0.8', 'shift-factor');
-      const result = await seedDemo(undefined, o['no-data'] ? null : { seed, scale, demandShift: shiftFrom ? { from: shiftFrom, factor: shiftFactor } : undefined });
+      const bar = progressBar('demo model');
+      const result = await seedDemo(undefined, o['no-data'] ? null : { seed, scale, demandShift: shiftFrom ? { from: shiftFrom, factor: shiftFactor } : undefined }, {
+        train: !o['no-train'],
+        progress: (d, t, m) => bar.update(d, t, m),
+      });
       if (result.data) console.log(`Demo data: ${result.data.message} (${result.data.dateRange?.first} to ${result.data.dateRange?.last})`);
+      if (result.model) console.log(`Demo model: ${result.model.id} (${result.model.algorithm}) in production, hold-out WAPE ${((result.model.metrics.wape ?? NaN) * 100).toFixed(1)}% against seasonal naive ${((result.model.baselineMetrics.wape ?? NaN) * 100).toFixed(1)}%`);
       if (!result.created) {
-        console.log('The demo tenant, its users and its data already exist; nothing changed.');
+        console.log('The demo tenant, its users, its data and its model already exist; nothing changed.');
         return;
       }
       if (result.accounts.length === 0) return;
@@ -275,6 +294,15 @@ async function run(argv: string[]): Promise<void> {
       await importHolidays(tenantId, validate(z.string().min(1, 'a file is required'), o.file, 'file'), o.base);
       return;
     }
+    case 'train':
+      await trainCommand(args, CLI_ACTOR);
+      return;
+    case 'evaluate':
+      await evaluateCommand(args);
+      return;
+    case 'retrain':
+      await retrainCommand(args, CLI_ACTOR);
+      return;
     default:
       throw new UsageError(`Unknown command "${argv.join(' ')}".\n\n${HELP}`);
   }
@@ -283,9 +311,9 @@ async function run(argv: string[]): Promise<void> {
 run(process.argv.slice(2)).then(
   () => process.exit(process.exitCode ?? 0),
   (e: unknown) => {
-    if (e instanceof UsageError) console.error(`Error: ${e.message}`);
+    if (e instanceof UsageError || e instanceof CommandUsageError) console.error(`Error: ${e.message}`);
     else if (isAppError(e)) console.error(`Error (${e.code}): ${e.message}`);
     else console.error(e);
-    process.exit(e instanceof UsageError ? 2 : 1);
+    process.exit(e instanceof UsageError || e instanceof CommandUsageError ? 2 : 1);
   },
 );

@@ -1,6 +1,7 @@
 /**
- * `npm start`: build when the sources changed since the last build, create the demo tenant on an
- * empty store, then serve the production build on $PORT (default 3000).
+ * `npm start`: build when the sources changed since the last build, create the demo tenant with
+ * its generated data and its first trained model on an empty store, then serve the production
+ * build on $PORT (default 3000).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -8,10 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemo, storeIsEmpty } from '../lib/demo';
 import { foresightHome } from '../lib/config';
+import { progressBar } from '../lib/cli/progress';
 
 const root = path.resolve(__dirname, '..');
 const SOURCE_DIRS = ['app', 'lib', 'ml', 'components', 'public'];
-const SOURCE_FILES = ['proxy.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+const SOURCE_FILES = ['proxy.ts', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
 const stampFile = path.join(root, '.next', 'foresight-source.sha256');
 
 /** A hash of every source file's path, size and modification time. */
@@ -74,9 +76,11 @@ async function main(): Promise<void> {
   }
   buildIfNeeded();
   if (await storeIsEmpty()) {
-    console.log(`Empty store at ${foresightHome()}: creating the demo tenant…`);
-    const seeded = await seedDemo();
+    console.log(`Empty store at ${foresightHome()}: creating the demo tenant, its data and its first model…`);
+    const bar = progressBar('demo model');
+    const seeded = await seedDemo(undefined, {}, { train: true, progress: (d, t, m) => bar.update(d, t, m) });
     console.log(`Demo accounts: ${seeded.accounts.join(', ')}`);
+    if (seeded.model) console.log(`Demo model ${seeded.model.id} (${seeded.model.algorithm}) in production: hold-out WAPE ${((seeded.model.metrics.wape ?? NaN) * 100).toFixed(1)}%, seasonal naive ${((seeded.model.baselineMetrics.wape ?? NaN) * 100).toFixed(1)}%`);
     if (seeded.generatedPassword) console.log(`Demo password (shown once, not stored; set DEMO_PASSWORD to choose it): ${seeded.generatedPassword}`);
     else console.log('Demo password: the value of DEMO_PASSWORD.');
   }

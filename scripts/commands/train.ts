@@ -1,14 +1,27 @@
 /**
- * CLI commands `train` and `evaluate` (SPEC 1, 5): options parsed with node:util and validated
- * with zod, a progress bar on stderr, then a summary table (train) or one JSON object
- * (evaluate --json) on stdout. Nothing is written to the registry here: the caller registers
- * `run.artifact` when it wants a model version.
+ * CLI commands `train`, `evaluate` and `retrain` (SPEC 1, 5, 6): options parsed with node:util and
+ * validated with zod, a progress bar on stderr, then a summary table (train, retrain) or one JSON
+ * object (evaluate --json) on stdout. `train` registers the best model as a new version (the
+ * first one in production, later ones in staging); `evaluate` writes nothing; `retrain` runs the
+ * auto-retraining cycle (promotes only by the champion / challenger rule), for cron.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { progressBar } from '@/lib/cli/progress';
 import { tenantIdSchema } from '@/lib/schemas/tenant';
 import { ALGORITHMS, trainTenant, type ModelMetrics, type TrainingRun } from '@/lib/training';
+import { trainAndRegister } from '@/lib/training/register';
+import { runRetrainCycle } from '@/lib/retraining/cycle';
+import { trainingCycleDeps } from '@/lib/retraining/deps';
+import { findTenant } from '@/lib/tenants';
+import type { AuditActor } from '@/lib/audit';
+
+/** The CLI acts as itself in the audit log and the registry. */
+export const CLI_ACTOR: AuditActor = { type: 'system', id: 'cli', label: 'cli' };
+
+async function requireTenant(tenantId: string): Promise<void> {
+  if (!(await findTenant(tenantId))) throw new CommandUsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+}
 
 /** A usage mistake: the message says what to change. */
 export class CommandUsageError extends Error {
@@ -91,16 +104,21 @@ export function summaryTable(run: TrainingRun): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** `train --tenant T [--algo gbm,rf,ridge,ensemble] [--tune] [--seed N] [--holdout-days N]`. */
-export async function trainCommand(args: string[]): Promise<void> {
+/**
+ * `train --tenant T [--algo gbm,rf,ridge,ensemble] [--tune] [--seed N] [--holdout-days N]`: trains,
+ * records the experiments and registers the best model (see trainAndRegister).
+ */
+export async function trainCommand(args: string[], actor: AuditActor = CLI_ACTOR): Promise<void> {
   const a = parseTrainArgs(args);
+  await requireTenant(a.tenant);
   const bar = progressBar('train');
-  const run = await trainTenant(a.tenant, { algorithms: a.algorithms, tune: a.tune, seed: a.seed, holdoutDays: a.holdoutDays }, (d, t, m) => bar.update(d, t, m));
+  const { run, version } = await trainAndRegister(a.tenant, { algorithms: a.algorithms, tune: a.tune, seed: a.seed, holdoutDays: a.holdoutDays }, actor, (d, t, m) => bar.update(d, t, m));
   console.log(summaryTable(run));
   console.log(
     `\nbest: ${run.best}  hold-out ${run.holdout.from}..${run.holdout.to} (${run.holdout.periods} periods)  interval coverage p80 ${fmt(run.coverage.p80, 3)} p95 ${fmt(run.coverage.p95, 3)}  ${(run.durationMs / 1000).toFixed(1)} s`,
   );
   if (run.trials.length > 0) console.log(`tuning: ${run.trials.length} trials, best CV WAPE ${fmt(Math.min(...run.trials.map((t) => t.wape)))}`);
+  console.log(`registered ${version.id} (${version.algorithm}) in ${version.stage}${version.stageReason ? `: ${version.stageReason}` : ''}`);
 }
 
 export const evaluateArgsSchema = z.object({ tenant: tenantIdSchema, holdoutDays: z.number().int().optional(), json: z.boolean() });
@@ -140,6 +158,7 @@ export function evaluationJson(run: TrainingRun): { models: Record<string, Recor
 /** `evaluate --tenant T [--holdout-days N] [--json]`: with --json, stdout holds only one JSON object. */
 export async function evaluateCommand(args: string[]): Promise<void> {
   const a = parseEvaluateArgs(args);
+  await requireTenant(a.tenant);
   const bar = a.json ? null : progressBar('evaluate');
   const run = await trainTenant(a.tenant, { holdoutDays: a.holdoutDays }, (d, t, m) => bar?.update(d, t, m));
   if (a.json) {
@@ -148,4 +167,29 @@ export async function evaluateCommand(args: string[]): Promise<void> {
   }
   console.log(summaryTable(run));
   console.log(`\nbest: ${run.best}  interval coverage p80 ${fmt(run.coverage.p80, 3)} p95 ${fmt(run.coverage.p95, 3)}`);
+}
+
+export const retrainArgsSchema = z.object({ tenant: tenantIdSchema, trigger: z.string().min(1).max(200) });
+
+/** Parses `retrain` arguments. @throws CommandUsageError naming the bad option. */
+export function parseRetrainArgs(args: string[]): z.infer<typeof retrainArgsSchema> {
+  const o = parse(args, { tenant: { type: 'string' }, trigger: { type: 'string' } });
+  return {
+    tenant: check(tenantIdSchema, o.tenant, 'tenant'),
+    trigger: o.trigger === undefined ? 'cli' : check(z.string().trim().min(1, 'say what started it').max(200), o.trigger, 'trigger'),
+  };
+}
+
+/**
+ * `retrain --tenant T [--trigger TEXT]`: one auto-retraining cycle (the same as the scheduler's),
+ * for cron. Prints the decision; the exit code is 0 whether or not the challenger was promoted.
+ */
+export async function retrainCommand(args: string[], actor: AuditActor = CLI_ACTOR): Promise<void> {
+  const a = parseRetrainArgs(args);
+  await requireTenant(a.tenant);
+  const bar = progressBar('retrain');
+  const outcome = await runRetrainCycle(a.tenant, trainingCycleDeps, actor, a.trigger, (d, t, m) => bar.update(d, t, m));
+  const v = outcome.version;
+  console.log(`${v.id} (${v.algorithm}): hold-out WAPE ${fmt(v.metrics.wape ?? NaN)}, seasonal naive ${fmt(v.baselineMetrics.wape ?? NaN)}`);
+  console.log(`${outcome.decision.promote ? 'promoted to production' : 'kept in staging'}: ${outcome.decision.reason}`);
 }
