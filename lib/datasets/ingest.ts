@@ -9,7 +9,7 @@ import type { GenericMapping, ValidationReport } from '../schemas/ingest';
 import type { Tenant } from '../schemas/tenant';
 import { effectiveQuotas } from '../tiers';
 import { loadTable, readManifest, saveDataset, tenantStorageBytes, withDatasetLock } from './store';
-import { monitorNewDays } from '../monitoring/drift';
+import { monitorNewActuals } from '../monitoring/new-actuals';
 import { parseIsoDay } from '@/ml/data/dates';
 
 export type IngestRequest =
@@ -27,6 +27,9 @@ export interface IngestOutcome {
   message: string;
   /** Columns whose new days drifted significantly (PSI over 0.25). */
   drifted?: string[];
+  /** The production model's decay status on the new days, and the retraining job it or drift started. */
+  decay?: string | null;
+  retrainJobId?: string | null;
 }
 
 export type Progress = (done: number, total: number, message: string) => void;
@@ -92,11 +95,17 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
       importRecord: { at: new Date().toISOString(), by: actor.label, fingerprint: result.fingerprint, files: files.map((f) => f.name), rows: table.rows, appendedRows },
     });
     await recordAudit(tenant.id, { actor, action: 'data.import', target: req.format, outcome: 'success', details: { rows: manifest.rows, appendedRows, fingerprint: result.fingerprint } });
-    // Newer days arrived: check them for drift against the days before.
+    // Newer days arrived: drift against the days before, the production model's live error, and
+    // the retraining they call for.
     let drifted: string[] = [];
+    let monitorNote = '';
+    let decay: string | null = null;
+    let retrainJobId: string | null = null;
     if (previous?.dateRange) {
-      const monitored = await monitorNewDays(tenant.id, table, parseIsoDay(previous.dateRange.last) + table.step);
-      drifted = monitored.drifted;
+      const monitored = await monitorNewActuals(tenant.id, table, parseIsoDay(previous.dateRange.last) + table.step);
+      ({ drifted, note: monitorNote } = monitored);
+      decay = monitored.liveError?.status ?? null;
+      retrainJobId = monitored.retrain?.jobId ?? null;
     }
     progress(4, 4, 'Done');
     return {
@@ -106,8 +115,10 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
       rows: manifest.rows,
       appendedRows,
       drifted,
+      decay,
+      retrainJobId,
       message: previous
-        ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days.${drifted.length ? ` Drift detected on ${drifted.join(', ')}: see Monitoring.` : ''}`
+        ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days.${drifted.length ? ` Drift detected on ${drifted.join(', ')}: see Monitoring.` : ''}${monitorNote ? ` ${monitorNote}` : ''}`
         : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
     };
   });
