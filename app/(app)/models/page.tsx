@@ -4,7 +4,26 @@ import { can } from '@/lib/auth/permissions';
 import { compareVersions, listVersions, registryHistory, type ModelVersion } from '@/lib/registry/store';
 import { versionIdSchema } from '@/lib/schemas/models';
 import { ActionForm } from '@/components/action-form';
-import { archiveAction, promoteAction, rollbackAction } from './actions';
+import { JobProgress } from '@/components/job-progress';
+import { listJobs } from '@/lib/jobs/store';
+import type { Job } from '@/lib/schemas/jobs';
+import { archiveAction, promoteAction, retrainAction, rollbackAction, trainAction } from './actions';
+
+const ALGORITHM_LABELS = [
+  ['gbm', 'Gradient boosting'],
+  ['rf', 'Random forest'],
+  ['ridge', 'Ridge regression'],
+  ['ensemble', 'Ensemble of the three'],
+] as const;
+
+const CHECKBOX_ROW = { flexDirection: 'row', alignItems: 'center', gap: '0.4rem' } as const;
+
+function jobLabel(job: Job): string {
+  const who = `started by ${job.createdBy} at ${job.createdAt.slice(0, 16).replace('T', ' ')}`;
+  if (job.kind === 'retrain') return `Retraining cycle (${typeof job.params.trigger === 'string' ? job.params.trigger : 'manual'}), ${who}`;
+  const algos = Array.isArray(job.params.algorithms) ? job.params.algorithms.join(', ') : 'all algorithms';
+  return `Training (${algos}${job.params.tune === true ? ', tuned' : ''}), ${who}`;
+}
 
 export const metadata: Metadata = { title: 'Models' };
 
@@ -21,7 +40,14 @@ const stageBadge = (stage: ModelVersion['stage']) => (stage === 'production' ? '
 export default async function ModelsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requirePage('models.read', '/models');
   const params = await searchParams;
-  const [versions, history] = await Promise.all([listVersions(ctx.tenantId), registryHistory(ctx.tenantId)]);
+  const [versions, history, trainJobs, retrainJobs] = await Promise.all([
+    listVersions(ctx.tenantId),
+    registryHistory(ctx.tenantId),
+    listJobs(ctx.tenantId, { kind: 'train', limit: 1 }),
+    listJobs(ctx.tenantId, { kind: 'retrain', limit: 1 }),
+  ]);
+  const canTrain = can(ctx.role, 'models.train');
+  const recentJobs = [trainJobs[0], retrainJobs[0]].filter((j): j is Job => j !== undefined);
   const production = versions.find((v) => v.stage === 'production');
   const canPromote = can(ctx.role, 'models.promote');
   const canRollback = can(ctx.role, 'models.rollback');
@@ -36,6 +62,45 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <h1>Models</h1>
+      {canTrain && (
+        <section className="card" aria-labelledby="train">
+          <h2 id="train">Train</h2>
+          <p className="muted">
+            Trains on the current data in the background (you can leave this page), scores every model and the seasonal naive baseline on the last 30 days, and
+            registers the best one: in production if it is the first, otherwise in staging to compare and promote.
+          </p>
+          <ActionForm action={trainAction} submitLabel="Train" className="form-grid" testId="train-form">
+            <fieldset style={{ border: 0, padding: 0, margin: 0, display: 'grid', gap: '0.3rem' }}>
+              <legend>Algorithms</legend>
+              {ALGORITHM_LABELS.map(([value, label]) => (
+                <label key={value} style={CHECKBOX_ROW}>
+                  <input type="checkbox" name={`algo_${value}`} defaultChecked={value !== 'rf' && value !== 'ensemble'} /> {label}
+                </label>
+              ))}
+            </fieldset>
+            <label style={CHECKBOX_ROW}>
+              <input type="checkbox" name="tune" /> Tune boosting first (random search with rolling-origin cross-validation; slower)
+            </label>
+          </ActionForm>
+          <h3>Auto-retraining</h3>
+          <p className="muted">
+            A cycle trains a challenger and promotes it only when it beats the production model on the same latest hold-out by the margin, with no large store or
+            category worse; otherwise it stays in staging with the reason.
+          </p>
+          <ActionForm action={retrainAction} submitLabel="Run retraining cycle now" testId="retrain-form" />
+        </section>
+      )}
+      {recentJobs.length > 0 && (
+        <section className="card" aria-labelledby="model-jobs" data-testid="model-jobs">
+          <h2 id="model-jobs">Training jobs</h2>
+          {recentJobs.map((job) => (
+            <div key={job.id}>
+              <JobProgress key={job.id} initial={job} canCancel={canTrain} label={jobLabel(job)} />
+              {job.status === 'succeeded' && typeof job.result?.message === 'string' && <p data-testid={`${job.kind}-job-message`}>{job.result.message}</p>}
+            </div>
+          ))}
+        </section>
+      )}
       {versions.length === 0 ? (
         <section className="card empty">
           <p>No model yet. {can(ctx.role, 'models.train') ? 'Train one once data is imported.' : 'A manager or admin trains the first model.'}</p>
