@@ -69,8 +69,8 @@ export interface TopProducts {
 
 export type TimePeriod = 'week' | 'month' | 'quarter';
 
-/** Series forecast per call before yielding to the event loop. */
-const CHUNK = 24;
+/** Milliseconds of forecasting between two yields to the event loop (other requests run there). */
+const BLOCK_MS = 30;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Periods a horizon in days covers: days for daily data, whole weeks (rounded up) for weekly. */
@@ -79,12 +79,21 @@ export function periodsOf(horizonDays: number, step: 1 | 7, maxHorizon: number):
   return Math.min(Math.max(1, p), maxHorizon);
 }
 
-/** Forecasts the given series to `periods` in chunks (the Forecaster caches each series). */
+/**
+ * Forecasts the given series to `periods` (the Forecaster caches each series) in chunks sized to
+ * take about BLOCK_MS each, yielding to the event loop between them.
+ */
 async function forecastSeries(model: ServingModel, series: readonly number[], periods: number): Promise<Float64Array[]> {
   const out: Float64Array[] = [];
-  for (let i = 0; i < series.length; i += CHUNK) {
+  let chunk = 2;
+  for (let i = 0; i < series.length; ) {
     if (i > 0) await yieldToLoop();
-    out.push(...model.forecaster.seriesForecasts(series.slice(i, i + CHUNK), periods));
+    const t0 = performance.now();
+    const part = series.slice(i, i + chunk);
+    out.push(...model.forecaster.seriesForecasts(part, periods));
+    i += part.length;
+    const ms = performance.now() - t0;
+    chunk = Math.max(1, Math.min(1024, ms < 1 ? part.length * 8 : Math.round((part.length * BLOCK_MS) / ms)));
   }
   return out;
 }

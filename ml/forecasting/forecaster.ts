@@ -14,7 +14,7 @@ import { dateRange, extendTable, seriesCount, seriesLabel, type DailyTable, type
 import { formatDay, parseIsoDay } from '../data/dates';
 import type { FeaturePipeline } from '../features/pipeline';
 import { recursiveForecast, type Predictor } from '../forecasting';
-import { createMatrix, selectRows } from '../matrix';
+import { createMatrix } from '../matrix';
 import { seriesScale } from './backtest';
 import { INTERVAL_LEVELS, scaleWindowOf, type ScaledConformal } from './intervals';
 import { levelAvailable, membersByGroup, type ForecastLevel } from './levels';
@@ -194,14 +194,29 @@ export class Forecaster {
    * Point predictions for given series and days, with feature values optionally set directly
    * (`POST /predict`). A day inside the history is predicted one step ahead from its true lags;
    * a day after the origin gets lags refreshed from the recursive forecast up to it.
+   * Rows are featurised in groups (history rows per day, future rows per horizon: one
+   * `transformOrigin` per group over all its series) and predicted as one matrix, so a batch
+   * costs little more than its distinct days; each result equals the row predicted alone. A
+   * future day without overrides is read from the (cached) recursive forecast, which made exactly
+   * that prediction at its step.
    * @throws RangeError on an unknown series or feature, a date off the grid or beyond the horizon.
    */
   predictRows(rows: readonly PredictRowInput[]): PredictRowOutput[] {
     const names = this.parts.pipeline.featureNames;
+    const cols = names.length;
     const index = new Map(names.map((n, i) => [n, i]));
     const window = scaleWindowOf(this.table.step);
     const step = this.table.step;
-    return rows.map((row) => {
+    const seriesOf = new Int32Array(rows.length);
+    const dayOf = new Int32Array(rows.length);
+    const kOf = new Int32Array(rows.length);
+    // Matrix row of each input row, -1 for a future day without overrides (the recursive
+    // forecast's own step k, read from its cache: no featurising).
+    const matrixRow = new Int32Array(rows.length).fill(-1);
+    // Group key: the day for a history row (k <= 0), -k for a future row with overrides.
+    const groups = new Map<number, { future: boolean; rows: number[] }>();
+    let n = 0;
+    rows.forEach((row, i) => {
       const s = this.labels.get(row.series);
       if (s === undefined) throw new RangeError(`unknown series: ${row.series}`);
       const day = parseIsoDay(row.date);
@@ -209,27 +224,52 @@ export class Forecaster {
       const k = (day - this.origin) / step;
       if (!Number.isInteger(k)) throw new RangeError(`${row.date} is not on the series' ${this.table.frequency} grid`);
       if (k > this.parts.maxHorizon) throw new RangeError(`${row.date} is beyond the ${this.parts.maxHorizon}-period horizon`);
+      const overridden = Object.keys(row.features ?? {});
+      for (const name of overridden) if (!index.has(name)) throw new RangeError(`unknown feature: ${name}`);
+      seriesOf[i] = s;
+      dayOf[i] = day;
+      kOf[i] = k;
+      if (k > 0 && overridden.length === 0) return;
+      matrixRow[i] = n++;
+      const key = k <= 0 ? day : -k;
+      const g = groups.get(key);
+      if (g) g.rows.push(i);
+      else groups.set(key, { future: k > 0, rows: [i] });
+    });
+    // Column-major like every FeatureMatrix: feature c of matrix row m at values[c * n + m].
+    const values = new Float64Array(n * cols);
+    for (const [key, g] of groups) {
+      const series = [...new Set(g.rows.map((i) => seriesOf[i]))];
+      const position = new Map(series.map((s, j) => [s, j]));
       let fs;
-      if (k <= 0) fs = this.parts.pipeline.transformOrigin(this.table, day - step, { horizon: 1, series: [s] });
+      let h = 1;
+      if (!g.future) fs = this.parts.pipeline.transformOrigin(this.table, key - step, { horizon: 1, series });
       else {
-        const overrides = new Map([[s, this.seriesForecasts([s], k)[0]]]);
-        fs = this.parts.pipeline.transformOrigin(this.extended, this.origin, { horizon: k, series: [s], overrides });
+        h = -key;
+        const fcs = this.seriesForecasts(series, h);
+        const overrides = new Map(series.map((s, j) => [s, fcs[j]]));
+        fs = this.parts.pipeline.transformOrigin(this.extended, this.origin, { horizon: h, series, overrides });
       }
-      const X = selectRows(fs.X, [fs.X.rows - 1]);
-      const values = Float64Array.from(X.values);
-      for (const [name, v] of Object.entries(row.features ?? {})) {
-        const c = index.get(name);
-        if (c === undefined) throw new RangeError(`unknown feature: ${name}`);
-        values[c] = v;
+      const src = fs.X.values;
+      const srcRows = fs.X.rows;
+      for (const i of g.rows) {
+        const r = (position.get(seriesOf[i]) as number) * h + h - 1;
+        const m = matrixRow[i];
+        for (let c = 0; c < cols; c++) values[c * n + m] = src[c * srcRows + r];
+        for (const [name, v] of Object.entries(rows[i].features ?? {})) values[(index.get(name) as number) * n + m] = v;
       }
-      let p = this.parts.predictor.predict(createMatrix(1, names, values))[0];
+    }
+    const pred = n > 0 ? this.parts.predictor.predict(createMatrix(n, names, values)) : new Float64Array(0);
+    const iv = this.parts.intervals.series;
+    return rows.map((row, i) => {
+      const k = kOf[i];
+      let p = matrixRow[i] >= 0 ? pred[matrixRow[i]] : this.seriesForecasts([seriesOf[i]], k)[0][k - 1];
       if (this.parts.clampAtZero && p < 0) p = 0;
-      const iv = this.parts.intervals.series;
-      const h = Math.max(1, k);
-      const scale = seriesScale(this.table, s, Math.min(this.origin, day - step), window);
+      const hb = Math.max(1, k);
+      const scale = seriesScale(this.table, seriesOf[i], Math.min(this.origin, dayOf[i] - step), window);
       const band = (lvl: number): [number, number] => {
         if (!iv) return [NaN, NaN];
-        const w = iv.halfWidth(h, lvl, scale);
+        const w = iv.halfWidth(hb, lvl, scale);
         return [this.parts.clampAtZero ? Math.max(0, p - w) : p - w, p + w];
       };
       return { series: row.series, date: row.date, horizon: k, prediction: p, p80: band(INTERVAL_LEVELS[0]), p95: band(INTERVAL_LEVELS[1]) };

@@ -12,7 +12,9 @@ import { promoteVersion } from '@/lib/registry/store';
 import { forecastCache } from '@/lib/cache';
 import { getSelectionForecast, getTopProducts, predict, warmForecasts } from '@/lib/forecast/service';
 import { isAppError } from '@/lib/errors';
-import { dateRange } from '@/ml/data/table';
+import { dateRange, seriesLabel } from '@/ml/data/table';
+import { formatDay } from '@/ml/data/dates';
+import { servingModel, servingState } from '@/lib/forecast/serving';
 
 const TENANT = 'fcshop';
 let stores: string[] = [];
@@ -136,6 +138,32 @@ describe('forecast service', () => {
     expect((await rejection(predict(TENANT, [{ keys: { store: stores[0], item }, date: lastDay }, { keys: { store: 'nope', item }, date: lastDay }]))).details).toEqual({ row: 1, field: 'store' });
     expect((await rejection(predict(TENANT, [{ keys: { store: stores[0], item }, date: '2999-01-01' }]))).details).toEqual({ row: 0, field: 'date' });
     expect((await rejection(predict(TENANT, [{ keys: { store: stores[0], item }, date: lastDay, features: { no_such: 1 } }]))).details).toEqual({ row: 0, field: 'features.no_such' });
+
+    // A batch equals each row featurised alone (history: one step ahead from the true lags).
+    const state = await servingState(TENANT);
+    if (!state) throw new Error('no state');
+    const model = await servingModel(state);
+    const old = model.active.filter((s) => t.day[t.seriesStart[s]] < model.forecaster.origin - 30);
+    const batchRows = [0, 1, 2, 3].flatMap((j) => [1, 3, 8].map((back) => ({ s: old[j * 3], day: model.forecaster.origin - back })));
+    const batch = await predict(
+      TENANT,
+      batchRows.map(({ s, day }) => ({ keys: Object.fromEntries(seriesLabel(t, s).split('|').map((kv) => kv.split('='))) as Record<string, string>, date: formatDay(day) })),
+    );
+    batchRows.forEach(({ s, day }, i) => {
+      const fs = model.forecaster.parts.pipeline.transformOrigin(t, day - 1, { horizon: 1, series: [s] });
+      let ref = model.forecaster.parts.predictor.predict(fs.X)[0];
+      if (model.forecaster.parts.clampAtZero && ref < 0) ref = 0;
+      expect(batch?.predictions[i].prediction).toBeCloseTo(ref, 9);
+      expect(batch?.predictions[i].horizon).toBe(day - model.forecaster.origin);
+    });
+    // A what-if on a future day is featurised with the override (the forecast's lags kept).
+    const feature = model.forecaster.parts.pipeline.featureNames.includes('promo') ? 'promo' : model.forecaster.parts.pipeline.featureNames[0];
+    const whatIf = await predict(TENANT, [
+      { keys: { store: stores[0], item: series?.selection.item ?? item }, date: series?.points[4].date ?? '', features: {} },
+      { keys: { store: stores[0], item: series?.selection.item ?? item }, date: series?.points[4].date ?? '', features: { [feature]: 1 } },
+    ]);
+    expect(whatIf?.predictions[0].prediction).toBeCloseTo(series?.points[4].forecast ?? NaN, 6);
+    expect(Number.isFinite(whatIf?.predictions[1].prediction)).toBe(true);
 
     // Unknown selections are not_found naming the field.
     expect(await rejection(getSelectionForecast(TENANT, { store: 'nope', horizon: 7 }))).toMatchObject({ code: 'not_found', details: { field: 'store', value: 'nope' } });
