@@ -18,3 +18,47 @@ export function PsiChart({ names, psi }: { names: string[]; psi: number[] }) {
   );
   return <Plot data={data} layout={layout} label="Population stability index per column" height={280} />;
 }
+
+export interface LiveErrorPoint {
+  date: string;
+  wape: number | null;
+  naiveWape: number | null;
+  rollingWape: number | null;
+  rollingNaiveWape: number | null;
+}
+
+/**
+ * The production model's daily WAPE on the days after its training beside seasonal naive's, the
+ * trailing-window WAPE the decay rule reads, and the decay line (hold-out WAPE x (1 + tolerance)).
+ */
+export function LiveErrorChart({ points, threshold, reference, windowDays }: { points: LiveErrorPoint[]; threshold: number | null; reference: number | null; windowDays: number }) {
+  const data = useMemo(() => {
+    const x = points.map((p) => p.date);
+    return [
+      { x, y: points.map((p) => p.wape ?? NaN), type: 'scatter' as const, mode: 'lines+markers' as const, name: 'Production, daily', line: { color: '#0969da', width: 1 }, marker: { size: 4 } },
+      { x, y: points.map((p) => p.naiveWape ?? NaN), type: 'scatter' as const, mode: 'lines' as const, name: 'Seasonal naive, daily', line: { color: '#8c959f', width: 1, dash: 'dot' } },
+      { x, y: points.map((p) => p.rollingWape ?? NaN), type: 'scatter' as const, mode: 'lines' as const, name: `Production, last ${windowDays} days`, line: { color: '#0969da', width: 3 } },
+      { x, y: points.map((p) => p.rollingNaiveWape ?? NaN), type: 'scatter' as const, mode: 'lines' as const, name: `Seasonal naive, last ${windowDays} days`, line: { color: '#8c959f', width: 3 } },
+    ];
+  }, [points, windowDays]);
+  const layout = useMemo(() => {
+    const line = (y: number, color: string, dash: string) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: y, y1: y, line: { dash, width: 1.5, color } });
+    const shapes = [];
+    const annotations = [];
+    if (threshold !== null) {
+      shapes.push(line(threshold, '#c62828', 'dash'));
+      annotations.push({ xref: 'paper', x: 1, xanchor: 'right', y: threshold, yanchor: 'bottom', text: 'decay line', showarrow: false, font: { color: '#c62828', size: 11 } });
+    }
+    if (reference !== null) shapes.push(line(reference, '#1a7f37', 'dot'));
+    return { yaxis: { title: { text: 'WAPE' }, rangemode: 'tozero', tickformat: '.0%' }, shapes, annotations };
+  }, [threshold, reference]);
+  return (
+    <Plot
+      data={data}
+      layout={layout}
+      label="Production model WAPE per day on the new days, beside seasonal naive, with the decay line"
+      summary={`${points.length} days scored. Decay line at ${threshold === null ? 'n/a' : `${(threshold * 100).toFixed(1)}%`} WAPE.`}
+      height={320}
+    />
+  );
+}

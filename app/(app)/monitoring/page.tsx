@@ -4,22 +4,37 @@ import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { listAlerts } from '@/lib/alerts';
 import { latestDriftReport } from '@/lib/monitoring/drift';
+import { latestLiveError, liveErrorHistory, type LiveErrorRecord } from '@/lib/monitoring/decay';
+import { productionVersion } from '@/lib/registry/store';
+import { CsvDownload } from '@/components/csv-download';
 import { getRetrainingSettings } from '@/lib/retraining/settings';
 import { ActionForm } from '@/components/action-form';
 import { acknowledgeAlertAction } from './actions';
-import { PsiChart } from './charts';
+import { LiveErrorChart, PsiChart } from './charts';
 
 export const metadata: Metadata = { title: 'Monitoring' };
 
 const num = (x: number | null, d = 3) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(d));
+const pct = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(d)}%`);
+
+const STATUS: Record<LiveErrorRecord['status'], { label: string; badge: string; says: string }> = {
+  decayed: { label: 'decayed', badge: 'danger', says: 'The newest window is worse than the decay line.' },
+  healthy: { label: 'healthy', badge: 'ok', says: 'The newest window is within the tolerance of the hold-out figure.' },
+  collecting: { label: 'collecting', badge: 'warn', says: 'Not yet a full window of new days: decay is judged once one has arrived.' },
+  'no-reference': { label: 'no reference', badge: 'warn', says: 'The version has no hold-out WAPE to compare with.' },
+  'no-data': { label: 'no actuals', badge: 'warn', says: 'The new days carry no actuals to score.' },
+};
 
 export default async function MonitoringPage() {
   const ctx = await requirePage('models.read', '/monitoring');
-  const [open, recent, drift, retraining] = await Promise.all([
+  const [open, recent, drift, retraining, live, scorings, production] = await Promise.all([
     listAlerts(ctx.tenantId, { open: true, limit: 100 }),
     listAlerts(ctx.tenantId, { open: false, limit: 20 }),
     latestDriftReport(ctx.tenantId),
     getRetrainingSettings(ctx.tenantId),
+    latestLiveError(ctx.tenantId),
+    liveErrorHistory(ctx.tenantId),
+    productionVersion(ctx.tenantId),
   ]);
   const canAck = can(ctx.role, 'alerts.acknowledge');
   const tested = drift?.columns.filter((c) => c.psi !== null) ?? [];
@@ -57,6 +72,121 @@ export default async function MonitoringPage() {
               ))}
             </ul>
           </details>
+        )}
+      </section>
+      <section className="card" aria-labelledby="decay" data-testid="live-error">
+        <h2 id="decay">Model decay</h2>
+        {!live ? (
+          <p className="muted">
+            {production
+              ? `No actuals newer than ${production.id}'s training window (to ${production.trainingWindow.to}) yet: its live error is measured when an import adds newer days.`
+              : 'No production model yet: train one on the Models page; its live error is measured when newer days are imported.'}
+          </p>
+        ) : (
+          <>
+            <p>
+              Status <span className={`badge ${STATUS[live.status].badge}`} data-testid="decay-status">{STATUS[live.status].label}</span> {STATUS[live.status].says}
+            </p>
+            <p className="muted">
+              Production {live.versionId} ({live.algorithm}), trained up to {live.origin}, scored on {live.scored.from} to {live.scored.to} ({live.scored.periods} periods, {live.scored.series}{' '}
+              series), forecast recursively from its last trained day in blocks of its validated horizon. Hold-out WAPE {pct(live.referenceWape)}
+              {live.referenceNaiveWape !== null ? ` (seasonal naive ${pct(live.referenceNaiveWape)})` : ''}; decay line {pct(live.threshold)} (
+              {pct(live.tolerance, 0)} worse). Newest {live.windowDays}-day window{live.current ? ` ${live.current.from} to ${live.current.to}: WAPE ${pct(live.current.wape)}, seasonal naive ${pct(live.current.naiveWape)}` : ': none'}.
+              Scored {live.at.slice(0, 16).replace('T', ' ')} UTC.
+            </p>
+            {production && production.id !== live.versionId && (
+              <p className="alert">
+                {production.id} is in production now; these figures are {live.versionId}&apos;s. {production.id} is scored when newer days than its training window arrive.
+              </p>
+            )}
+            {live.note && <p className="muted">{live.note}</p>}
+            {live.daily.length > 0 && (
+              <LiveErrorChart
+                points={live.daily.map((d) => ({ date: d.date, wape: d.wape, naiveWape: d.naiveWape, rollingWape: d.rollingWape, rollingNaiveWape: d.rollingNaiveWape }))}
+                threshold={live.threshold}
+                reference={live.referenceWape}
+                windowDays={live.windowDays}
+              />
+            )}
+            <div className="table-wrap">
+              <table data-testid="decay-windows">
+                <caption className="muted" style={{ textAlign: 'left' }}>
+                  {live.windowDays}-day windows, newest first
+                </caption>
+                <thead>
+                  <tr>
+                    <th>From</th>
+                    <th>To</th>
+                    <th>Days</th>
+                    <th>WAPE</th>
+                    <th>Seasonal naive</th>
+                    <th>Against hold-out</th>
+                    <th>Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {live.windows.map((w) => (
+                    <tr key={w.from}>
+                      <td>{w.from}</td>
+                      <td>{w.to}</td>
+                      <td>{w.days}</td>
+                      <td>{pct(w.wape)}</td>
+                      <td>{pct(w.naiveWape)}</td>
+                      <td>{w.ratio === null ? '—' : `${w.ratio >= 1 ? '+' : ''}${((w.ratio - 1) * 100).toFixed(1)}%`}</td>
+                      <td>{!w.full ? <span className="muted">partial</span> : w.decayed ? <span className="badge danger">decayed</span> : <span className="badge ok">within tolerance</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p>
+              <CsvDownload
+                header={['from', 'to', 'days', 'full', 'wape', 'seasonal_naive_wape', 'ratio_to_holdout', 'decayed']}
+                rows={live.windows.map((w) => [w.from, w.to, w.days, String(w.full), w.wape, w.naiveWape, w.ratio, String(w.decayed)])}
+                filename={`decay-windows-${live.versionId}.csv`}
+                label="Export windows CSV"
+              />{' '}
+              <CsvDownload
+                header={['date', 'actual', 'forecast', 'wape', 'seasonal_naive_wape', 'rolling_wape', 'rolling_seasonal_naive_wape']}
+                rows={live.daily.map((d) => [d.date, d.actual, d.predicted, d.wape, d.naiveWape, d.rollingWape, d.rollingNaiveWape])}
+                filename={`live-error-${live.versionId}.csv`}
+                label="Export daily CSV"
+              />
+            </p>
+            {scorings.length > 1 && (
+              <details>
+                <summary>Earlier scorings ({scorings.length})</summary>
+                <div className="table-wrap">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>Scored at</th>
+                        <th>Version</th>
+                        <th>Days</th>
+                        <th>Newest window WAPE</th>
+                        <th>Decay line</th>
+                        <th>Status</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {[...scorings].reverse().slice(0, 20).map((h) => (
+                        <tr key={h.at}>
+                          <td>{h.at.slice(0, 16).replace('T', ' ')}</td>
+                          <td>{h.versionId}</td>
+                          <td>
+                            {h.scored.from} to {h.scored.to}
+                          </td>
+                          <td>{pct(h.current?.wape)}</td>
+                          <td>{pct(h.threshold)}</td>
+                          <td>{STATUS[h.status].label}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            )}
+          </>
         )}
       </section>
       <section className="card" aria-labelledby="drift">
@@ -108,7 +238,9 @@ export default async function MonitoringPage() {
         <h2>Auto-retraining</h2>
         <p>
           Schedule <strong>{retraining.schedule}</strong>; retrain on decay: {retraining.onDecay ? 'yes' : 'no'}; on drift: {retraining.onDrift ? 'yes' : 'no'}. Decay alert when the
-          production model&apos;s WAPE over {retraining.decayWindowDays} days is more than {(retraining.decayTolerance * 100).toFixed(0)}% worse than its validation figure.{' '}
+          production model&apos;s WAPE over the last {retraining.decayWindowDays} days of new actuals is more than {(retraining.decayTolerance * 100).toFixed(0)}% worse than its hold-out
+          WAPE; a decay (or significant drift, PSI over 0.25) starts one retraining cycle, which promotes the challenger only when it beats the champion on the same latest hold-out by{' '}
+          {(retraining.margin * 100).toFixed(0)}% with no large store or category worse by more than {(retraining.segmentTolerance * 100).toFixed(0)}%.{' '}
           <Link href="/settings">Settings</Link>
         </p>
       </section>
