@@ -6,6 +6,7 @@ import { jobListQuerySchema } from '../schemas/jobs';
 import { reportQuerySchema } from '../schemas/reports';
 import { genericMappingSchema } from '../schemas/ingest';
 import { alertListQuerySchema } from '../schemas/alerts';
+import { forecastQuerySchema, predictBatchSchema, predictRowSchema, topProductsQuerySchema } from '../schemas/forecast';
 
 /**
  * Every `/api/v1` endpoint, with the same zod schemas its handler validates with: the source of
@@ -52,6 +53,10 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: 'post', path: '/models/{id}/promote', summary: 'Put a version in production (the previous one is archived)', permission: 'models.promote', response: { status: 200, description: 'The new production version' } },
   { method: 'get', path: '/alerts', summary: 'Alerts (decay, drift, anomalies), newest first', permission: 'alerts.read', query: alertListQuerySchema, response: { status: 200, description: 'Alerts' } },
   { method: 'post', path: '/alerts/{id}/ack', summary: 'Acknowledge an alert', permission: 'alerts.acknowledge', response: { status: 200, description: 'Acknowledged' } },
+  { method: 'get', path: '/forecast', summary: 'Forecast of a store, category, item (any combination) or the total, with 80% / 95% intervals; 409 without a production model', permission: 'dashboards.read', query: forecastQuerySchema, response: { status: 200, description: 'The forecast, generated_at and model_version' } },
+  { method: 'get', path: '/forecast/top-products', summary: "Items ranked by forecast growth: the next period's forecast against the period before", permission: 'dashboards.read', query: topProductsQuerySchema, response: { status: 200, description: 'Products, generated_at and model_version' } },
+  { method: 'post', path: '/predict', summary: 'One prediction (series keys, date, optional feature overrides) with 80% / 95% intervals', permission: 'dashboards.read', body: predictRowSchema, response: { status: 200, description: 'The prediction, generated_at and model_version' } },
+  { method: 'post', path: '/predict/batch', summary: 'Up to 100,000 predictions in one call (more rows, or a body over 10 MB: 413)', permission: 'dashboards.read', body: predictBatchSchema, response: { status: 200, description: 'Predictions in the order of the rows, generated_at and model_version' } },
   { method: 'get', path: '/reports/{file}', summary: 'A branded PDF: executive.pdf, or store.pdf?store=<id>', permission: 'reports.download', query: reportQuerySchema, response: { status: 200, description: 'The PDF', contentType: 'application/pdf' } },
 ];
 

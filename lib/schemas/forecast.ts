@@ -10,3 +10,41 @@ export const forecastQuerySchema = z.object({
   horizon: z.coerce.number({ message: 'horizon must be a number of days' }).int('horizon must be a whole number of days').min(1, 'horizon must be 1 to 90 days').max(90, 'horizon must be 1 to 90 days').default(30),
 });
 export type ForecastQuery = z.infer<typeof forecastQuerySchema>;
+
+/** `GET /api/v1/forecast/top-products`: items ranked by forecast growth over a period. */
+export const topProductsQuerySchema = z.object({
+  time_period: z.enum(['week', 'month', 'quarter'], { message: 'time_period must be week, month or quarter' }).default('month'),
+  category: pick,
+  limit: z.coerce.number({ message: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be 1 to 1000').max(1000, 'limit must be 1 to 1000').default(10),
+});
+export type TopProductsQuery = z.infer<typeof topProductsQuerySchema>;
+
+/** The most rows one `POST /api/v1/predict/batch` takes (more: 413). */
+export const MAX_BATCH_ROWS = 100_000;
+/**
+ * The largest batch body in bytes (more: 413 before it is read): the proxy in front of route
+ * handlers buffers at most 10 MB of a body; a row without overrides takes about 55 bytes.
+ */
+export const MAX_BATCH_BYTES = 10 * 1024 * 1024;
+
+const keyValue = z.string().trim().min(1).max(200);
+
+/**
+ * One prediction: the series by its keys (`store` and `item` for the retail format; other key
+ * names of a generic dataset under `keys`), the day, and optional feature values to use instead
+ * of the computed ones (a what-if price, promotion flag or depth).
+ */
+export const predictRowSchema = z.object({
+  store: keyValue.optional(),
+  item: keyValue.optional(),
+  keys: z.record(z.string().min(1).max(100), keyValue).optional(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'),
+  features: z.record(z.string().min(1).max(100), z.number().finite('feature values must be finite numbers')).optional(),
+});
+export type PredictRow = z.infer<typeof predictRowSchema>;
+
+export const predictBatchSchema = z.object({
+  rows: z.array(predictRowSchema).min(1, 'rows must hold at least one row').max(MAX_BATCH_ROWS, `at most ${MAX_BATCH_ROWS} rows`),
+});
+/** What the batch route checks before the rows themselves, so an oversized batch is a 413, not a 400. */
+export const predictBatchEnvelopeSchema = z.object({ rows: z.array(z.unknown(), { message: 'rows must be an array of rows' }) });
