@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { requirePage } from '@/lib/auth/guards';
 import { dashboardFigures, chartSeries } from '@/lib/reports/data';
 import { formatChange as change, formatInteger as num, formatPercent, formatSignedPercent } from '@/lib/format';
@@ -22,13 +23,42 @@ function Kpi({ title, pick, current, previous, lastYear, testId }: { title: stri
   );
 }
 
+/** What shows while the figures (and the forecast, when not cached) are computed. */
+function OverviewSkeleton() {
+  return (
+    <div role="status" aria-label="Loading the figures" data-testid="overview-loading">
+      <div className="kpi-grid">
+        {[0, 1, 2, 3].map((i) => (
+          <div key={i} className="card">
+            <div className="skeleton" style={{ height: '4.5rem' }} />
+          </div>
+        ))}
+      </div>
+      <div className="card" style={{ marginTop: '1rem' }}>
+        <div className="skeleton" style={{ height: '360px' }} />
+      </div>
+    </div>
+  );
+}
+
 export default async function OverviewPage() {
+  // The permission check comes before any streaming, so a refusal keeps its status code.
   const ctx = await requirePage('dashboards.read', '/');
-  const figures = await dashboardFigures(ctx.tenantId);
+  return (
+    <>
+      <h1>Overview</h1>
+      <Suspense fallback={<OverviewSkeleton />}>
+        <OverviewFigures tenantId={ctx.tenantId} />
+      </Suspense>
+    </>
+  );
+}
+
+async function OverviewFigures({ tenantId }: { tenantId: string }) {
+  const figures = await dashboardFigures(tenantId);
   if (!figures) {
     return (
       <>
-        <h1>Overview</h1>
         <section className="card empty">
           <p>
             No data yet. <Link href="/data">Import your sales</Link> to see KPIs, forecasts and recommendations.
@@ -41,7 +71,6 @@ export default async function OverviewPage() {
   const per = figures.step === 7 ? 'week' : 'day';
   return (
     <>
-      <h1>Overview</h1>
       <p className="muted">
         Last 30 days of data: {kpis.current.from} to {kpis.current.to}.
       </p>

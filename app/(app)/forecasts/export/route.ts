@@ -6,6 +6,7 @@ import { AppError } from '@/lib/errors';
 import { sessionRoute } from '@/lib/api/session-route';
 import { forecastQuerySchema } from '@/lib/schemas/forecast';
 import { getSelectionForecast } from '@/lib/forecast/service';
+import { noProductionModel } from '@/lib/forecast/api';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +20,7 @@ export const GET = sessionRoute(['dashboards.read', 'exports.download'], async (
   const parsed = forecastQuerySchema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!parsed.success) throw new AppError('bad_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { issues: parsed.error.issues });
   const forecast = await getSelectionForecast(p.tenantId, parsed.data);
-  if (!forecast) throw new AppError('conflict', 'No model is in production yet: a manager trains and promotes one on the Models page.');
+  if (!forecast) throw noProductionModel();
   const rows = forecast.points.map((pt) => [pt.date, pt.forecast, pt.p80[0], pt.p80[1], pt.p95[0], pt.p95[1]]);
   await recordAudit(p.tenantId, { actor: actorOf(p), action: 'forecasts.export', outcome: 'success', details: { ...parsed.data, rows: rows.length, model_version: forecast.model_version } });
   const slug = [forecast.selection.store && `store-${forecast.selection.store}`, forecast.selection.category && `cat-${forecast.selection.category}`, forecast.selection.item && `item-${forecast.selection.item}`].filter(Boolean).join('_') || 'all';
