@@ -164,7 +164,7 @@ function demoFeatureTable(): BenchDataset {
 }
 
 /** Datasets by name; add an entry to bench another table. */
-const DATASETS: Record<string, () => BenchDataset> = {
+export const DATASETS: Record<string, () => BenchDataset> = {
   demo_feature_table: demoFeatureTable,
   synthetic_200k_x40: () => syntheticTable(200, 1000),
 };
@@ -339,4 +339,5 @@ function main(): void {
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }
 
-main();
+// Run only as a script, so profiling drivers can import DATASETS.
+if (require.main === module) main();

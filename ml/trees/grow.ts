@@ -11,13 +11,28 @@
  * that costs rows x sampled features per level, less than the subtraction scheme's
  * rows/2 x all features, and needs no histogram kept per open node.
  *
+ * When every hessian is a non-negative integer (squared loss, forests' bootstrap counts), the
+ * full histograms hold packed integer gradients (histogram.ts, GradientPacking): one
+ * read-modify-write per row and feature instead of two, exact sibling subtraction; the split
+ * search reads them decoded, and leaf values come from the exact gradient sums of the rows
+ * (summed while partitioning), not from the quantised ones.
+ *
  * Growth: with maxLeaves = 0 nodes are expanded depth-first (so only O(depth) histograms are
  * alive); with maxLeaves > 0 the open leaf with the largest gain is expanded first (leaf-wise,
  * as LightGBM). Without a leaf limit or column sampling both give the same tree.
  */
 import type { Random } from '../random';
 import type { BinnedMatrix } from './binning';
-import { buildNodeFeatureHistogram, buildNodeHistogram, HistogramPool, subtractHistogram } from './histogram';
+import {
+  buildNodeFeatureHistogram,
+  buildNodeHistogram,
+  buildNodePackedHistogram,
+  HistogramPool,
+  packGradients,
+  subtractHistogram,
+  unpackHistogram,
+  type GradientPacking,
+} from './histogram';
 import { sharedFloat64 } from './shared';
 import { emptySplit, findBestSplit, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
@@ -49,7 +64,10 @@ interface OpenLeaf {
   /** The node's histogram while it waits to be split (null in sampled-feature mode). */
   hist: Float64Array | null;
   split: SplitChoice;
+  /** Exact gradient sum of the node's rows (leaf values). */
   gradSum: number;
+  /** The gradient sum as the node's histogram sees it (split search; quantised when packed). */
+  splitGradSum: number;
   hessSum: number;
 }
 
@@ -69,6 +87,15 @@ export class TreeGrower {
   /** Sampled-feature mode (see the file comment) and its one shared histogram. */
   private readonly sampledMode: boolean;
   private readonly sharedHist: Float64Array;
+  /** Packed mode (see the file comment): per-row packed values, packed histograms, decoded scratch. */
+  private readonly packedRows: Float64Array;
+  private readonly packedPool: HistogramPool;
+  private readonly decoded: Float64Array;
+  private packing: GradientPacking | null = null;
+  /** Gradients of the tree being grown (exact child sums while partitioning). */
+  private grad: Float64Array = new Float64Array(0);
+  private partitionGradLeft = 0;
+  private partitionGradRight = 0;
 
   constructor(
     private readonly data: BinnedMatrix,
@@ -83,6 +110,9 @@ export class TreeGrower {
     this.candidateCount = Math.max(1, Math.min(data.cols, Math.round(options.colsample * data.cols)));
     this.sampledMode = this.candidateCount * 2 <= data.cols;
     this.sharedHist = this.sampledMode ? sharedFloat64(histSize) : new Float64Array(0);
+    this.packedRows = this.sampledMode ? new Float64Array(0) : sharedFloat64(data.rows);
+    this.packedPool = new HistogramPool(histSize / 2);
+    this.decoded = this.sampledMode ? new Float64Array(0) : new Float64Array(histSize);
   }
 
   /**
@@ -90,14 +120,18 @@ export class TreeGrower {
    * `idx` is reordered in place; grad and hess are read only.
    */
   grow(grad: Float64Array, hess: Float64Array, idx: Int32Array, count: number, rng: Random): FlatTree {
-    const { binIndex, cols, rows } = this.data;
+    const { rows } = this.data;
     const { maxLeaves } = this.options;
     const b = this.builder;
     b.reset();
     const gh = this.gradHess;
-    for (let r = 0; r < rows; r++) {
-      gh[2 * r] = grad[r];
-      gh[2 * r + 1] = hess[r];
+    this.grad = grad;
+    this.packing = this.sampledMode ? null : packGradients(grad, hess, idx, count, this.packedRows);
+    if (this.packing === null) {
+      for (let r = 0; r < rows; r++) {
+        gh[2 * r] = grad[r];
+        gh[2 * r + 1] = hess[r];
+      }
     }
     let gradSum = 0;
     let hessSum = 0;
@@ -109,12 +143,13 @@ export class TreeGrower {
     this.rangeStart = [0];
     this.rangeEnd = [count];
     const open: OpenLeaf[] = [];
+    const splitGradSum = this.packing === null ? gradSum : this.packing.quantSum / this.packing.scale;
     if (this.canSplit(0, count, hessSum) && this.sampledMode) {
-      this.consider(open, 0, 0, count, 0, null, gradSum, hessSum, rng, gh, idx);
+      this.consider(open, 0, 0, count, 0, null, gradSum, splitGradSum, hessSum, rng, gh, idx);
     } else if (this.canSplit(0, count, hessSum)) {
-      const hist = this.pool.acquire();
-      buildNodeHistogram(binIndex, cols, gh, idx, 0, count, hist);
-      this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, rng, gh, idx);
+      const hist = this.acquire();
+      this.buildHistogram(idx, 0, count, hist);
+      this.consider(open, 0, 0, count, 0, hist, gradSum, splitGradSum, hessSum, rng, gh, idx);
     }
     let leaves = 1;
     while (open.length > 0) {
@@ -128,13 +163,30 @@ export class TreeGrower {
       leaves++;
       this.expand(open, leaf, gh, idx, rng);
     }
-    for (const leaf of open) if (leaf.hist) this.pool.release(leaf.hist);
+    for (const leaf of open) if (leaf.hist) this.release(leaf.hist);
     return b.build();
   }
 
+  /** A zeroed histogram of the current mode's layout (packed or gradient/hessian pairs). */
+  private acquire(): Float64Array {
+    return this.packing === null ? this.pool.acquire() : this.packedPool.acquire();
+  }
+
+  private release(h: Float64Array): void {
+    if (this.packing === null) this.pool.release(h);
+    else this.packedPool.release(h);
+  }
+
+  /** Adds rows idx[start..end) into hist in the current mode's layout. */
+  private buildHistogram(idx: Int32Array, start: number, end: number, hist: Float64Array): void {
+    const { binIndex, cols } = this.data;
+    if (this.packing === null) buildNodeHistogram(binIndex, cols, this.gradHess, idx, start, end, hist);
+    else buildNodePackedHistogram(binIndex, cols, this.packedRows, idx, start, end, hist);
+  }
+
   private expand(open: OpenLeaf[], leaf: OpenLeaf, gh: Float64Array, idx: Int32Array, rng: Random): void {
-    const { binIndex, cols, mapper } = this.data;
-    const { feature, bin, defaultLeft, gradLeft, hessLeft } = leaf.split;
+    const { cols, mapper } = this.data;
+    const { feature, bin, defaultLeft, hessLeft } = leaf.split;
     const left = this.builder.split(leaf.node, feature, mapper.upper[feature][bin], bin, defaultLeft);
     const mid = this.partition(idx, leaf.start, leaf.end, feature, bin, defaultLeft);
     this.rangeStart[left] = leaf.start;
@@ -142,7 +194,11 @@ export class TreeGrower {
     this.rangeStart[left + 1] = mid;
     this.rangeEnd[left + 1] = leaf.end;
     const depth = leaf.depth + 1;
-    const gradRight = leaf.gradSum - gradLeft;
+    const splitGradLeft = leaf.split.gradLeft;
+    const splitGradRight = leaf.splitGradSum - splitGradLeft;
+    // Packed histograms hold quantised gradients: leaf values take the exact sums instead.
+    const gradLeft = this.packing === null ? splitGradLeft : this.partitionGradLeft;
+    const gradRight = this.packing === null ? leaf.gradSum - splitGradLeft : this.partitionGradRight;
     const hessRight = leaf.hessSum - hessLeft;
     this.builder.setLeafValue(left, this.leafValue(gradLeft, hessLeft));
     this.builder.setLeafValue(left + 1, this.leafValue(gradRight, hessRight));
@@ -152,46 +208,46 @@ export class TreeGrower {
     const splitRight = this.canSplit(depth, nRight, hessRight);
     const parent = leaf.hist;
     if (parent === null) {
-      if (splitRight) this.consider(open, left + 1, mid, leaf.end, depth, null, gradRight, hessRight, rng, gh, idx);
-      if (splitLeft) this.consider(open, left, leaf.start, mid, depth, null, gradLeft, hessLeft, rng, gh, idx);
+      if (splitRight) this.consider(open, left + 1, mid, leaf.end, depth, null, gradRight, splitGradRight, hessRight, rng, gh, idx);
+      if (splitLeft) this.consider(open, left, leaf.start, mid, depth, null, gradLeft, splitGradLeft, hessLeft, rng, gh, idx);
       return;
     }
     if (!splitLeft && !splitRight) {
-      this.pool.release(parent);
+      this.release(parent);
       return;
     }
     if ((nLeft + nRight) * cols < this.directBuildRows) {
       // Small node: building the needed children directly is cheaper than a full-size subtraction.
-      this.pool.release(parent);
+      this.release(parent);
       if (splitRight) {
-        const h = this.pool.acquire();
-        buildNodeHistogram(binIndex, cols, gh, idx, mid, leaf.end, h);
-        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, gh, idx);
+        const h = this.acquire();
+        this.buildHistogram(idx, mid, leaf.end, h);
+        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, splitGradRight, hessRight, rng, gh, idx);
       }
       if (splitLeft) {
-        const h = this.pool.acquire();
-        buildNodeHistogram(binIndex, cols, gh, idx, leaf.start, mid, h);
-        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, gh, idx);
+        const h = this.acquire();
+        this.buildHistogram(idx, leaf.start, mid, h);
+        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, splitGradLeft, hessLeft, rng, gh, idx);
       }
       return;
     }
     const leftIsSmaller = nLeft <= nRight;
     const splitSmall = leftIsSmaller ? splitLeft : splitRight;
     const splitLarge = leftIsSmaller ? splitRight : splitLeft;
-    const small = this.pool.acquire();
-    if (leftIsSmaller) buildNodeHistogram(binIndex, cols, gh, idx, leaf.start, mid, small);
-    else buildNodeHistogram(binIndex, cols, gh, idx, mid, leaf.end, small);
+    const small = this.acquire();
+    if (leftIsSmaller) this.buildHistogram(idx, leaf.start, mid, small);
+    else this.buildHistogram(idx, mid, leaf.end, small);
     if (splitLarge) subtractHistogram(parent, small);
-    else this.pool.release(parent);
-    if (!splitSmall) this.pool.release(small);
+    else this.release(parent);
+    if (!splitSmall) this.release(small);
     // Right child first so that the depth-first stack expands the left child next.
     if (splitRight) {
       const h = leftIsSmaller ? parent : small;
-      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, rng, gh, idx);
+      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, splitGradRight, hessRight, rng, gh, idx);
     }
     if (splitLeft) {
       const h = leftIsSmaller ? small : parent;
-      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, rng, gh, idx);
+      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, splitGradLeft, hessLeft, rng, gh, idx);
     }
   }
 
@@ -218,6 +274,7 @@ export class TreeGrower {
     depth: number,
     hist: Float64Array | null,
     gradSum: number,
+    splitGradSum: number,
     hessSum: number,
     rng: Random,
     gh: Float64Array,
@@ -225,18 +282,22 @@ export class TreeGrower {
   ): void {
     const split = emptySplit();
     const count = this.sampleFeatures(rng);
+    const { offsets, valueBins } = this.data;
     if (hist === null) {
       const { binIndex, cols } = this.data;
-      buildNodeFeatureHistogram(binIndex, cols, this.data.offsets, gh, idx, start, end, this.features, count, this.sharedHist);
-      findBestSplit(this.sharedHist, this.data.offsets, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+      buildNodeFeatureHistogram(binIndex, cols, offsets, gh, idx, start, end, this.features, count, this.sharedHist);
+      findBestSplit(this.sharedHist, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
+    } else if (this.packing === null) {
+      findBestSplit(hist, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
     } else {
-      findBestSplit(hist, this.data.offsets, this.data.valueBins, this.features, count, gradSum, hessSum, this.options, split);
+      unpackHistogram(hist, this.packing, this.decoded);
+      findBestSplit(this.decoded, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
     }
     if (split.feature < 0) {
-      if (hist) this.pool.release(hist);
+      if (hist) this.release(hist);
       return;
     }
-    open.push({ node, start, end, depth, hist, split, gradSum, hessSum });
+    open.push({ node, start, end, depth, hist, split, gradSum, splitGradSum, hessSum });
   }
 
   /** Fills this.features with the split's candidate features in ascending order (Knuth's selection sampling). */
@@ -270,21 +331,35 @@ export class TreeGrower {
     return w * learningRate;
   }
 
-  /** Stable in-place partition of idx[start..end); returns the first index of the right part. */
+  /**
+   * Stable in-place partition of idx[start..end); returns the first index of the right part and
+   * leaves the exact gradient sums of both parts (rows in ascending order) in partitionGradLeft /
+   * partitionGradRight.
+   */
   private partition(idx: Int32Array, start: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
     const { columns, rows } = this.data;
     const col = columns.subarray(feature * rows, (feature + 1) * rows);
     const scratch = this.scratch;
+    const grad = this.grad;
     const missingLeft = defaultLeft ? this.data.valueBins[feature] : -1;
     let l = start;
     let rc = 0;
+    let gl = 0;
+    let gr = 0;
     for (let i = start; i < end; i++) {
       const r = idx[i];
       const v = col[r];
-      if (v <= bin || v === missingLeft) idx[l++] = r;
-      else scratch[rc++] = r;
+      if (v <= bin || v === missingLeft) {
+        idx[l++] = r;
+        gl += grad[r];
+      } else {
+        scratch[rc++] = r;
+        gr += grad[r];
+      }
     }
     idx.set(scratch.subarray(0, rc), l);
+    this.partitionGradLeft = gl;
+    this.partitionGradRight = gr;
     return l;
   }
 }

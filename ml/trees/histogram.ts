@@ -86,6 +86,140 @@ export function buildHistogramFeatures(
   }
 }
 
+/**
+ * Packed gradients (integer gradient quantisation, as LightGBM's, Shi et al. 2022, but exact in
+ * the hessian and fine enough to change no decision in practice): when every hessian of a tree is
+ * a non-negative integer (row counts or bootstrap counts), each row's gradient is rounded to an
+ * integer q = round(g * scale) and packed with its hessian into one double, q + h * unit, with
+ * unit a power of two. Sums of such doubles are exact integers (below 2^53), so one
+ * read-modify-write per (row, feature) accumulates both the gradient and the hessian sum, and
+ * sibling subtraction is exact. `scale` makes the sum of |q| over the tree's rows stay below
+ * unit / 2, so every bin decodes as h = round(v / unit), q = v - h * unit.
+ */
+export interface GradientPacking {
+  /** Power of two the hessian is multiplied by. */
+  readonly unit: number;
+  /** Quantisation scale: q = round(g * scale); gradients decode as q / scale. */
+  readonly scale: number;
+  /** Sum of q over the tree's rows (the root's packed gradient sum). */
+  readonly quantSum: number;
+}
+
+/** Fewest quantisation steps per row (on average over |g|) before packing is refused. */
+const MIN_STEPS_PER_ROW = 256;
+
+/**
+ * Packs the gradients and hessians of rows idx[0..count) into `out[row]` (see GradientPacking);
+ * returns null (and leaves `out` in an unspecified state) when a hessian is not a non-negative
+ * integer or the rows are too many for the quantisation to stay fine.
+ */
+export function packGradients(grad: Float64Array, hess: Float64Array, idx: Int32Array, count: number, out: Float64Array): GradientPacking | null {
+  let hessTotal = 0;
+  let absTotal = 0;
+  for (let i = 0; i < count; i++) {
+    const r = idx[i];
+    const h = hess[r];
+    if (!(h >= 0 && h === Math.floor(h))) return null;
+    hessTotal += h;
+    absTotal += Math.abs(grad[r]);
+  }
+  if (!Number.isFinite(absTotal) || hessTotal >= 2 ** 40) return null;
+  // unit * (hessTotal + 1/2) < 2^52: every packed sum is an exact integer.
+  const hessBits = Math.ceil(Math.log2(hessTotal + 1));
+  const unit = 2 ** (52 - hessBits);
+  // Rounding adds at most 1/2 per row, so sum |q| <= scale * absTotal + count / 2 < unit / 2.
+  const room = unit / 2 - count - 1;
+  if (room < MIN_STEPS_PER_ROW * count) return null;
+  const scale = absTotal > 0 ? room / absTotal : 1;
+  let quantSum = 0;
+  for (let i = 0; i < count; i++) {
+    const r = idx[i];
+    const q = Math.round(grad[r] * scale);
+    out[r] = q + hess[r] * unit;
+    quantSum += q;
+  }
+  return { unit, scale, quantSum };
+}
+
+/**
+ * Adds the packed values of rows idx[start..end) into the packed histogram `hist` (one double
+ * per bin, indexed by binIndex directly) for features [fromFeature, toFeature). Self-contained so
+ * worker threads run this exact code; integer sums make the result independent of any order.
+ */
+export function buildPackedHistogram(
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  packed: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  fromFeature: number,
+  toFeature: number,
+  hist: Float64Array,
+): void {
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const v = packed[r];
+    const e = r * cols + toFeature;
+    let q = r * cols + fromFeature;
+    for (; q + 3 < e; q += 4) {
+      hist[binIndex[q]] += v;
+      hist[binIndex[q + 1]] += v;
+      hist[binIndex[q + 2]] += v;
+      hist[binIndex[q + 3]] += v;
+    }
+    for (; q < e; q++) hist[binIndex[q]] += v;
+  }
+}
+
+/** Builds a node's full packed histogram (see setPackedHistogramBuilder). */
+export type PackedHistogramBuilder = (
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  packed: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+) => void;
+
+let packedHistogramBuilder: PackedHistogramBuilder | null = null;
+
+/** Installs (or with null removes) a multi-threaded packed histogram builder. */
+export function setPackedHistogramBuilder(b: PackedHistogramBuilder | null): void {
+  packedHistogramBuilder = b;
+}
+
+/** A node's packed histogram through the installed builder, or buildPackedHistogram. */
+export function buildNodePackedHistogram(
+  binIndex: Uint16Array | Uint32Array,
+  cols: number,
+  packed: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+): void {
+  if (packedHistogramBuilder !== null) packedHistogramBuilder(binIndex, cols, packed, idx, start, end, hist);
+  else buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, cols, hist);
+}
+
+/**
+ * Decodes a packed histogram into the (gradient, hessian) layout the split search reads:
+ * out[2b] = q_b / scale, out[2b + 1] = h_b.
+ */
+export function unpackHistogram(packedHist: Float64Array, packing: GradientPacking, out: Float64Array): void {
+  const { unit } = packing;
+  const invUnit = 1 / unit;
+  const invScale = 1 / packing.scale;
+  for (let b = 0; b < packedHist.length; b++) {
+    const v = packedHist[b];
+    const h = Math.round(v * invUnit);
+    out[2 * b] = (v - h * unit) * invScale;
+    out[2 * b + 1] = h;
+  }
+}
+
 /** Reuses histogram buffers across nodes and trees instead of allocating one per node. */
 export class HistogramPool {
   private readonly free: Float64Array[] = [];

@@ -16,7 +16,15 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { predictRows, setParallelForestPredictor } from './forest';
-import { buildFeatureHistogram, buildHistogram, buildHistogramFeatures, setFeatureHistogramBuilder, setHistogramBuilder } from './histogram';
+import {
+  buildFeatureHistogram,
+  buildHistogram,
+  buildHistogramFeatures,
+  buildPackedHistogram,
+  setFeatureHistogramBuilder,
+  setHistogramBuilder,
+  setPackedHistogramBuilder,
+} from './histogram';
 import { isShared } from './shared';
 
 const WORKER_SOURCE = `
@@ -24,10 +32,13 @@ const { parentPort } = require('node:worker_threads');
 const predictRows = ${predictRows.toString()};
 const buildHistogramFeatures = ${buildHistogramFeatures.toString()};
 const buildFeatureHistogram = ${buildFeatureHistogram.toString()};
+const buildPackedHistogram = ${buildPackedHistogram.toString()};
 parentPort.on('message', (job) => {
   try {
     if (job.kind === 'predict') {
       predictRows(job.forest, job.values, job.rows, job.from, job.to, job.base, job.scale, job.out);
+    } else if (job.kind === 'packed') {
+      buildPackedHistogram(job.binIndex, job.cols, job.packed, job.idx, job.start, job.end, job.fromFeature, job.toFeature, job.hist);
     } else if (job.kind === 'features') {
       buildFeatureHistogram(job.binIndex, job.cols, job.offsets, job.gradHess, job.idx, job.start, job.end, job.features, job.from, job.to, job.hist);
     } else {
@@ -179,6 +190,31 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     hist.fill(0);
     buildHistogram(binIndex, cols, gradHess, idx, start, end, hist);
   });
+  setPackedHistogramBuilder((binIndex, cols, packed, idx, start, end, hist) => {
+    const shared = isShared(binIndex) && isShared(packed) && isShared(idx) && isShared(hist);
+    if ((end - start) * cols < minWork || cols < 2 || !shared || pool !== workers) {
+      buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, cols, hist);
+      return;
+    }
+    const parts = Math.min(threads, cols);
+    const per = Math.ceil(cols / parts);
+    const status = new Int32Array(new SharedArrayBuffer(8));
+    let posted = 0;
+    for (let w = 0; w < parts - 1; w++) {
+      const fromFeature = (w + 1) * per;
+      const toFeature = Math.min(cols, fromFeature + per);
+      if (fromFeature >= toFeature) break;
+      pool[w].postMessage({ kind: 'packed', binIndex, cols, packed, idx, start, end, fromFeature, toFeature, hist, status });
+      posted++;
+    }
+    buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, Math.min(cols, per), hist);
+    if (waitFor(status, posted)) {
+      stats.histograms++;
+      return;
+    }
+    hist.fill(0);
+    buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, cols, hist);
+  });
   setFeatureHistogramBuilder((binIndex, cols, offsets, gradHess, idx, start, end, features, featureCount, hist) => {
     const shared = isShared(binIndex) && isShared(gradHess) && isShared(idx) && isShared(hist);
     if ((end - start) * featureCount < minWork || featureCount < 2 || !shared || pool !== workers) {
@@ -209,6 +245,7 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
 /** Returns histogram building to the calling thread. */
 export function disableParallelTraining(): void {
   setHistogramBuilder(null);
+  setPackedHistogramBuilder(null);
   setFeatureHistogramBuilder(null);
   trainingOn = false;
   stopWorkersIfIdle();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binMatrix, binOf, fitBinMapper, type BinnedMatrix } from '@/ml/trees/binning';
+import { buildPackedHistogram, packGradients, subtractHistogram, unpackHistogram } from '@/ml/trees/histogram';
 import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
 import { createMatrix, matrixFromRows, type FeatureMatrix } from '@/ml/matrix';
@@ -160,5 +161,74 @@ describe('tree engine against the slow reference', () => {
         expect(m.predictRow(row)).toBeCloseTo(batch[r], 10);
       }
     }
+  });
+});
+
+describe('packed integer gradients', () => {
+  /** The clear histogram: per feature and bin, the plain sums of gradient and hessian. */
+  function plainHistogram(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, rows: number[]): Float64Array {
+    const hist = new Float64Array(data.offsets[data.cols]);
+    for (const r of rows) {
+      for (let f = 0; f < data.cols; f++) {
+        const k = data.offsets[f] + 2 * data.bins[r * data.cols + f];
+        hist[k] += grad[r];
+        hist[k + 1] += hess[r];
+      }
+    }
+    return hist;
+  }
+
+  const { X, y } = syntheticRegression(3000, 5, 21, 0.5, 0.1);
+  const data = binMatrix(X, fitBinMapper(X, 64));
+  const grad = y.map((v) => 0.25 - v);
+  // Integer hessians as a bootstrap gives them (0 = not drawn), and rows listed with duplicates.
+  const hess = Float64Array.from({ length: X.rows }, (_, r) => (r * 7) % 4);
+  const idx = Int32Array.from({ length: X.rows }, (_, r) => r);
+
+  it('decodes to the exact hessian sums and gradient sums within the quantisation step', () => {
+    const packed = new Float64Array(X.rows);
+    const packing = packGradients(grad, hess, idx, X.rows, packed);
+    expect(packing).not.toBeNull();
+    if (packing === null) return;
+    const hist = new Float64Array(data.offsets[data.cols] / 2);
+    buildPackedHistogram(data.binIndex, data.cols, packed, idx, 0, X.rows, 0, data.cols, hist);
+    const decoded = new Float64Array(data.offsets[data.cols]);
+    unpackHistogram(hist, packing, decoded);
+    const plain = plainHistogram(data, grad, hess, Array.from(idx));
+    for (let k = 0; k < plain.length; k += 2) expect(decoded[k + 1]).toBe(plain[k + 1]);
+    // Each row's gradient is off by at most half a step (1 / scale).
+    const tolerance = (X.rows * 0.5) / packing.scale;
+    for (let k = 0; k < plain.length; k += 2) expect(Math.abs(decoded[k] - plain[k])).toBeLessThanOrEqual(tolerance);
+    let absSum = 0;
+    for (const g of grad) absSum += Math.abs(g);
+    expect(tolerance).toBeLessThan(1e-7 * absSum);
+  });
+
+  it('subtracts siblings exactly and builds the same histogram on any split of the features', () => {
+    const packed = new Float64Array(X.rows);
+    const packing = packGradients(grad, hess, idx, X.rows, packed);
+    if (packing === null) throw new Error('expected packing');
+    const size = data.offsets[data.cols] / 2;
+    const parent = new Float64Array(size);
+    const left = new Float64Array(size);
+    const right = new Float64Array(size);
+    buildPackedHistogram(data.binIndex, data.cols, packed, idx, 0, X.rows, 0, data.cols, parent);
+    buildPackedHistogram(data.binIndex, data.cols, packed, idx, 0, 1234, 0, data.cols, left);
+    // The right part built in two feature ranges, as two threads would.
+    buildPackedHistogram(data.binIndex, data.cols, packed, idx, 1234, X.rows, 0, 2, right);
+    buildPackedHistogram(data.binIndex, data.cols, packed, idx, 1234, X.rows, 2, data.cols, right);
+    subtractHistogram(parent, left);
+    expect(Array.from(parent)).toEqual(Array.from(right));
+  });
+
+  it('refuses non-integer hessians and keeps the reference-identical trees for squared loss', () => {
+    const out = new Float64Array(X.rows);
+    expect(packGradients(grad, hess.map((h) => h + 0.5), idx, X.rows, out)).toBeNull();
+    expect(packGradients(grad, hess.map((h) => -h), idx, X.rows, out)).toBeNull();
+    // Duplicated rows count twice in the sums.
+    const dup = Int32Array.from([0, 0, 1]);
+    const p = packGradients(grad, Float64Array.of(1, 1), dup, 3, out);
+    if (p === null) throw new Error('expected packing');
+    expect(p.quantSum).toBe(2 * Math.round(grad[0] * p.scale) + Math.round(grad[1] * p.scale));
   });
 });
