@@ -1,11 +1,23 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
 import { AppError } from './errors';
 import { isValidTenantId, storage, tenantPath } from './storage';
 import { apiKeysFileSchema, type ApiKeyRecord } from './schemas/tenant';
 import type { Role } from './auth/permissions';
+import { forgetDocument, readJsonCached } from './document-cache';
 
 const keysKey = (tenantId: string) => tenantPath(tenantId, 'tenants', 'apikeys.json');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+type ApiKeysFile = z.infer<typeof apiKeysFileSchema>;
+
+/** Every write of a key file: locked read-modify-write, then the cached copy dropped (see findApiKeyBySecret). */
+async function updateKeys(tenantId: string, change: (file: ApiKeysFile) => ApiKeysFile): Promise<void> {
+  try {
+    await storage().updateJson(keysKey(tenantId), apiKeysFileSchema, () => ({ keys: [] }), change);
+  } finally {
+    forgetDocument(keysKey(tenantId));
+  }
+}
 
 /** What the UI and API show of a key: never the hash or the secret. */
 export interface ApiKeyView {
@@ -46,13 +58,13 @@ export async function createApiKey(tenantId: string, input: { name: string; role
     lastUsedAt: null,
     revokedAt: null,
   };
-  await storage().updateJson(keysKey(tenantId), apiKeysFileSchema, () => ({ keys: [] }), (file) => ({ keys: [...file.keys, key] }));
+  await updateKeys(tenantId, (file) => ({ keys: [...file.keys, key] }));
   return { key, secret };
 }
 
 export async function revokeApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord> {
   let revoked: ApiKeyRecord | undefined;
-  await storage().updateJson(keysKey(tenantId), apiKeysFileSchema, () => ({ keys: [] }), (file) => {
+  await updateKeys(tenantId, (file) => {
     const key = file.keys.find((k) => k.id === keyId);
     if (!key) throw new AppError('not_found', 'API key not found.');
     if (key.revokedAt) throw new AppError('conflict', 'This key is already revoked.');
@@ -62,25 +74,32 @@ export async function revokeApiKey(tenantId: string, keyId: string): Promise<Api
   return revoked as ApiKeyRecord;
 }
 
-/** The live key matching a presented secret, or undefined (unknown, malformed or revoked). */
+/**
+ * The live key matching a presented secret, or undefined (unknown, malformed or revoked). Called
+ * on every API request: the key file comes from the document cache, revalidated by a stat on each
+ * call, so a key revoked by any process fails on the next request. The hash is compared on every
+ * call (nothing is cached per secret); the record returned is a copy.
+ */
 export async function findApiKeyBySecret(secret: string): Promise<{ tenantId: string; key: ApiKeyRecord } | undefined> {
   const parts = secret.split('.');
   if (parts.length !== 4 || parts[0] !== 'fsk' || !isValidTenantId(parts[1]) || !/^k_[a-z0-9]{12}$/.test(parts[2])) return undefined;
   const [, tenantId, keyId] = parts;
-  const key = (await listApiKeys(tenantId)).find((k) => k.id === keyId);
+  const key = (await readJsonCached(keysKey(tenantId), apiKeysFileSchema))?.keys.find((k) => k.id === keyId);
   if (!key || key.revokedAt) return undefined;
   const presented = Buffer.from(sha256(secret), 'hex');
   if (!timingSafeEqual(presented, Buffer.from(key.hash, 'hex'))) return undefined;
-  return { tenantId, key };
+  return { tenantId, key: { ...key } };
 }
 
-const lastUsedWritten = new Map<string, number>();
+// On globalThis: every Next.js bundle that authenticates shares one throttle.
+const lastUsedHolder = globalThis as unknown as { __foresightKeyLastUsed?: Map<string, number> };
+const lastUsedWritten = (lastUsedHolder.__foresightKeyLastUsed ??= new Map<string, number>());
 /** Records use at most once a minute per key, so a busy client does not rewrite the file on every call. */
 export async function touchApiKey(tenantId: string, keyId: string): Promise<void> {
   const now = Date.now();
   if (now - (lastUsedWritten.get(keyId) ?? 0) < 60_000) return;
   lastUsedWritten.set(keyId, now);
-  await storage().updateJson(keysKey(tenantId), apiKeysFileSchema, () => ({ keys: [] }), (file) => ({
+  await updateKeys(tenantId, (file) => ({
     keys: file.keys.map((k) => (k.id === keyId ? { ...k, lastUsedAt: new Date(now).toISOString() } : k)),
   }));
 }

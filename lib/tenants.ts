@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import { platformPath, storage, tenantRoots, tenantPath } from './storage';
 import { tenantSchema, type Branding, type Quotas, type Tenant, type Tier } from './schemas/tenant';
+import { forgetDocument, readJsonCached } from './document-cache';
 
 const tenantsFileSchema = z.object({ tenants: z.array(tenantSchema) });
+type TenantsFile = z.infer<typeof tenantsFileSchema>;
 const tenantsKey = () => platformPath('tenants.json');
 
 export const DEFAULT_BRANDING: Omit<Branding, 'displayName'> = {
@@ -17,9 +19,23 @@ export async function listTenants(): Promise<Tenant[]> {
   return (await storage().readJson(tenantsKey(), tenantsFileSchema))?.tenants ?? [];
 }
 
-/** The tenant, or undefined. Callers that act on it use `getTenantOrThrow`. */
+/**
+ * The tenant, or undefined. Callers that act on it use `getTenantOrThrow`. Read on every API
+ * request and page, so the index comes from the document cache (revalidated by a stat on each
+ * call: a suspension by any process applies to the next request); the record is a copy.
+ */
 export async function findTenant(tenantId: string): Promise<Tenant | undefined> {
-  return (await listTenants()).find((t) => t.id === tenantId);
+  const found = (await readJsonCached(tenantsKey(), tenantsFileSchema))?.tenants.find((t) => t.id === tenantId);
+  return found && structuredClone(found);
+}
+
+/** Every write of the index goes through here: locked read-modify-write, then the cached copy dropped. */
+async function updateTenants(change: (file: TenantsFile) => TenantsFile): Promise<void> {
+  try {
+    await storage().updateJson(tenantsKey(), tenantsFileSchema, () => ({ tenants: [] }), change);
+  } finally {
+    forgetDocument(tenantsKey());
+  }
 }
 
 export async function getTenantOrThrow(tenantId: string): Promise<Tenant> {
@@ -41,7 +57,7 @@ export async function createTenant(input: { id: string; name: string; tier: Tier
     branding: { displayName: input.name, ...DEFAULT_BRANDING },
     quotaOverrides: {},
   };
-  await storage().updateJson(tenantsKey(), tenantsFileSchema, () => ({ tenants: [] }), (file) => {
+  await updateTenants((file) => {
     if (file.tenants.some((t) => t.id === input.id)) throw new AppError('conflict', `A tenant with id "${input.id}" already exists.`, { field: 'id' });
     return { tenants: [...file.tenants, tenant] };
   });
@@ -50,7 +66,7 @@ export async function createTenant(input: { id: string; name: string; tier: Tier
 
 async function changeTenant(tenantId: string, change: (t: Tenant) => Tenant): Promise<Tenant> {
   let updated: Tenant | undefined;
-  await storage().updateJson(tenantsKey(), tenantsFileSchema, () => ({ tenants: [] }), (file) => {
+  await updateTenants((file) => {
     const index = file.tenants.findIndex((t) => t.id === tenantId);
     if (index < 0) throw new AppError('not_found', `Tenant ${tenantId} not found.`);
     updated = { ...change(file.tenants[index]), updatedAt: new Date().toISOString() };
@@ -70,7 +86,7 @@ export const setTenantBranding = (tenantId: string, branding: Branding) => chang
  * Removes the tenant from the index first (so no request can reach it any more), then every file it had.
  */
 export async function deleteTenant(tenantId: string): Promise<void> {
-  await storage().updateJson(tenantsKey(), tenantsFileSchema, () => ({ tenants: [] }), (file) => {
+  await updateTenants((file) => {
     if (!file.tenants.some((t) => t.id === tenantId)) throw new AppError('not_found', `Tenant ${tenantId} not found.`);
     return { tenants: file.tenants.filter((t) => t.id !== tenantId) };
   });

@@ -1,60 +1,263 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { storage, tenantPath } from './storage';
+import { processAlive } from './process';
+import { platformPath, storage, tenantPath } from './storage';
 import { findTenant } from './tenants';
 
 /**
- * Metering (SPEC 13): API calls counted in memory and added to `tenants/<id>/usage.json`
- * (per month) every few seconds, so a busy API does not rewrite a file on each call.
+ * Metering (SPEC 13): API calls counted in memory and added to `tenants/<id>/usage.json` (per
+ * month) every two seconds, so a busy API does not rewrite a file on each call.
+ *
+ * No count is lost or counted twice on the way:
+ * - Counts are grouped into batches numbered per process (`writer`, `seq`). A batch leaves memory
+ *   only once the write that adds it has committed; a failed write keeps it and the next flush
+ *   retries it with the same number. usage.json records each writer's last applied batch, so a
+ *   batch is applied once however often it is retried.
+ * - When the process exits (Next.js ends `next start` on SIGTERM / SIGINT with process.exit), an
+ *   exit hook writes what is still in memory synchronously, under the same lock file protocol.
+ *   Only a process killed outright (SIGKILL, a crash) loses its last two seconds of counts.
  */
-const usageFileSchema = z.object({ months: z.record(z.string(), z.object({ apiCalls: z.number(), predictions: z.number().default(0), trainingMinutes: z.number().default(0) })) });
+const monthCountsSchema = z.object({ apiCalls: z.number(), predictions: z.number().default(0), trainingMinutes: z.number().default(0) });
+const usageFileSchema = z.object({
+  months: z.record(z.string(), monthCountsSchema),
+  /** Per writing process, its last applied batch (kept 90 days) so a retried batch is not added twice. */
+  appliedBatches: z.record(z.string(), z.object({ seq: z.number().int(), at: z.string() })).default({}),
+});
 export type UsageFile = z.infer<typeof usageFileSchema>;
 
-const pending = new Map<string, number>();
-let timer: NodeJS.Timeout | undefined;
-const FLUSH_MS = 5_000;
+const FLUSH_MS = 2_000;
+const APPLIED_KEEP_MS = 90 * 86_400_000;
 
-const monthOf = (d = new Date()) => d.toISOString().slice(0, 7);
-
-export function meterApiCall(tenantId: string): void {
-  pending.set(tenantId, (pending.get(tenantId) ?? 0) + 1);
-  timer ??= setTimeout(() => {
-    timer = undefined;
-    void flushUsage();
-  }, FLUSH_MS);
-  timer.unref?.();
+/** Calls of one tenant by month. */
+type MonthCalls = Map<string, number>;
+interface Batch {
+  seq: number;
+  calls: MonthCalls;
+}
+interface MeterState {
+  writer: string;
+  seq: number;
+  /** Counted, not yet in a batch. */
+  pending: Map<string, MonthCalls>;
+  /** The batch being written (or to retry) per tenant: at most one, applied before newer counts. */
+  inFlight: Map<string, Batch>;
+  timer: NodeJS.Timeout | undefined;
+  flushing: Promise<void>;
+  /** Stored calls this month per usage file, as last read or written. */
+  stored: Map<string, { at: number; month: string; calls: number }>;
+  /** Batches committed so far (a re-read that raced a commit is not kept). */
+  commits: number;
 }
 
-export async function flushUsage(): Promise<void> {
-  const batch = [...pending.entries()];
-  pending.clear();
+// On globalThis: Next.js may load this module once per bundle, and the quota check must see every
+// bundle's counts.
+const holder = globalThis as unknown as { __foresightMeter?: MeterState };
+const state: MeterState = (holder.__foresightMeter ??= {
+  writer: `${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+  seq: 0,
+  pending: new Map(),
+  inFlight: new Map(),
+  timer: undefined,
+  flushing: Promise.resolve(),
+  stored: new Map(),
+  commits: 0,
+});
+
+const monthOf = (d = new Date()) => d.toISOString().slice(0, 7);
+const usageKey = (tenantId: string) => tenantPath(tenantId, 'tenants', 'usage.json');
+const emptyUsage = (): UsageFile => ({ months: {}, appliedBatches: {} });
+
+function sumFor(calls: MonthCalls | undefined, month: string): number {
+  return calls?.get(month) ?? 0;
+}
+
+/** The usage document with a batch added, unless this writer's batch `seq` is already in it. */
+function applyBatch(u: UsageFile, batch: Batch, nowMs: number): UsageFile {
+  if ((u.appliedBatches[state.writer]?.seq ?? -1) >= batch.seq) return u;
+  const months = { ...u.months };
+  for (const [month, n] of batch.calls) {
+    const cur = months[month] ?? { apiCalls: 0, predictions: 0, trainingMinutes: 0 };
+    months[month] = { ...cur, apiCalls: cur.apiCalls + n };
+  }
+  const appliedBatches: UsageFile['appliedBatches'] = {};
+  for (const [w, a] of Object.entries(u.appliedBatches)) if (nowMs - Date.parse(a.at) < APPLIED_KEEP_MS) appliedBatches[w] = a;
+  appliedBatches[state.writer] = { seq: batch.seq, at: new Date(nowMs).toISOString() };
+  return { months, appliedBatches };
+}
+
+let exitHookInstalled = false;
+function installExitHook(): void {
+  const flag = globalThis as unknown as { __foresightMeterExitHook?: boolean };
+  if (exitHookInstalled || flag.__foresightMeterExitHook) return;
+  exitHookInstalled = flag.__foresightMeterExitHook = true;
+  process.once('exit', flushUsageOnExit);
+}
+
+/** Counts one API call of the tenant (written within two seconds; see the file comment). */
+export function meterApiCall(tenantId: string): void {
   const month = monthOf();
-  for (const [tenantId, calls] of batch) {
-    if (!(await findTenant(tenantId))) continue; // deleted meanwhile: its usage goes with it
+  let calls = state.pending.get(tenantId);
+  if (!calls) state.pending.set(tenantId, (calls = new Map()));
+  calls.set(month, (calls.get(month) ?? 0) + 1);
+  installExitHook();
+  state.timer ??= setTimeout(() => {
+    state.timer = undefined;
+    void flushUsage();
+  }, FLUSH_MS);
+  state.timer.unref?.();
+}
+
+/** Writes every counted call now (one flush at a time; concurrent callers share it). */
+export function flushUsage(): Promise<void> {
+  state.flushing = state.flushing.then(flushOnce, flushOnce);
+  return state.flushing;
+}
+
+async function flushOnce(): Promise<void> {
+  const tenants = new Set([...state.inFlight.keys(), ...state.pending.keys()]);
+  for (const tenantId of tenants) {
+    let batch = state.inFlight.get(tenantId);
+    if (!batch) {
+      const calls = state.pending.get(tenantId);
+      if (!calls) continue;
+      state.pending.delete(tenantId);
+      batch = { seq: ++state.seq, calls };
+      state.inFlight.set(tenantId, batch);
+    }
+    if (!(await findTenant(tenantId))) {
+      // Deleted meanwhile: its usage goes with it.
+      state.inFlight.delete(tenantId);
+      state.pending.delete(tenantId);
+      continue;
+    }
     try {
-      await storage().updateJson(tenantPath(tenantId, 'tenants', 'usage.json'), usageFileSchema, (): UsageFile => ({ months: {} }), (u) => {
-        const cur = u.months[month] ?? { apiCalls: 0, predictions: 0, trainingMinutes: 0 };
-        return { months: { ...u.months, [month]: { ...cur, apiCalls: cur.apiCalls + calls } } };
-      });
-    } catch {
-      // The tenant was deleted meanwhile: its usage goes with it.
+      const written = await storage().updateJson(usageKey(tenantId), usageFileSchema, emptyUsage, (u) => applyBatch(u, batch, Date.now()));
+      state.inFlight.delete(tenantId);
+      state.commits++;
+      const month = monthOf();
+      state.stored.set(usageKey(tenantId), { at: Date.now(), month, calls: written.months[month]?.apiCalls ?? 0 });
+    } catch (e) {
+      // Kept in flight: the next flush retries the same batch (applied once, by its number).
+      console.error(`usage: writing ${tenantId}'s API calls failed, will retry:`, (e as Error).message);
+      state.timer ??= setTimeout(() => {
+        state.timer = undefined;
+        void flushUsage();
+      }, FLUSH_MS);
+      state.timer.unref?.();
     }
   }
 }
 
-export async function readUsage(tenantId: string): Promise<UsageFile> {
-  return (await storage().readJson(tenantPath(tenantId, 'tenants', 'usage.json'), usageFileSchema)) ?? { months: {} };
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * The exit hook: what is still in memory, written synchronously (no async work runs after
+ * 'exit'). Takes the file lock as lib/storage/lock.ts does; a lock left by this very process (an
+ * async flush cut short by the exit) is taken over after a short pause for its last system call.
+ */
+function flushUsageOnExit(): void {
+  const tenants = new Set([...state.inFlight.keys(), ...state.pending.keys()]);
+  for (const tenantId of tenants) {
+    const batches: Batch[] = [];
+    const inFlight = state.inFlight.get(tenantId);
+    if (inFlight) batches.push(inFlight);
+    const pending = state.pending.get(tenantId);
+    if (pending) batches.push({ seq: ++state.seq, calls: pending });
+    try {
+      if (!tenantListedSync(tenantId)) continue; // deleted meanwhile: its usage goes with it
+      const key = usageKey(tenantId);
+      fs.mkdirSync(path.dirname(key), { recursive: true });
+      withFileLockSync(key, () => {
+        let u = emptyUsage();
+        try {
+          u = usageFileSchema.parse(JSON.parse(fs.readFileSync(key, 'utf8')));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
+        for (const b of batches) u = applyBatch(u, b, Date.now());
+        const tmp = path.join(path.dirname(key), `.${path.basename(key)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+        const fd = fs.openSync(tmp, 'w', 0o600);
+        try {
+          fs.writeSync(fd, JSON.stringify(u, null, 2));
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, key);
+      });
+      state.inFlight.delete(tenantId);
+      state.pending.delete(tenantId);
+    } catch (e) {
+      console.error(`usage: ${tenantId}'s last API calls could not be written at exit:`, (e as Error).message);
+    }
+  }
 }
 
-const flushedCache = new Map<string, { at: number; month: string; calls: number }>();
+const tenantIndexSchema = z.object({ tenants: z.array(z.object({ id: z.string() })) });
+function tenantListedSync(tenantId: string): boolean {
+  try {
+    return tenantIndexSchema.parse(JSON.parse(fs.readFileSync(platformPath('tenants.json'), 'utf8'))).tenants.some((t) => t.id === tenantId);
+  } catch {
+    return false;
+  }
+}
 
-/** Calls this month, including those not yet flushed; the stored part is re-read at most every 30 s. */
+function withFileLockSync(key: string, work: () => void): void {
+  const lockPath = `${key}.lock`;
+  const deadline = Date.now() + 3_000;
+  for (let ownWait = true; ; ) {
+    try {
+      const fd = fs.openSync(lockPath, 'wx');
+      fs.writeSync(fd, `${process.pid} ${Date.now()}`);
+      fs.closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let pid: number;
+    try {
+      pid = Number(fs.readFileSync(lockPath, 'utf8').split(' ')[0]);
+    } catch {
+      continue; // released meanwhile
+    }
+    if (pid === process.pid && ownWait) {
+      sleepSync(20); // our own write, cut short: let a system call already under way finish
+      ownWait = false;
+      continue;
+    }
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && !processAlive(pid))) {
+      fs.rmSync(lockPath, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error('the usage file is locked by another process');
+    sleepSync(5);
+  }
+  try {
+    work();
+  } finally {
+    fs.rmSync(lockPath, { force: true });
+  }
+}
+
+export async function readUsage(tenantId: string): Promise<UsageFile> {
+  return (await storage().readJson(usageKey(tenantId), usageFileSchema)) ?? emptyUsage();
+}
+
+/** Calls this month, including those not yet written; the stored part is re-read at most every 30 s. */
 export async function apiCallsThisMonth(tenantId: string): Promise<number> {
   const month = monthOf();
-  let cached = flushedCache.get(tenantId);
-  if (!cached || cached.month !== month || Date.now() - cached.at > 30_000) {
+  const key = usageKey(tenantId);
+  let stored = state.stored.get(key);
+  if (!stored || stored.month !== month || Date.now() - stored.at > 30_000) {
+    const commits = state.commits;
     const u = await readUsage(tenantId);
-    cached = { at: Date.now(), month, calls: u.months[month]?.apiCalls ?? 0 };
-    flushedCache.set(tenantId, cached);
+    const fresh = { at: Date.now(), month, calls: u.months[month]?.apiCalls ?? 0 };
+    // A flush that committed during the read already set the newer figure.
+    if (state.commits === commits || !state.stored.has(key)) state.stored.set(key, fresh);
+    stored = state.stored.get(key) ?? fresh;
   }
-  return cached.calls + (pending.get(tenantId) ?? 0);
+  const inFlight = state.inFlight.get(tenantId);
+  return stored.calls + sumFor(state.pending.get(tenantId), month) + (inFlight ? sumFor(inFlight.calls, month) : 0);
 }

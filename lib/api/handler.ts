@@ -39,7 +39,7 @@ async function authenticate(req: NextRequest): Promise<ApiContext> {
     if (!tenant) throw new AppError('unauthorized', 'The API key is missing, malformed, unknown or revoked.');
     if (tenant.status !== 'active') throw new AppError('forbidden', 'This organisation is suspended: its API keys do not work.');
     if (!tierHas(tenant.tier, 'api')) throw new AppError('forbidden', `API access is not part of the ${tenant.tier} plan.`);
-    void touchApiKey(tenant.id, found.key.id);
+    touchApiKey(tenant.id, found.key.id).catch((e: unknown) => console.error('api: recording the key\'s last use failed:', (e as Error).message));
     const actor: AuditActor = { type: 'apikey', id: found.key.id, label: `key ${found.key.name}` };
     return { tenantId: tenant.id, tenant, role: found.key.role as Role, actor, ip, userId: null, via: 'apikey' };
   }
