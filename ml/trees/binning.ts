@@ -8,7 +8,7 @@
  * not 256.
  */
 import type { FeatureMatrix } from '../matrix';
-import { sharedUint16, sharedUint32 } from './shared';
+import { sharedInt32, sharedUint16, sharedUint32 } from './shared';
 
 /** Most value bins a feature can have (bins 0..254; the missing bin is then 255). */
 export const MAX_VALUE_BINS = 255;
@@ -92,18 +92,79 @@ export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleR
   const stride = n > sampleRows ? n / sampleRows : 1;
   const take = n > sampleRows ? sampleRows : n;
   const buf = new Float64Array(take);
+  const distinct = new DistinctValues(maxBins);
   const upper: Float64Array[] = [];
   for (let c = 0; c < X.cols; c++) {
     const base = c * n;
     let k = 0;
+    distinct.clear();
     for (let i = 0; i < take; i++) {
       const v = X.values[base + Math.floor(i * stride)];
-      if (v === v) buf[k++] = v;
+      if (v === v) {
+        buf[k++] = v;
+        distinct.add(v);
+      }
     }
-    const sorted = buf.slice(0, k).sort();
+    // Few distinct values (binary flags, calendar fields): their sorted list gives the same bounds
+    // as the full sorted sample, without sorting it.
+    const sorted = distinct.overflow ? buf.slice(0, k).sort() : distinct.sorted();
     upper.push(binBoundsFromSorted(sorted, maxBins));
   }
   return { upper };
+}
+
+/**
+ * The distinct values seen, up to a limit (open addressing on the values' bit patterns; -0 counts
+ * as 0); `overflow` once more than `limit` were seen.
+ */
+class DistinctValues {
+  private readonly keys: Float64Array;
+  private readonly used: Uint8Array;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Int32Array(this.bits.buffer);
+  private readonly mask: number;
+  private count = 0;
+  overflow = false;
+
+  constructor(private readonly limit: number) {
+    let size = 4;
+    while (size < 4 * (limit + 1)) size *= 2;
+    this.keys = new Float64Array(size);
+    this.used = new Uint8Array(size);
+    this.mask = size - 1;
+  }
+
+  clear(): void {
+    this.used.fill(0);
+    this.count = 0;
+    this.overflow = false;
+  }
+
+  add(value: number): void {
+    if (this.overflow) return;
+    const v = value + 0;
+    this.bits[0] = v;
+    let slot = Math.imul(this.words[0] ^ Math.imul(this.words[1], 0x9e3779b1), 0x85ebca6b) & this.mask;
+    while (this.used[slot] === 1) {
+      if (this.keys[slot] === v) return;
+      slot = (slot + 1) & this.mask;
+    }
+    if (this.count === this.limit) {
+      this.overflow = true;
+      return;
+    }
+    this.used[slot] = 1;
+    this.keys[slot] = v;
+    this.count++;
+  }
+
+  /** The distinct values in ascending order. */
+  sorted(): Float64Array {
+    const out = new Float64Array(this.count);
+    let k = 0;
+    for (let s = 0; s < this.used.length; s++) if (this.used[s] === 1) out[k++] = this.keys[s];
+    return out.sort();
+  }
 }
 
 /** The bin of one value: binary search for the first bound >= x; NaN goes to the missing bin. */
@@ -126,16 +187,31 @@ export function binMatrix(X: FeatureMatrix, mapper: BinMapper): BinnedMatrix {
   const bins = new Uint8Array(rows * cols);
   const columns = new Uint8Array(rows * cols);
   const valueBins = new Int32Array(cols);
-  const offsets = new Int32Array(cols + 1);
+  const offsets = sharedInt32(cols + 1);
   for (let c = 0; c < cols; c++) offsets[c + 1] = offsets[c] + 2 * (mapper.upper[c].length + 1);
   const binIndex = offsets[cols] / 2 <= 65_536 ? sharedUint16(rows * cols) : sharedUint32(rows * cols);
+  // Bounds padded with +Infinity to a power of two: a fixed-step binary search (no data-dependent
+  // loop exit), same bin as binOf.
+  const padded = new Float64Array(MAX_VALUE_BINS + 1);
   for (let c = 0; c < cols; c++) {
     const upper = mapper.upper[c];
-    valueBins[c] = upper.length;
+    const nb = upper.length;
+    valueBins[c] = nb;
+    let size = 1;
+    while (size < nb) size *= 2;
+    padded.fill(Number.POSITIVE_INFINITY);
+    padded.set(upper);
     const first = offsets[c] / 2;
     const base = c * rows;
     for (let r = 0; r < rows; r++) {
-      const b = binOf(upper, X.values[base + r]);
+      const x = X.values[base + r];
+      let b = nb;
+      if (x === x) {
+        // b = number of bounds below x = the first bin whose bound is >= x (at most nb - 1 <
+        // size, as the last bound is +Infinity).
+        b = 0;
+        for (let step = size >> 1; step > 0; step >>= 1) if (padded[b + step - 1] < x) b += step;
+      }
       columns[base + r] = b;
       bins[r * cols + c] = b;
       binIndex[r * cols + c] = first + b;

@@ -33,7 +33,7 @@ import {
   unpackHistogram,
   type GradientPacking,
 } from './histogram';
-import { sharedFloat64 } from './shared';
+import { sharedFloat64, sharedInt32 } from './shared';
 import { emptySplit, findBestSplit, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
 
@@ -105,7 +105,7 @@ export class TreeGrower {
     this.pool = new HistogramPool(histSize);
     this.scratch = new Int32Array(data.rows);
     this.gradHess = sharedFloat64(2 * data.rows);
-    this.features = new Int32Array(data.cols);
+    this.features = sharedInt32(data.cols);
     this.directBuildRows = histSize / 4;
     this.candidateCount = Math.max(1, Math.min(data.cols, Math.round(options.colsample * data.cols)));
     this.sampledMode = this.candidateCount * 2 <= data.cols;

@@ -6,15 +6,16 @@
  *   `predictRows` function (its source is sent to the workers) on shared memory, and each row
  *   sums its trees in the same order whichever thread computes it.
  * - Training: a large node's histogram is cut by features; every feature's bins are summed by one
- *   thread, over the node's rows in the same order, with the same `buildHistogramFeatures` code.
- *   Small nodes stay on the calling thread. Fitted models are byte-identical to single-threaded.
+ *   thread, over the node's rows in the same order, with the same histogram code (packed
+ *   histograms are exact integer sums anyway). Small nodes stay on the calling thread. Fitted
+ *   models are byte-identical to single-threaded.
  *
  * The calling thread takes the first chunk and waits (Atomics.wait) for the others. The forest,
  * binned data, gradients, row indices and histograms already live on SharedArrayBuffer.
  * Import this file only from server or CLI code; the rest of `ml/` stays free of Node APIs.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { predictRows, setParallelForestPredictor } from './forest';
 import {
   buildFeatureHistogram,
@@ -30,20 +31,9 @@ import { isShared } from './shared';
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const predictRows = ${predictRows.toString()};
-const buildHistogramFeatures = ${buildHistogramFeatures.toString()};
-const buildFeatureHistogram = ${buildFeatureHistogram.toString()};
-const buildPackedHistogram = ${buildPackedHistogram.toString()};
 parentPort.on('message', (job) => {
   try {
-    if (job.kind === 'predict') {
-      predictRows(job.forest, job.values, job.rows, job.from, job.to, job.base, job.scale, job.out);
-    } else if (job.kind === 'packed') {
-      buildPackedHistogram(job.binIndex, job.cols, job.packed, job.idx, job.start, job.end, job.fromFeature, job.toFeature, job.hist);
-    } else if (job.kind === 'features') {
-      buildFeatureHistogram(job.binIndex, job.cols, job.offsets, job.gradHess, job.idx, job.start, job.end, job.features, job.from, job.to, job.hist);
-    } else {
-      buildHistogramFeatures(job.binIndex, job.cols, job.gradHess, job.idx, job.start, job.end, job.fromFeature, job.toFeature, job.hist);
-    }
+    predictRows(job.forest, job.values, job.rows, job.from, job.to, job.base, job.scale, job.out);
   } catch (err) {
     Atomics.add(job.status, 1, 1);
   } finally {
@@ -63,13 +53,13 @@ export interface ParallelPredictionOptions {
 export interface ParallelTrainingOptions {
   /** Threads including the calling one (default: available cores, at most 4). */
   threads?: number;
-  /** Nodes with fewer rows x features stay on the calling thread (default 250,000). */
+  /** Nodes with fewer rows x features stay on the calling thread (default 50,000). */
   minWork?: number;
 }
 
+/** Prediction workers (message-driven; training has its own, see TRAINING_WORKER_SOURCE). */
 let workers: Worker[] = [];
 let predictionOn = false;
-let trainingOn = false;
 const stats = { batches: 0, histograms: 0, failures: 0 };
 
 /** Work done on several threads, and jobs a worker failed (then redone on one thread). */
@@ -95,7 +85,7 @@ function ensureWorkers(threads: number): Worker[] {
 }
 
 function stopWorkersIfIdle(): void {
-  if (predictionOn || trainingOn) return;
+  if (predictionOn) return;
   for (const w of workers) void w.terminate();
   workers = [];
 }
@@ -153,102 +143,218 @@ export function disableParallelPrediction(): void {
 }
 
 /**
- * Installs the multi-threaded histogram builder used while growing trees (fitted models are
+ * Training workers run a blocking loop on a shared command block instead of waiting for messages:
+ * a histogram job costs a few stores and one Atomics.notify, not a postMessage (whose cloning of
+ * every shared array cost ~0.3 ms per node). Arrays reach a worker once, through a MessagePort it
+ * drains synchronously (receiveMessageOnPort) before each job, and are then named by id; each
+ * worker keeps at most KEPT_ARRAYS of them (least recently used are dropped).
+ *
+ * Command block (Int32): [0] job sequence (-1 = stop), [1] last finished sequence, [2] failure
+ * flag, [3] kind, [4] cols, [5] start, [6] end, [7] from, [8] to, [9..14] array ids
+ * (binIndex, gradHess or packed values, idx, hist, offsets, features).
+ */
+const TRAINING_WORKER_SOURCE = `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const buildHistogramFeatures = ${buildHistogramFeatures.toString()};
+const buildFeatureHistogram = ${buildFeatureHistogram.toString()};
+const buildPackedHistogram = ${buildPackedHistogram.toString()};
+const { command, port } = workerData;
+const arrays = new Map();
+let seen = 0;
+for (;;) {
+  const seq = Atomics.load(command, 0);
+  if (seq < 0) break;
+  if (seq === seen) {
+    Atomics.wait(command, 0, seq, 1000);
+    continue;
+  }
+  seen = seq;
+  try {
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      if (m.message.array === null) arrays.delete(m.message.id);
+      else arrays.set(m.message.id, m.message.array);
+    }
+    const kind = command[3];
+    const at = (k) => arrays.get(command[k]);
+    if (kind === 0) buildHistogramFeatures(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
+    else if (kind === 1) buildPackedHistogram(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
+    else buildFeatureHistogram(at(9), command[4], at(13), at(10), at(11), command[5], command[6], at(14), command[7], command[8], at(12));
+  } catch (err) {
+    Atomics.store(command, 2, 1);
+  }
+  Atomics.store(command, 1, seq);
+  Atomics.notify(command, 1);
+}
+`;
+
+/** Most arrays a training worker keeps registered. */
+const KEPT_ARRAYS = 32;
+const JOB_FULL = 0;
+const JOB_PACKED = 1;
+const JOB_FEATURES = 2;
+
+interface TrainingWorker {
+  readonly worker: Worker;
+  readonly command: Int32Array;
+  readonly port: MessagePort;
+  /** Arrays the worker holds, by id, least recently used first. */
+  readonly known: Map<number, object>;
+  seq: number;
+}
+
+let trainers: TrainingWorker[] = [];
+const arrayIds = new WeakMap<object, number>();
+let nextArrayId = 1;
+
+function startTrainer(): TrainingWorker {
+  const command = new Int32Array(new SharedArrayBuffer(16 * 4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(TRAINING_WORKER_SOURCE, { eval: true, workerData: { command, port: port2 }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  return { worker, command, port: port1, known: new Map(), seq: 0 };
+}
+
+function stopTrainers(): void {
+  for (const t of trainers) {
+    Atomics.store(t.command, 0, -1);
+    Atomics.notify(t.command, 0);
+    t.port.close();
+    void t.worker.terminate();
+  }
+  trainers = [];
+}
+
+/** The id under which worker t knows array a (sending it first if needed). */
+function arrayId(t: TrainingWorker, a: object): number {
+  let id = arrayIds.get(a);
+  if (id === undefined) {
+    id = nextArrayId++;
+    arrayIds.set(a, id);
+  }
+  if (t.known.has(id)) {
+    t.known.delete(id);
+  } else {
+    t.port.postMessage({ id, array: a });
+    if (t.known.size >= KEPT_ARRAYS) {
+      const oldest = t.known.keys().next().value as number;
+      t.known.delete(oldest);
+      t.port.postMessage({ id: oldest, array: null });
+    }
+  }
+  t.known.set(id, a);
+  return id;
+}
+
+/** Starts a job on worker t; the arrays are binIndex, row data, idx, hist, offsets, features. */
+function post(t: TrainingWorker, kind: number, cols: number, start: number, end: number, from: number, to: number, arrays: readonly (object | null)[]): void {
+  const c = t.command;
+  c[3] = kind;
+  c[4] = cols;
+  c[5] = start;
+  c[6] = end;
+  c[7] = from;
+  c[8] = to;
+  for (let k = 0; k < arrays.length; k++) {
+    const a = arrays[k];
+    c[9 + k] = a === null ? 0 : arrayId(t, a);
+  }
+  t.seq++;
+  Atomics.store(c, 0, t.seq);
+  Atomics.notify(c, 0);
+}
+
+/** Waits for worker t's last job; true when it did not fail. */
+function finish(t: TrainingWorker): boolean {
+  const c = t.command;
+  for (let done = Atomics.load(c, 1); done !== t.seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done, 1000);
+  if (Atomics.load(c, 2) !== 0) {
+    Atomics.store(c, 2, 0);
+    stats.failures++;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Runs `count` units of work (features, or sampled-feature positions) cut into one contiguous
+ * range per thread: the workers take the later ranges, the calling thread the first. Returns false
+ * when a worker failed (the caller then redoes the whole job on this thread).
+ */
+function splitAcross(
+  pool: readonly TrainingWorker[],
+  threads: number,
+  count: number,
+  kind: number,
+  cols: number,
+  start: number,
+  end: number,
+  arrays: readonly (object | null)[],
+  runLocal: (from: number, to: number) => void,
+): boolean {
+  const parts = Math.min(threads, count);
+  const per = Math.ceil(count / parts);
+  let posted = 0;
+  for (let w = 0; w < parts - 1; w++) {
+    const from = (w + 1) * per;
+    const to = Math.min(count, from + per);
+    if (from >= to) break;
+    post(pool[w], kind, cols, start, end, from, to, arrays);
+    posted++;
+  }
+  runLocal(0, Math.min(count, per));
+  let ok = true;
+  for (let w = 0; w < posted; w++) if (!finish(pool[w])) ok = false;
+  if (ok) stats.histograms++;
+  return ok;
+}
+
+/**
+ * Installs the multi-threaded histogram builders used while growing trees (fitted models are
  * identical to single-threaded ones).
  * @throws RangeError on a bad thread count.
  */
 export function enableParallelTraining(options: ParallelTrainingOptions = {}): void {
   const threads = checkThreads(options.threads ?? Math.min(4, availableParallelism()));
-  const minWork = options.minWork ?? 250_000;
+  const minWork = options.minWork ?? 50_000;
   disableParallelTraining();
   if (threads === 1) return;
-  const pool = ensureWorkers(threads);
-  trainingOn = true;
+  const pool = Array.from({ length: threads - 1 }, startTrainer);
+  trainers = pool;
+  const usable = (...arrays: { buffer: ArrayBufferLike }[]) => pool === trainers && arrays.every(isShared);
   setHistogramBuilder((binIndex, cols, gradHess, idx, start, end, hist) => {
-    const shared = isShared(binIndex) && isShared(gradHess) && isShared(idx) && isShared(hist);
-    if ((end - start) * cols < minWork || cols < 2 || !shared || pool !== workers) {
-      buildHistogram(binIndex, cols, gradHess, idx, start, end, hist);
-      return;
+    if ((end - start) * cols >= minWork && cols >= 2 && usable(binIndex, gradHess, idx, hist)) {
+      const local = (from: number, to: number) => buildHistogramFeatures(binIndex, cols, gradHess, idx, start, end, from, to, hist);
+      if (splitAcross(pool, threads, cols, JOB_FULL, cols, start, end, [binIndex, gradHess, idx, hist, null, null], local)) return;
+      hist.fill(0);
     }
-    const parts = Math.min(threads, cols);
-    const per = Math.ceil(cols / parts);
-    const status = new Int32Array(new SharedArrayBuffer(8));
-    let posted = 0;
-    for (let w = 0; w < parts - 1; w++) {
-      const fromFeature = (w + 1) * per;
-      const toFeature = Math.min(cols, fromFeature + per);
-      if (fromFeature >= toFeature) break;
-      pool[w].postMessage({ kind: 'hist', binIndex, cols, gradHess, idx, start, end, fromFeature, toFeature, hist, status });
-      posted++;
-    }
-    buildHistogramFeatures(binIndex, cols, gradHess, idx, start, end, 0, Math.min(cols, per), hist);
-    if (waitFor(status, posted)) {
-      stats.histograms++;
-      return;
-    }
-    // A worker failed: rebuild the whole histogram here.
-    hist.fill(0);
     buildHistogram(binIndex, cols, gradHess, idx, start, end, hist);
   });
   setPackedHistogramBuilder((binIndex, cols, packed, idx, start, end, hist) => {
-    const shared = isShared(binIndex) && isShared(packed) && isShared(idx) && isShared(hist);
-    if ((end - start) * cols < minWork || cols < 2 || !shared || pool !== workers) {
-      buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, cols, hist);
-      return;
+    if ((end - start) * cols >= minWork && cols >= 2 && usable(binIndex, packed, idx, hist)) {
+      const local = (from: number, to: number) => buildPackedHistogram(binIndex, cols, packed, idx, start, end, from, to, hist);
+      if (splitAcross(pool, threads, cols, JOB_PACKED, cols, start, end, [binIndex, packed, idx, hist, null, null], local)) return;
+      hist.fill(0);
     }
-    const parts = Math.min(threads, cols);
-    const per = Math.ceil(cols / parts);
-    const status = new Int32Array(new SharedArrayBuffer(8));
-    let posted = 0;
-    for (let w = 0; w < parts - 1; w++) {
-      const fromFeature = (w + 1) * per;
-      const toFeature = Math.min(cols, fromFeature + per);
-      if (fromFeature >= toFeature) break;
-      pool[w].postMessage({ kind: 'packed', binIndex, cols, packed, idx, start, end, fromFeature, toFeature, hist, status });
-      posted++;
-    }
-    buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, Math.min(cols, per), hist);
-    if (waitFor(status, posted)) {
-      stats.histograms++;
-      return;
-    }
-    hist.fill(0);
     buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, cols, hist);
   });
   setFeatureHistogramBuilder((binIndex, cols, offsets, gradHess, idx, start, end, features, featureCount, hist) => {
-    const shared = isShared(binIndex) && isShared(gradHess) && isShared(idx) && isShared(hist);
-    if ((end - start) * featureCount < minWork || featureCount < 2 || !shared || pool !== workers) {
-      buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, 0, featureCount, hist);
-      return;
+    if ((end - start) * featureCount >= minWork && featureCount >= 2 && usable(binIndex, gradHess, idx, hist, offsets, features)) {
+      const local = (from: number, to: number) => buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, from, to, hist);
+      const arrays = [binIndex, gradHess, idx, hist, offsets, features];
+      if (splitAcross(pool, threads, featureCount, JOB_FEATURES, cols, start, end, arrays, local)) return;
     }
-    const parts = Math.min(threads, featureCount);
-    const per = Math.ceil(featureCount / parts);
-    const list = features.slice(0, featureCount);
-    const status = new Int32Array(new SharedArrayBuffer(8));
-    let posted = 0;
-    for (let w = 0; w < parts - 1; w++) {
-      const from = (w + 1) * per;
-      const to = Math.min(featureCount, from + per);
-      if (from >= to) break;
-      pool[w].postMessage({ kind: 'features', binIndex, cols, offsets, gradHess, idx, start, end, features: list, from, to, hist, status });
-      posted++;
-    }
-    buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, list, 0, Math.min(featureCount, per), hist);
-    if (waitFor(status, posted)) {
-      stats.histograms++;
-      return;
-    }
-    buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, list, 0, featureCount, hist);
+    // Zeroes the listed features' slices itself, so a failed parallel attempt needs no cleanup.
+    buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, 0, featureCount, hist);
   });
 }
 
-/** Returns histogram building to the calling thread. */
+/** Returns histogram building to the calling thread and stops the training workers. */
 export function disableParallelTraining(): void {
   setHistogramBuilder(null);
   setPackedHistogramBuilder(null);
   setFeatureHistogramBuilder(null);
-  trainingOn = false;
-  stopWorkersIfIdle();
+  stopTrainers();
 }
 
 function sharedCopy(values: Float64Array): Float64Array {
