@@ -1,14 +1,37 @@
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, inject } from 'vitest';
 import { api, makeKey, sessionCookie } from '../support/http';
 import { can, ROLES, type Permission, type Role } from '@/lib/auth/permissions';
 
-/** Every /api/v1 route that exists, with the permission it must enforce. */
+/**
+ * Every /api/v1 route that exists, with the permission it must enforce and the status a permitted
+ * caller gets. Routes that change state are called on ids that do not exist (404) or with an empty
+ * form (400): a permitted role gets past the permission check to that answer, a refused one gets 403
+ * before anything is looked up, and the matrix changes nothing in the demo tenant.
+ */
 const ROUTES: { method: string; path: string; permission: Permission; body?: unknown; ok: number }[] = [
   { method: 'GET', path: '/api/v1/me', permission: 'dashboards.read', ok: 200 },
   { method: 'GET', path: '/api/v1/users', permission: 'users.manage', ok: 200 },
   { method: 'GET', path: '/api/v1/apikeys', permission: 'apikeys.manage', ok: 200 },
   { method: 'POST', path: '/api/v1/apikeys', permission: 'apikeys.manage', body: { name: 'matrix', role: 'viewer' }, ok: 201 },
+  { method: 'DELETE', path: '/api/v1/apikeys/k_000000000000', permission: 'apikeys.manage', ok: 404 },
   { method: 'GET', path: '/api/v1/audit', permission: 'audit.read', ok: 200 },
+  { method: 'GET', path: '/api/v1/datasets', permission: 'data.read', ok: 200 },
+  { method: 'POST', path: '/api/v1/datasets', permission: 'data.import', ok: 400 },
+  { method: 'POST', path: '/api/v1/datasets/preview', permission: 'data.import', ok: 400 },
+  { method: 'GET', path: '/api/v1/jobs', permission: 'dashboards.read', ok: 200 },
+  { method: 'GET', path: '/api/v1/jobs/j_0000000000000000', permission: 'dashboards.read', ok: 404 },
+  { method: 'POST', path: '/api/v1/jobs/j_0000000000000000/cancel', permission: 'dashboards.read', ok: 404 },
+  { method: 'GET', path: '/api/v1/models', permission: 'models.read', ok: 200 },
+  { method: 'POST', path: '/api/v1/models/v999999/promote', permission: 'models.promote', ok: 404 },
+  { method: 'GET', path: '/api/v1/alerts', permission: 'alerts.read', ok: 200 },
+  { method: 'POST', path: '/api/v1/alerts/a_000000000000/ack', permission: 'alerts.acknowledge', ok: 404 },
+  { method: 'GET', path: '/api/v1/reports/no-such-report.pdf', permission: 'reports.download', ok: 404 },
+];
+
+/** Session-only routes (CSV downloads) and every permission each needs. */
+const SESSION_ROUTES: { path: string; permissions: Permission[] }[] = [
+  { path: '/audit/export', permissions: ['audit.read', 'exports.download'] },
+  { path: '/experiments/export', permissions: ['models.read', 'exports.download'] },
 ];
 
 const keys = {} as Record<Role, string>;
@@ -43,6 +66,18 @@ describe('role x permission matrix', () => {
     }
   }
 
+  for (const route of SESSION_ROUTES) {
+    for (const role of ROLES) {
+      const allowed = route.permissions.every((p) => can(role, p));
+      it(`GET ${route.path} as ${role} via session -> ${allowed ? 200 : 403}`, async () => {
+        const res = await api(route.path, { cookie: cookies[role] });
+        expect(res.status).toBe(allowed ? 200 : 403);
+        if (allowed) expect(res.headers.get('content-type')).toContain('text/csv');
+        await res.arrayBuffer();
+      });
+    }
+  }
+
   it('the matrix has the documented shape: viewers read, analysts read the audit log, only admins manage users and keys', () => {
     expect(can('viewer', 'dashboards.read')).toBe(true);
     expect(can('viewer', 'audit.read')).toBe(false);
@@ -63,6 +98,19 @@ describe('role x permission matrix', () => {
     expect((await api('/audit/export', { cookie: cookies.viewer })).status).toBe(403);
   });
 
+  it('escapes spreadsheet formulas in the exported CSV, whoever wrote them', async () => {
+    process.env.FORESIGHT_HOME = inject('home');
+    const { recordAudit } = await import('@/lib/audit');
+    // A sign-in attempt records the typed email as the actor: attacker-controlled text.
+    await recordAudit('demo', { actor: { type: 'anonymous', id: 'x', label: '=HYPERLINK("http://evil.example","x")' }, action: 'csvcheck', outcome: 'failure', target: '@SUM(A1:A9)', ip: '+1+1' });
+    const csv = await (await api('/audit/export?action=csvcheck', { cookie: cookies.analyst })).text();
+    const line = csv.split('\r\n').find((l) => l.includes('csvcheck')) ?? '';
+    expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(line).toContain(`,'@SUM(A1:A9),`);
+    expect(line).toContain(`,'+1+1,`);
+    expect(line).not.toMatch(/(^|,)[=@]/);
+  });
+
   it('refuses calls without credentials with 401 in the error shape', async () => {
     const res = await api('/api/v1/me');
     expect(res.status).toBe(401);
@@ -76,6 +124,17 @@ describe('role x permission matrix', () => {
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await res.json()).toEqual({ status: 'ok' });
+    // Pages, API answers (errors included) and the sign-in page carry them too.
+    for (const [path, init] of [['/signin', {}], ['/api/v1/me', { key: keys.viewer }], ['/api/v1/users', { key: keys.viewer }], ['/', { cookie: cookies.viewer }]] as const) {
+      const r = await api(path, init);
+      await r.arrayBuffer();
+      expect(r.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(r.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
+      const csp = r.headers.get('content-security-policy') ?? '';
+      for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) expect(csp, path).toContain(directive);
+      expect(r.headers.get('x-powered-by'), path).toBeNull();
+    }
   });
 
   it('answers unknown API paths with 404 JSON', async () => {

@@ -1,9 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, signedInPage } from '../support/browser';
 
 import { WALMART_CSV as WALMART } from '../support/paths';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures');
+const RETAIL_TINY = path.join(FIXTURES, 'retail-tiny');
 
 let browser: Browser;
 beforeAll(async () => {
@@ -45,6 +50,43 @@ describe('Data page', () => {
     await page.reload();
     expect(await page.getByTestId('job').first().getAttribute('data-status')).toBe('succeeded');
     expect(await page.getByTestId('import-message').textContent()).toContain('Imported 6,435 rows');
+    await page.context().close();
+  });
+
+  it('a manager uploads the 8 retail files together, sees the job finish and the profile; a broken set changes nothing', async () => {
+    process.env.FORESIGHT_HOME = inject('home');
+    const { createTenantWithAdmin } = await import('@/lib/provisioning');
+    const { createUser } = await import('@/lib/users');
+    const { SYSTEM_ACTOR } = await import('@/lib/audit');
+    await createTenantWithAdmin({ id: 'shopco', name: 'Shop Co', tier: 'enterprise', adminEmail: 'admin@shopco.test', adminName: 'S', adminPassword: inject('password') }, SYSTEM_ACTOR);
+    await createUser('shopco', { email: 'manager@shopco.test', name: 'M', role: 'manager', password: inject('password') });
+    const page = await signedInPage(browser, 'manager@shopco.test');
+    await page.goto('/data');
+    await page.getByLabel("The retailer's 8 CSV files").check();
+    await page.getByTestId('retail-files').setInputFiles(fs.readdirSync(RETAIL_TINY).map((n) => path.join(RETAIL_TINY, n)));
+    await expect.poll(() => page.getByTestId('upload-form').textContent()).toContain('8 files');
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await expect.poll(() => page.getByTestId('profile-key-store').textContent().catch(() => null), { timeout: 60_000 }).toBe('2');
+    expect(await page.getByTestId('profile-key-item').textContent()).toBe('2');
+    const rows = await page.getByTestId('profile-rows').textContent();
+    expect(await page.getByTestId('job').first().getAttribute('data-status')).toBe('succeeded');
+
+    // The same 8 files with a repeated header row in sales.csv: the report names it, the data stays.
+    await page.reload();
+    await page.getByLabel("The retailer's 8 CSV files").check();
+    const files = fs.readdirSync(RETAIL_TINY).map((name) => ({
+      name,
+      mimeType: 'text/csv',
+      buffer: name === 'sales.csv' ? fs.readFileSync(path.join(FIXTURES, 'broken', 'sales.duplicated-header.csv')) : fs.readFileSync(path.join(RETAIL_TINY, name)),
+    }));
+    await page.getByTestId('retail-files').setInputFiles(files);
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    // The report of the first import (its repairs) is on the page until the new job ends.
+    await expect.poll(() => page.getByTestId('validation-report').textContent().catch(() => ''), { timeout: 60_000 }).toContain('nothing was imported');
+    const report = (await page.getByTestId('validation-report').textContent()) ?? '';
+    expect(report).toMatch(/sales\.csv\s*4.*header row is repeated/);
+    await page.reload();
+    expect(await page.getByTestId('profile-rows').textContent()).toBe(rows);
     await page.context().close();
   });
 

@@ -1,6 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, navLabels, signedInPage } from '../support/browser';
+import { api, signIn } from '../support/http';
+import { can } from '@/lib/auth/permissions';
+import { NAV_ITEMS } from '@/lib/nav';
 import { inject } from 'vitest';
 
 let browser: Browser;
@@ -55,8 +58,67 @@ describe('admin', () => {
     expect(await page.locator('table').textContent()).toContain('apikeys.create');
     await page.goto('/audit?action=users.create');
     expect(await page.locator('table').textContent()).toContain('new.analyst@demo.test');
+
+    // Revoking the key (after confirming) stops it at once.
+    await page.goto('/admin/api-keys');
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('tr', { hasText: 'ERP sync' }).getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => page.locator('tr', { hasText: 'ERP sync' }).textContent()).toContain('revoked');
+    expect((await fetch(`${inject('baseURL')}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(401);
     await page.context().close();
   });
+
+  it("changes a user's role and deactivates them: the new role applies, then they cannot sign in", async () => {
+    const page = await signedInPage(browser, 'admin@demo.test');
+    await page.goto('/admin/users');
+    const form = page.getByTestId('create-user');
+    await form.getByLabel('Email').fill('temp.viewer@demo.test');
+    await form.getByLabel('Name', { exact: true }).fill('Temp Viewer');
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByLabel(/Initial password/).fill('Temp-viewer-2026');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    const row = page.getByTestId('user-row-temp.viewer@demo.test');
+    await expect.poll(() => row.count()).toBe(1);
+
+    await row.getByLabel('Role of temp.viewer@demo.test').selectOption('analyst');
+    await row.getByRole('button', { name: 'Change' }).click();
+    await expect.poll(() => row.locator('.alert').textContent().catch(() => '')).toContain('is now analyst');
+    await page.reload();
+    expect(await page.getByTestId('user-row-temp.viewer@demo.test').getByLabel('Role of temp.viewer@demo.test').inputValue()).toBe('analyst');
+    const asAnalyst = await signIn('temp.viewer@demo.test', 'Temp-viewer-2026');
+    expect(asAnalyst.ok).toBe(true);
+    expect((await api('/audit', { cookie: asAnalyst.cookie })).status).toBe(200);
+
+    await page.getByTestId('user-row-temp.viewer@demo.test').getByRole('button', { name: 'Deactivate' }).click();
+    await expect.poll(() => page.getByTestId('user-row-temp.viewer@demo.test').textContent()).toContain('deactivated');
+    expect((await api('/audit', { cookie: asAnalyst.cookie })).status).not.toBe(200);
+    const again = await signIn('temp.viewer@demo.test', 'Temp-viewer-2026');
+    expect(again.ok).toBe(false);
+    expect(again.error).toMatch(/deactivated/);
+    await page.context().close();
+  });
+});
+
+describe('every role x every page', () => {
+  for (const role of ['admin', 'manager', 'analyst', 'viewer'] as const) {
+    it(`${role} opens every page its navigation shows, and gets the 403 page on every other one`, async () => {
+      const page = await signedInPage(browser, `${role}@demo.test`);
+      const shown = new Set(NAV_ITEMS.filter((i) => can(role, i.permission)).map((i) => i.href));
+      expect((await navLabels(page)).length).toBe(shown.size);
+      for (const item of NAV_ITEMS) {
+        const res = await page.goto(item.href, { waitUntil: 'domcontentloaded' });
+        const h1 = (await page.locator('h1').first().textContent()) ?? '';
+        if (shown.has(item.href)) {
+          expect(res?.status(), `${role} ${item.href}`).toBe(200);
+          expect(h1, `${role} ${item.href}`).not.toContain('403');
+        } else {
+          expect(res?.status(), `${role} ${item.href}`).toBe(403);
+          expect(h1, `${role} ${item.href}`).toContain('403');
+        }
+      }
+      await page.context().close();
+    });
+  }
 });
 
 describe('manager', () => {
@@ -161,5 +223,15 @@ describe('platform admin', () => {
     const page = await signedInPage(browser, 'admin@demo.test');
     expect((await page.goto('/platform/tenants'))?.status()).toBe(403);
     await page.context().close();
+
+    // A platform admin holds no tenant role: a tenant page never shows them a tenant's data.
+    const platform = await signedInPage(browser, 'platform@foresight.test');
+    for (const href of ['/admin/users', '/audit', '/data']) {
+      const res = await platform.goto(href);
+      const landed = new URL(platform.url()).pathname;
+      expect(landed === '/platform/tenants' || res?.status() === 403, `${href} -> ${landed} ${res?.status()}`).toBe(true);
+      expect(await platform.content()).not.toContain('admin@demo.test');
+    }
+    await platform.context().close();
   });
 });
