@@ -14,8 +14,8 @@
  * When every hessian is a non-negative integer (squared loss, forests' bootstrap counts), the
  * full histograms hold packed integer gradients (histogram.ts, GradientPacking): one
  * read-modify-write per row and feature instead of two, exact sibling subtraction; the split
- * search reads them decoded, and leaf values come from the exact gradient sums of the rows
- * (summed while partitioning), not from the quantised ones.
+ * search reads them decoded, and once the tree is grown its leaf values are recomputed from the
+ * exact gradient sums of their rows, not the quantised ones.
  *
  * Growth: with maxLeaves = 0 nodes are expanded depth-first (so only O(depth) histograms are
  * alive); with maxLeaves > 0 the open leaf with the largest gain is expanded first (leaf-wise,
@@ -64,7 +64,7 @@ interface OpenLeaf {
   /** The node's histogram while it waits to be split (null in sampled-feature mode). */
   hist: Float64Array | null;
   split: SplitChoice;
-  /** Exact gradient sum of the node's rows (leaf values). */
+  /** Gradient sum of the node's rows for its value (quantised while packed, see grow()). */
   gradSum: number;
   /** The gradient sum as the node's histogram sees it (split search; quantised when packed). */
   splitGradSum: number;
@@ -92,10 +92,6 @@ export class TreeGrower {
   private readonly packedPool: HistogramPool;
   private readonly decoded: Float64Array;
   private packing: GradientPacking | null = null;
-  /** Gradients of the tree being grown (exact child sums while partitioning). */
-  private grad: Float64Array = new Float64Array(0);
-  private partitionGradLeft = 0;
-  private partitionGradRight = 0;
 
   constructor(
     private readonly data: BinnedMatrix,
@@ -125,7 +121,6 @@ export class TreeGrower {
     const b = this.builder;
     b.reset();
     const gh = this.gradHess;
-    this.grad = grad;
     this.packing = this.sampledMode ? null : packGradients(grad, hess, idx, count, this.packedRows);
     if (this.packing === null) {
       for (let r = 0; r < rows; r++) {
@@ -164,7 +159,24 @@ export class TreeGrower {
       this.expand(open, leaf, gh, idx, rng);
     }
     for (const leaf of open) if (leaf.hist) this.release(leaf.hist);
-    return b.build();
+    const tree = b.build();
+    if (this.packing !== null) this.exactLeafValues(tree, grad, hess, idx);
+    return tree;
+  }
+
+  /** Sets every leaf's value from the exact gradient and hessian sums of its rows (ascending). */
+  private exactLeafValues(tree: FlatTree, grad: Float64Array, hess: Float64Array, idx: Int32Array): void {
+    for (let k = 0; k < tree.nodeCount; k++) {
+      if (tree.feature[k] >= 0) continue;
+      let g = 0;
+      let h = 0;
+      const end = this.rangeEnd[k];
+      for (let i = this.rangeStart[k]; i < end; i++) {
+        g += grad[idx[i]];
+        h += hess[idx[i]];
+      }
+      tree.value[k] = this.leafValue(g, h);
+    }
   }
 
   /** A zeroed histogram of the current mode's layout (packed or gradient/hessian pairs). */
@@ -196,9 +208,8 @@ export class TreeGrower {
     const depth = leaf.depth + 1;
     const splitGradLeft = leaf.split.gradLeft;
     const splitGradRight = leaf.splitGradSum - splitGradLeft;
-    // Packed histograms hold quantised gradients: leaf values take the exact sums instead.
-    const gradLeft = this.packing === null ? splitGradLeft : this.partitionGradLeft;
-    const gradRight = this.packing === null ? leaf.gradSum - splitGradLeft : this.partitionGradRight;
+    const gradLeft = splitGradLeft;
+    const gradRight = this.packing === null ? leaf.gradSum - splitGradLeft : splitGradRight;
     const hessRight = leaf.hessSum - hessLeft;
     this.builder.setLeafValue(left, this.leafValue(gradLeft, hessLeft));
     this.builder.setLeafValue(left + 1, this.leafValue(gradRight, hessRight));
@@ -331,35 +342,21 @@ export class TreeGrower {
     return w * learningRate;
   }
 
-  /**
-   * Stable in-place partition of idx[start..end); returns the first index of the right part and
-   * leaves the exact gradient sums of both parts (rows in ascending order) in partitionGradLeft /
-   * partitionGradRight.
-   */
+  /** Stable in-place partition of idx[start..end); returns the first index of the right part. */
   private partition(idx: Int32Array, start: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
     const { columns, rows } = this.data;
     const col = columns.subarray(feature * rows, (feature + 1) * rows);
     const scratch = this.scratch;
-    const grad = this.grad;
     const missingLeft = defaultLeft ? this.data.valueBins[feature] : -1;
     let l = start;
     let rc = 0;
-    let gl = 0;
-    let gr = 0;
     for (let i = start; i < end; i++) {
       const r = idx[i];
       const v = col[r];
-      if (v <= bin || v === missingLeft) {
-        idx[l++] = r;
-        gl += grad[r];
-      } else {
-        scratch[rc++] = r;
-        gr += grad[r];
-      }
+      if (v <= bin || v === missingLeft) idx[l++] = r;
+      else scratch[rc++] = r;
     }
     idx.set(scratch.subarray(0, rc), l);
-    this.partitionGradLeft = gl;
-    this.partitionGradRight = gr;
     return l;
   }
 }
