@@ -10,7 +10,7 @@
  *   (series count, on a log scale), scaled by the selection's own recent level (see
  *   docs/serving.md "Intervals").
  * - Results go through `forecastCache()` keyed by tenant, production version, dataset
- *   fingerprint and parameters; the cache is cleared on promotion.
+ *   identity (its table file) and parameters; the cache is cleared on promotion.
  * - Series are forecast in chunks with a yield to the event loop between them, so a cold total
  *   does not stall other requests; `warmForecasts` precomputes what dashboards open with.
  *
@@ -71,6 +71,8 @@ export type TimePeriod = 'week' | 'month' | 'quarter';
 
 /** Milliseconds of forecasting between two yields to the event loop (other requests run there). */
 const BLOCK_MS = 30;
+/** The same for the background warm-up, which nobody waits for: shorter, so requests wait less. */
+const WARM_BLOCK_MS = 10;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Periods a horizon in days covers: days for daily data, whole weeks (rounded up) for weekly. */
@@ -81,9 +83,9 @@ export function periodsOf(horizonDays: number, step: 1 | 7, maxHorizon: number):
 
 /**
  * Forecasts the given series to `periods` (the Forecaster caches each series) in chunks sized to
- * take about BLOCK_MS each, yielding to the event loop between them.
+ * take about `blockMs` each, yielding to the event loop between them.
  */
-async function forecastSeries(model: ServingModel, series: readonly number[], periods: number): Promise<Float64Array[]> {
+async function forecastSeries(model: ServingModel, series: readonly number[], periods: number, blockMs = BLOCK_MS): Promise<Float64Array[]> {
   const out: Float64Array[] = [];
   let chunk = 2;
   for (let i = 0; i < series.length; ) {
@@ -93,7 +95,7 @@ async function forecastSeries(model: ServingModel, series: readonly number[], pe
     out.push(...model.forecaster.seriesForecasts(part, periods));
     i += part.length;
     const ms = performance.now() - t0;
-    chunk = Math.max(1, Math.min(1024, ms < 1 ? part.length * 8 : Math.round((part.length * BLOCK_MS) / ms)));
+    chunk = Math.max(1, Math.min(1024, ms < 1 ? part.length * 8 : Math.round((part.length * blockMs) / ms)));
   }
   return out;
 }
@@ -195,7 +197,7 @@ async function computeSelection(model: ServingModel, q: ForecastQuery, periods: 
 }
 
 const selectionKey = (state: ServingState, q: ForecastQuery, periods: number) =>
-  forecastCacheKey(state.tenantId, state.version.id, { kind: 'forecast', data: state.fingerprint, store: q.store ?? null, category: q.category ?? null, item: q.item ?? null, periods });
+  forecastCacheKey(state.tenantId, state.version.id, { kind: 'forecast', data: state.dataKey, store: q.store ?? null, category: q.category ?? null, item: q.item ?? null, periods });
 
 /**
  * The forecast of a selection for `q.horizon` days (whole weeks on weekly data), with 80% and 95%
@@ -208,7 +210,7 @@ export async function getSelectionForecast(tenantId: string, q: ForecastQuery): 
   const state = await servingState(tenantId);
   if (!state) return null;
   // The horizon cap comes with the model; before it is loaded, 90 days / 13 weeks is the schema's.
-  const periods = periodsOf(q.horizon, state.table.step, state.table.step === 1 ? 90 : 13);
+  const periods = periodsOf(q.horizon, state.step, state.step === 1 ? 90 : 13);
   return cached(selectionKey(state, q, periods), async () => {
     const model = await servingModel(state);
     return computeSelection(model, q, Math.min(periods, model.forecaster.parts.maxHorizon));
@@ -280,7 +282,7 @@ async function computeTopProducts(model: ServingModel, period: TimePeriod, categ
 export async function getTopProducts(tenantId: string, q: { time_period: TimePeriod; category?: string; limit: number }): Promise<TopProducts | null> {
   const state = await servingState(tenantId);
   if (!state) return null;
-  const key = forecastCacheKey(state.tenantId, state.version.id, { kind: 'top-products', data: state.fingerprint, period: q.time_period, category: q.category ?? null });
+  const key = forecastCacheKey(state.tenantId, state.version.id, { kind: 'top-products', data: state.dataKey, period: q.time_period, category: q.category ?? null });
   const all = await cached(key, async () => computeTopProducts(await servingModel(state), q.time_period, q.category));
   return { ...all, products: all.products.slice(0, q.limit) };
 }
@@ -377,12 +379,12 @@ export function warmForecasts(tenantId: string): Promise<void> {
   const run = async () => {
     const state = await servingState(tenantId);
     if (!state) return;
-    const key = `${tenantId}\u0000${state.version.id}\u0000${state.fingerprint}`;
+    const key = `${tenantId}\u0000${state.version.id}\u0000${state.dataKey}`;
     const running = warming.get(key);
     if (running) return running;
     const work = (async () => {
       const model = await servingModel(state);
-      await forecastSeries(model, model.active, model.forecaster.parts.maxHorizon);
+      await forecastSeries(model, model.active, model.forecaster.parts.maxHorizon, WARM_BLOCK_MS);
       await getSelectionForecast(tenantId, { horizon: 30 });
       for (const time_period of ['week', 'month', 'quarter'] as const) await getTopProducts(tenantId, { time_period, limit: 1 });
     })();

@@ -1,19 +1,24 @@
 /**
  * The production model of a tenant, loaded once and kept in memory (SPEC 7).
  *
- * Every call reads the registry's production version and the dataset manifest (two small files),
- * so a promotion by another process (CLI, scheduler, another server) or a new import takes effect
- * on the next request without a restart. Loading (the artifact parsed, the table extended with
- * the planned promotions) happens once per (tenant, version, dataset fingerprint); concurrent
- * callers share the one load. Only the newest load of a tenant is kept.
+ * Every call reads the registry's production version and the dataset manifest, so a promotion
+ * by another process (CLI, scheduler, another server) or a new import takes effect on the next
+ * request without a restart. Both go through `readJsonCached` (kept parsed in memory, revalidated
+ * by one stat of the file on every read: any write, by any process, is seen by the next read),
+ * so a cached forecast costs two stats, not two file reads and parses.
+ * Loading (the artifact parsed, the table extended with the planned promotions) happens once per
+ * (tenant, version, dataset); concurrent callers share the one load. Only the newest load of a
+ * tenant is kept.
  *
  * No 'server-only' here: report jobs and the CLI serve forecasts through the same code.
  */
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import { AppError, isAppError } from '../errors';
-import { loadPlannedEvents, loadTable } from '../datasets/store';
-import { datasetFingerprint, loadForecaster } from '../training';
-import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
+import { datasetManifestSchema, loadPlannedEvents, loadTable } from '../datasets/store';
+import { loadForecaster } from '../training';
+import { modelVersionSchema, readArtifact, type ModelVersion } from '../registry/store';
+import { readJsonCached } from '../document-cache';
+import { tenantPath } from '../storage';
 import { subscribeProductionChange } from '../registry/events';
 import type { Forecaster } from '@/ml/forecasting/forecaster';
 import { membersByGroup, type ForecastLevel } from '@/ml/forecasting/levels';
@@ -23,11 +28,16 @@ import { seriesCount, type DailyTable } from '@/ml/data/table';
 export interface ServingState {
   tenantId: string;
   version: ModelVersion;
-  fingerprint: string;
-  table: DailyTable;
+  /**
+   * The dataset's identity: its table and planned-promotions file names. Both files are immutable
+   * and every import writes new ones, so equal names mean equal data.
+   */
+  dataKey: string;
+  step: 1 | 7;
 }
 
 export interface ServingModel extends ServingState {
+  table: DailyTable;
   forecaster: Forecaster;
   /** Series that exist at the origin, ascending (aggregates sum these, as the Forecaster does). */
   active: number[];
@@ -37,13 +47,19 @@ export interface ServingModel extends ServingState {
   loadMs: number;
 }
 
-/** The production version and the current table, or null when the tenant has no production model. */
+// The parts of the registry and of the manifest serving reads (zod objects drop the rest). The
+// keys are those of lib/registry/store.ts and lib/datasets/store.ts.
+const registryView = z.object({ versions: z.array(modelVersionSchema) });
+const manifestView = datasetManifestSchema.pick({ tableFile: true, plannedFile: true, frequency: true });
+
+/** The production version and the dataset's identity, or null when the tenant has no production model. */
 export async function servingState(tenantId: string): Promise<ServingState | null> {
-  const version = await productionVersion(tenantId);
+  const registry = await readJsonCached(tenantPath(tenantId, 'models', 'registry.json'), registryView);
+  const version = registry?.versions.find((v) => v.stage === 'production');
   if (!version) return null;
-  const loaded = await loadTable(tenantId);
-  if (!loaded) throw new AppError('not_found', `Model ${version.id} is in production but this organisation has no dataset to forecast from: import data first.`);
-  return { tenantId, version, fingerprint: datasetFingerprint(loaded.manifest), table: loaded.table };
+  const manifest = await readJsonCached(tenantPath(tenantId, 'data', 'dataset.json'), manifestView);
+  if (!manifest) throw new AppError('not_found', `Model ${version.id} is in production but this organisation has no dataset to forecast from: import data first.`);
+  return { tenantId, version, dataKey: `${manifest.tableFile}\u0000${manifest.plannedFile ?? ''}`, step: manifest.frequency === 'weekly' ? 7 : 1 };
 }
 
 const holder = globalThis as unknown as { __foresightServing?: Map<string, { key: string; model: Promise<ServingModel> }>; __foresightServingSubscribed?: boolean };
@@ -79,10 +95,12 @@ function median(xs: number[]): number {
 
 async function load(state: ServingState): Promise<ServingModel> {
   const t0 = performance.now();
-  const { tenantId, version, table } = state;
+  const { tenantId, version } = state;
   const artifact = await readArtifact(tenantId, version.id);
   const loaded = await loadTable(tenantId);
-  const planned = loaded ? await loadPlannedEvents(tenantId, loaded.manifest) : [];
+  if (!loaded) throw new AppError('not_found', `Model ${version.id} is in production but this organisation has no dataset to forecast from: import data first.`);
+  const table = loaded.table;
+  const planned = await loadPlannedEvents(tenantId, loaded.manifest);
   let forecaster: Forecaster;
   try {
     forecaster = loadForecaster(artifact, { table, planned });
@@ -101,7 +119,7 @@ async function load(state: ServingState): Promise<ServingModel> {
     const sizes = [...membersByGroup(table, level).values()].map((m) => m.filter((s) => activeMask[s]).length).filter((n) => n > 0);
     calibratedSizes[level] = level === 'series' ? 1 : median(sizes);
   }
-  return { ...state, forecaster, active, activeMask, calibratedSizes, loadMs: performance.now() - t0 };
+  return { ...state, table, forecaster, active, activeMask, calibratedSizes, loadMs: performance.now() - t0 };
 }
 
 /**
@@ -109,7 +127,7 @@ async function load(state: ServingState): Promise<ServingModel> {
  * @throws AppError conflict when the production artifact cannot serve forecasts.
  */
 export async function servingModel(state: ServingState): Promise<ServingModel> {
-  const key = `${state.version.id}\u0000${state.fingerprint}`;
+  const key = `${state.version.id}\u0000${state.dataKey}`;
   const entry = loadedModels.get(state.tenantId);
   if (entry && entry.key === key) return entry.model;
   const model = load(state);
@@ -122,10 +140,4 @@ export async function servingModel(state: ServingState): Promise<ServingModel> {
     if (loadedModels.get(state.tenantId)?.model === model) loadedModels.delete(state.tenantId);
     throw e;
   }
-}
-
-/** The loaded model, if this process has one for exactly this state (no load). */
-export async function loadedModel(state: ServingState): Promise<ServingModel | undefined> {
-  const entry = loadedModels.get(state.tenantId);
-  return entry && entry.key === `${state.version.id}\u0000${state.fingerprint}` ? entry.model : undefined;
 }
