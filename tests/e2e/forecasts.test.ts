@@ -123,6 +123,17 @@ describe('Forecasts page', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'forbidden' } });
   });
 
+  it('a tenant without data sees the empty states, not made-up figures', async () => {
+    const page = await signedInPage(browser, 'admin@other.test');
+    await page.goto('/forecasts');
+    expect(await page.getByTestId('forecast-empty').textContent()).toContain('No data yet');
+    expect(await page.getByTestId('forecast-chart').count()).toBe(0);
+    await page.goto('/');
+    await expect.poll(() => page.locator('main').textContent()).toContain('No data yet');
+    expect(await page.getByTestId('kpi-forecast').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('a manager downloads the executive PDF from the Reports page', async () => {
     const page = await signedInPage(browser, 'manager@demo.test');
     await page.goto('/reports');
