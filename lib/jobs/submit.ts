@@ -4,6 +4,10 @@ import { recordAudit, type AuditActor } from '../audit';
 import type { JobKind, Job } from '../schemas/jobs';
 import { getJobOrThrow, isActive, updateJob } from './store';
 import { launchJob } from './spawn';
+import { processAlive } from '../process';
+
+/** How long a cancelled worker has to stop by itself (and record the cancellation) before it is killed. */
+const CANCEL_GRACE_MS = 10_000;
 
 /**
  * Starts a job for a request (see launchJob: its own worker process, one active job of a kind per
@@ -25,8 +29,20 @@ export async function cancelJob(ctx: { tenantId: string; actor: AuditActor; ip: 
   if (!isActive(job)) throw new AppError('conflict', `The job already ended (${job.status}).`);
   const updated = await updateJob(ctx.tenantId, jobId, (j) => ({ ...j, cancelRequested: true }));
   if (updated.pid) {
+    const pid = updated.pid;
     try {
-      process.kill(updated.pid, 'SIGTERM');
+      process.kill(pid, 'SIGTERM');
+      // A worker inside a long synchronous step (one boosting fit) sees SIGTERM only after it;
+      // every write it makes is atomic, so ending it outright leaves nothing half-done.
+      setTimeout(() => {
+        if (processAlive(pid)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // ended meanwhile
+          }
+        }
+      }, CANCEL_GRACE_MS).unref();
     } catch {
       // already gone: reading the job settles it as cancelled
     }

@@ -69,7 +69,11 @@ export default async function setup(project: TestProject) {
   const { buildIfNeeded } = await import('../../scripts/start');
   buildIfNeeded();
   const { seedDemo } = await import('../../lib/demo');
-  await seedDemo(TEST_PASSWORD);
+  // The demo with its generated data and its first trained model in production (other tests rely on it).
+  const seedStarted = Date.now();
+  const seeded = await seedDemo(TEST_PASSWORD);
+  if (!seeded.model) throw new Error('The demo seeding registered no model.');
+  console.log(`Demo seeded in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s (model ${seeded.model.id}, ${seeded.model.algorithm}, hold-out WAPE ${seeded.model.metrics.wape?.toFixed(3)}).`);
   const { createTenantWithAdmin } = await import('../../lib/provisioning');
   const { SYSTEM_ACTOR } = await import('../../lib/audit');
   // A second tenant for isolation tests, and one per destructive scenario.
