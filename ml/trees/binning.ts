@@ -8,7 +8,7 @@
  * not 256.
  */
 import type { FeatureMatrix } from '../matrix';
-import { sharedInt32, sharedUint16, sharedUint32 } from './shared';
+import { sharedInt32, sharedUint16, sharedUint32, sharedUint8 } from './shared';
 
 /** Most value bins a feature can have (bins 0..254; the missing bin is then 255). */
 export const MAX_VALUE_BINS = 255;
@@ -185,7 +185,7 @@ export function binMatrix(X: FeatureMatrix, mapper: BinMapper): BinnedMatrix {
   const { rows, cols } = X;
   if (mapper.upper.length !== cols) throw new RangeError(`mapper has ${mapper.upper.length} features, X has ${cols}`);
   const bins = new Uint8Array(rows * cols);
-  const columns = new Uint8Array(rows * cols);
+  const columns = sharedUint8(rows * cols);
   const valueBins = new Int32Array(cols);
   const offsets = sharedInt32(cols + 1);
   for (let c = 0; c < cols; c++) offsets[c + 1] = offsets[c] + 2 * (mapper.upper[c].length + 1);

@@ -33,6 +33,7 @@ import {
   unpackHistogram,
   type GradientPacking,
 } from './histogram';
+import { partitionRows } from './partition';
 import { sharedFloat64, sharedInt32 } from './shared';
 import { emptySplit, findBestSplit, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
@@ -99,7 +100,7 @@ export class TreeGrower {
   ) {
     const histSize = data.offsets[data.cols];
     this.pool = new HistogramPool(histSize);
-    this.scratch = new Int32Array(data.rows);
+    this.scratch = sharedInt32(data.rows);
     this.gradHess = sharedFloat64(2 * data.rows);
     this.features = sharedInt32(data.cols);
     this.directBuildRows = histSize / 4;
@@ -345,18 +346,7 @@ export class TreeGrower {
   /** Stable in-place partition of idx[start..end); returns the first index of the right part. */
   private partition(idx: Int32Array, start: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
     const { columns, rows } = this.data;
-    const col = columns.subarray(feature * rows, (feature + 1) * rows);
-    const scratch = this.scratch;
     const missingLeft = defaultLeft ? this.data.valueBins[feature] : -1;
-    let l = start;
-    let rc = 0;
-    for (let i = start; i < end; i++) {
-      const r = idx[i];
-      const v = col[r];
-      if (v <= bin || v === missingLeft) idx[l++] = r;
-      else scratch[rc++] = r;
-    }
-    idx.set(scratch.subarray(0, rc), l);
-    return l;
+    return partitionRows(columns, feature * rows, bin, missingLeft, idx, this.scratch, start, end);
   }
 }

@@ -26,6 +26,7 @@ import {
   setHistogramBuilder,
   setPackedHistogramBuilder,
 } from './histogram';
+import { partitionChunkApart, setChunkPartitioner } from './partition';
 import { isShared } from './shared';
 
 const WORKER_SOURCE = `
@@ -53,8 +54,10 @@ export interface ParallelPredictionOptions {
 export interface ParallelTrainingOptions {
   /** Threads including the calling one (default: available cores, at most 4). */
   threads?: number;
-  /** Nodes with fewer rows x features stay on the calling thread (default 50,000). */
+  /** Nodes with fewer rows x features stay on the calling thread (default 100,000). */
   minWork?: number;
+  /** Nodes with fewer rows are partitioned on the calling thread (default 20,000). */
+  minPartitionRows?: number;
 }
 
 /** Prediction workers (message-driven; training has its own, see TRAINING_WORKER_SOURCE). */
@@ -150,14 +153,19 @@ export function disableParallelPrediction(): void {
  * worker keeps at most KEPT_ARRAYS of them (least recently used are dropped).
  *
  * Command block (Int32): [0] job sequence (-1 = stop), [1] last finished sequence, [2] failure
- * flag, [3] kind, [4] cols, [5] start, [6] end, [7] from, [8] to, [9..14] array ids
- * (binIndex, gradHess or packed values, idx, hist, offsets, features).
+ * flag, [3] kind, [4..8] the job's numbers, [9..14] its arrays' ids, [15] a result. Histogram
+ * jobs: cols, start, end, from, to; binIndex, gradHess or packed values, idx, hist, offsets,
+ * features. Partition jobs: colBase, from, to, bin, missingLeft; columns, idx, scratch.
  */
+/** Polls of the command block before a thread sleeps on it (a few tens of microseconds). */
+const SPINS = 20_000;
 const TRAINING_WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const SPINS = ${SPINS};
 const buildHistogramFeatures = ${buildHistogramFeatures.toString()};
 const buildFeatureHistogram = ${buildFeatureHistogram.toString()};
 const buildPackedHistogram = ${buildPackedHistogram.toString()};
+const partitionChunkApart = ${partitionChunkApart.toString()};
 const { command, port } = workerData;
 const arrays = new Map();
 let seen = 0;
@@ -165,7 +173,10 @@ for (;;) {
   const seq = Atomics.load(command, 0);
   if (seq < 0) break;
   if (seq === seen) {
-    Atomics.wait(command, 0, seq, 1000);
+    // Jobs come every few hundred microseconds while a tree grows: poll briefly before sleeping.
+    let spins = 0;
+    while (spins < SPINS && Atomics.load(command, 0) === seq) spins++;
+    if (spins === SPINS) Atomics.wait(command, 0, seq, 1000);
     continue;
   }
   seen = seq;
@@ -178,6 +189,7 @@ for (;;) {
     const at = (k) => arrays.get(command[k]);
     if (kind === 0) buildHistogramFeatures(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
     else if (kind === 1) buildPackedHistogram(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
+    else if (kind === 3) command[15] = partitionChunkApart(at(9), command[4], command[7], command[8], at(10), at(11), command[5], command[6]);
     else buildFeatureHistogram(at(9), command[4], at(13), at(10), at(11), command[5], command[6], at(14), command[7], command[8], at(12));
   } catch (err) {
     Atomics.store(command, 2, 1);
@@ -192,6 +204,7 @@ const KEPT_ARRAYS = 32;
 const JOB_FULL = 0;
 const JOB_PACKED = 1;
 const JOB_FEATURES = 2;
+const JOB_PARTITION = 3;
 
 interface TrainingWorker {
   readonly worker: Worker;
@@ -246,15 +259,11 @@ function arrayId(t: TrainingWorker, a: object): number {
   return id;
 }
 
-/** Starts a job on worker t; the arrays are binIndex, row data, idx, hist, offsets, features. */
-function post(t: TrainingWorker, kind: number, cols: number, start: number, end: number, from: number, to: number, arrays: readonly (object | null)[]): void {
+/** Starts a job on worker t with five numbers and its arrays (see the command block layout). */
+function post(t: TrainingWorker, kind: number, numbers: readonly number[], arrays: readonly (object | null)[]): void {
   const c = t.command;
   c[3] = kind;
-  c[4] = cols;
-  c[5] = start;
-  c[6] = end;
-  c[7] = from;
-  c[8] = to;
+  for (let k = 0; k < 5; k++) c[4 + k] = numbers[k];
   for (let k = 0; k < arrays.length; k++) {
     const a = arrays[k];
     c[9 + k] = a === null ? 0 : arrayId(t, a);
@@ -267,6 +276,7 @@ function post(t: TrainingWorker, kind: number, cols: number, start: number, end:
 /** Waits for worker t's last job; true when it did not fail. */
 function finish(t: TrainingWorker): boolean {
   const c = t.command;
+  for (let spins = 0; spins < SPINS && Atomics.load(c, 1) !== t.seq; ) spins++;
   for (let done = Atomics.load(c, 1); done !== t.seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done, 1000);
   if (Atomics.load(c, 2) !== 0) {
     Atomics.store(c, 2, 0);
@@ -299,7 +309,7 @@ function splitAcross(
     const from = (w + 1) * per;
     const to = Math.min(count, from + per);
     if (from >= to) break;
-    post(pool[w], kind, cols, start, end, from, to, arrays);
+    post(pool[w], kind, [cols, start, end, from, to], arrays);
     posted++;
   }
   runLocal(0, Math.min(count, per));
@@ -316,7 +326,8 @@ function splitAcross(
  */
 export function enableParallelTraining(options: ParallelTrainingOptions = {}): void {
   const threads = checkThreads(options.threads ?? Math.min(4, availableParallelism()));
-  const minWork = options.minWork ?? 50_000;
+  const minWork = options.minWork ?? 100_000;
+  const minPartitionRows = options.minPartitionRows ?? 20_000;
   disableParallelTraining();
   if (threads === 1) return;
   const pool = Array.from({ length: threads - 1 }, startTrainer);
@@ -347,6 +358,18 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     // Zeroes the listed features' slices itself, so a failed parallel attempt needs no cleanup.
     buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, 0, featureCount, hist);
   });
+  const partitioner = pool[0];
+  setChunkPartitioner({
+    minRows: minPartitionRows,
+    start(columns, colBase, bin, missingLeft, idx, scratch, from, to) {
+      if (!usable(columns, idx, scratch)) return false;
+      post(partitioner, JOB_PARTITION, [colBase, from, to, bin, missingLeft], [columns, idx, scratch]);
+      return true;
+    },
+    finish() {
+      return finish(partitioner) ? partitioner.command[15] : -1;
+    },
+  });
 }
 
 /** Returns histogram building to the calling thread and stops the training workers. */
@@ -354,6 +377,7 @@ export function disableParallelTraining(): void {
   setHistogramBuilder(null);
   setPackedHistogramBuilder(null);
   setFeatureHistogramBuilder(null);
+  setChunkPartitioner(null);
   stopTrainers();
 }
 

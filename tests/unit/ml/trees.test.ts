@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binMatrix, binOf, fitBinMapper, type BinnedMatrix } from '@/ml/trees/binning';
 import { buildPackedHistogram, packGradients, subtractHistogram, unpackHistogram } from '@/ml/trees/histogram';
+import { partitionChunkApart, partitionRows, setChunkPartitioner } from '@/ml/trees/partition';
 import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
 import { createMatrix, matrixFromRows, type FeatureMatrix } from '@/ml/matrix';
@@ -230,5 +231,45 @@ describe('packed integer gradients', () => {
     const p = packGradients(grad, Float64Array.of(1, 1), dup, 3, out);
     if (p === null) throw new Error('expected packing');
     expect(p.quantSum).toBe(2 * Math.round(grad[0] * p.scale) + Math.round(grad[1] * p.scale));
+  });
+});
+
+describe('row partition', () => {
+  const rows = 997;
+  const columns = Uint8Array.from({ length: 2 * rows }, (_, i) => (i * 37) % 11);
+  /** The clear version: filter left rows then right rows, both in their original order. */
+  function reference(ids: number[], colBase: number, bin: number, missingLeft: number): number[] {
+    const left = (r: number) => columns[colBase + r] <= bin || columns[colBase + r] === missingLeft;
+    return [...ids.filter(left), ...ids.filter((r) => !left(r))];
+  }
+
+  it('is the stable filter order, in one pass or cut in two chunks (as with a worker)', () => {
+    const ids = Array.from({ length: rows }, (_, i) => i).filter((r) => r % 3 !== 0);
+    for (const chunked of [false, true]) {
+      let pending: () => number = () => -1;
+      setChunkPartitioner(
+        chunked
+          ? {
+              minRows: 1,
+              start(cols, colBase, bin, missingLeft, idx, scratch, from, to) {
+                pending = () => partitionChunkApart(cols, colBase, bin, missingLeft, idx, scratch, from, to);
+                return true;
+              },
+              finish: () => pending(),
+            }
+          : null,
+      );
+      for (const [colBase, bin, missingLeft] of [[0, 4, -1], [rows, 0, 10], [rows, 10, -1], [0, -1, 3]]) {
+        const idx = Int32Array.from([7, ...ids]);
+        const scratch = new Int32Array(idx.length);
+        const mid = partitionRows(columns, colBase, bin, missingLeft, idx, scratch, 1, idx.length);
+        const expected = reference(ids, colBase, bin, missingLeft);
+        expect(Array.from(idx.subarray(1))).toEqual(expected);
+        expect(idx[0]).toBe(7);
+        const lefts = ids.filter((r) => columns[colBase + r] <= bin || columns[colBase + r] === missingLeft).length;
+        expect(mid).toBe(1 + lefts);
+      }
+    }
+    setChunkPartitioner(null);
   });
 });
