@@ -7,6 +7,8 @@ import { createUser, verifySignIn, updateUser, listUsers } from '@/lib/users';
 import { escapeCsvCell, toCsv } from '@/lib/csv';
 import { can, PERMISSIONS, ROLES } from '@/lib/auth/permissions';
 import { createApiKey, findApiKeyBySecret, revokeApiKey } from '@/lib/apikeys';
+import { readLogo, storeLogo } from '@/lib/branding';
+import { LOGO_MAX_BYTES } from '@/lib/schemas/admin';
 
 beforeEach(async () => {
   process.env.FORESIGHT_HOME = await fs.mkdtemp(path.join(os.tmpdir(), 'foresight-auth-'));
@@ -55,6 +57,21 @@ describe('API keys', () => {
     expect(await findApiKeyBySecret(secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a'))).toBeUndefined();
     await revokeApiKey('acme', key.id);
     expect(await findApiKeyBySecret(secret)).toBeUndefined();
+  });
+});
+
+describe('logo upload', () => {
+  const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  const png = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i < 8 ? PNG_SIGNATURE[i] : i % 251));
+
+  it('checks the size and the bytes, not the declared type, and stores nothing it refuses', async () => {
+    await expect(storeLogo('acme', png(LOGO_MAX_BYTES + 1), 'image/png')).rejects.toMatchObject({ code: 'payload_too_large' });
+    await expect(storeLogo('acme', new TextEncoder().encode('<svg onload="alert(1)"/>'), 'image/png')).rejects.toThrow(/not a real PNG/);
+    await expect(storeLogo('acme', png(100), 'image/jpeg')).rejects.toThrow(/not a real JPEG/);
+    await expect(storeLogo('acme', png(100), 'image/svg+xml')).rejects.toThrow(/PNG, JPEG or WebP/);
+    expect(await readLogo('acme')).toBeUndefined();
+    expect(await storeLogo('acme', png(LOGO_MAX_BYTES), 'image/png')).toBe('image/png');
+    expect((await readLogo('acme'))?.length).toBe(LOGO_MAX_BYTES);
   });
 });
 
