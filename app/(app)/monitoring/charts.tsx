@@ -50,8 +50,14 @@ export function LiveErrorChart({ points, threshold, reference, windowDays }: { p
       annotations.push({ xref: 'paper', x: 1, xanchor: 'right', y: threshold, yanchor: 'bottom', text: 'decay line', showarrow: false, font: { color: '#c62828', size: 11 } });
     }
     if (reference !== null) shapes.push(line(reference, '#1a7f37', 'dot'));
-    return { yaxis: { title: { text: 'WAPE' }, rangemode: 'tozero', tickformat: '.0%' }, shapes, annotations };
-  }, [threshold, reference]);
+    // A single slow day can have a WAPE of 1000%: the axis follows the windows and the decay line,
+    // and lets such days run off the top (their values are in the hover and the CSV).
+    const finite = (xs: (number | null)[]) => xs.filter((v): v is number => v !== null && Number.isFinite(v));
+    const daily = finite(points.flatMap((p) => [p.wape, p.naiveWape])).sort((a, b) => a - b);
+    const steady = finite([...points.flatMap((p) => [p.rollingWape, p.rollingNaiveWape]), threshold, reference, daily.length ? daily[Math.floor(0.9 * (daily.length - 1))] : null]);
+    const top = steady.length ? Math.min(daily.length ? daily[daily.length - 1] : Infinity, 1.3 * Math.max(...steady)) : undefined;
+    return { yaxis: { title: { text: 'WAPE' }, tickformat: '.0%', ...(top && Number.isFinite(top) ? { range: [0, top * 1.05] } : { rangemode: 'tozero' }) }, shapes, annotations };
+  }, [threshold, reference, points]);
   return (
     <Plot
       data={data}
