@@ -45,7 +45,7 @@ interface MeterState {
   inFlight: Map<string, Batch>;
   timer: NodeJS.Timeout | undefined;
   flushing: Promise<void>;
-  /** Stored calls this month per usage file, as last read or written. */
+  /** Stored calls this month per tenant and store (storedKey), as last read or written. */
   stored: Map<string, { at: number; month: string; calls: number }>;
   /** Batches committed so far (a re-read that raced a commit is not kept). */
   commits: number;
@@ -67,6 +67,8 @@ const state: MeterState = (holder.__foresightMeter ??= {
 
 const monthOf = (d = new Date()) => d.toISOString().slice(0, 7);
 const usageKey = (tenantId: string) => tenantPath(tenantId, 'tenants', 'usage.json');
+/** Key of the stored-calls figure: the tenant under the current store (cheaper than resolving its path on every call). */
+const storedKey = (tenantId: string) => `${process.env.FORESIGHT_HOME ?? ''}\u0000${tenantId}`;
 const emptyUsage = (): UsageFile => ({ months: {}, appliedBatches: {} });
 
 function sumFor(calls: MonthCalls | undefined, month: string): number {
@@ -137,7 +139,7 @@ async function flushOnce(): Promise<void> {
       state.inFlight.delete(tenantId);
       state.commits++;
       const month = monthOf();
-      state.stored.set(usageKey(tenantId), { at: Date.now(), month, calls: written.months[month]?.apiCalls ?? 0 });
+      state.stored.set(storedKey(tenantId), { at: Date.now(), month, calls: written.months[month]?.apiCalls ?? 0 });
     } catch (e) {
       // Kept in flight: the next flush retries the same batch (applied once, by its number).
       console.error(`usage: writing ${tenantId}'s API calls failed, will retry:`, (e as Error).message);
@@ -248,7 +250,7 @@ export async function readUsage(tenantId: string): Promise<UsageFile> {
 /** Calls this month, including those not yet written; the stored part is re-read at most every 30 s. */
 export async function apiCallsThisMonth(tenantId: string): Promise<number> {
   const month = monthOf();
-  const key = usageKey(tenantId);
+  const key = storedKey(tenantId);
   let stored = state.stored.get(key);
   if (!stored || stored.month !== month || Date.now() - stored.at > 30_000) {
     const commits = state.commits;
