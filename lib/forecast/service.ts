@@ -370,7 +370,8 @@ function seriesLabels(model: ServingModel): Map<string, number> {
 const warming = new Map<string, Promise<void>>();
 
 /**
- * Precomputes, in the background, what dashboards open with: every active series to the longest
+ * Precomputes, in the background, what dashboards open with (started by itself in the Next.js
+ * server after a model's first load and after a promotion there; elsewhere call it): every active series to the longest
  * horizon (so any store, category or item is then a sum of cached series), the total's 30-day
  * forecast and the top products of each period. Runs once per (tenant, version, dataset); a
  * failure is logged, never thrown.
@@ -398,8 +399,10 @@ export function warmForecasts(tenantId: string): Promise<void> {
   });
 }
 
+// Automatic only inside the Next.js server (NEXT_RUNTIME is set there): a CLI run, a report job
+// or a test that reads one forecast should not then spend seconds forecasting every series.
 const warmHolder = globalThis as unknown as { __foresightWarmSubscribed?: boolean };
-if (!warmHolder.__foresightWarmSubscribed) {
+if (process.env.NEXT_RUNTIME && !warmHolder.__foresightWarmSubscribed) {
   warmHolder.__foresightWarmSubscribed = true;
   onModelLoaded((m) => setImmediate(() => void warmForecasts(m.tenantId)));
   subscribeProductionChange((tenantId) => setImmediate(() => void warmForecasts(tenantId)));
