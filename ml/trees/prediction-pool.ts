@@ -54,7 +54,7 @@ export interface ParallelPredictionOptions {
 export interface ParallelTrainingOptions {
   /** Threads including the calling one (default: available cores, at most 4). */
   threads?: number;
-  /** Nodes with fewer rows x features stay on the calling thread (default 100,000). */
+  /** Nodes with fewer rows x features stay on the calling thread (default 50,000). */
   minWork?: number;
   /** Nodes with fewer rows are partitioned on the calling thread (default 20,000). */
   minPartitionRows?: number;
@@ -326,7 +326,7 @@ function splitAcross(
  */
 export function enableParallelTraining(options: ParallelTrainingOptions = {}): void {
   const threads = checkThreads(options.threads ?? Math.min(4, availableParallelism()));
-  const minWork = options.minWork ?? 100_000;
+  const minWork = options.minWork ?? 50_000;
   const minPartitionRows = options.minPartitionRows ?? 20_000;
   disableParallelTraining();
   if (threads === 1) return;
