@@ -344,7 +344,11 @@ export async function predict(tenantId: string, rows: readonly PredictRequestRow
     }
   }
   const byHorizon = new Map<number, number[]>();
-  for (const [s, k] of future) byHorizon.set(k, [...(byHorizon.get(k) ?? []), s]);
+  for (const [s, k] of future) {
+    const list = byHorizon.get(k);
+    if (list) list.push(s);
+    else byHorizon.set(k, [s]);
+  }
   for (const [k, series] of byHorizon) await forecastSeries(model, series, k);
   let predictions: PredictRowOutput[];
   try {
