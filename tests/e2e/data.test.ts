@@ -30,6 +30,15 @@ describe('Data page', () => {
     await page.waitForSelector('[data-testid=plot][data-state=ready]');
     expect(await page.locator('.js-plotly-plot').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('upload-form').count()).toBe(0);
+    // The rest of the profile: rows, date range, items, distribution and missing share per column.
+    expect(Number((await page.getByTestId('profile-rows').textContent())?.replace(/,/g, ''))).toBeGreaterThanOrEqual(150_000);
+    expect(Number((await page.getByTestId('profile-key-item').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100);
+    expect(await page.getByTestId('profile').textContent()).toMatch(/\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+    expect(await page.getByTestId('profile-periods').textContent()).toMatch(/^[\d,]+ days$/);
+    expect(await page.getByRole('heading', { name: /distribution/ }).count()).toBe(1);
+    const missing = page.locator('section', { has: page.getByRole('heading', { name: 'Missing values per column' }) });
+    expect(await missing.locator('tbody tr').count()).toBeGreaterThan(5);
+    expect(await missing.textContent()).toContain('price');
     await page.context().close();
   });
 
