@@ -24,12 +24,13 @@ export function tenantContextOf(p: Extract<Principal, { kind: 'user' }>, ip: str
 
 /**
  * For pages: the signed-in tenant user holding `permission`, else a redirect to sign-in (no session)
- * or the 403 page (a platform admin on a tenant page, or a role without the permission).
+ * or the 403 page (a role without the permission); a platform admin, who has no tenant data, goes
+ * to the tenants page.
  */
 export async function requirePage(permission: Permission, path = '/'): Promise<TenantContext> {
   const p = await currentPrincipal();
   if (!p) redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
-  if (p.kind !== 'user') redirect('/admin/tenants');
+  if (p.kind !== 'user') redirect('/platform/tenants');
   if (!can(p.role, permission)) forbidden();
   return tenantContextOf(p, await requestIp());
 }
@@ -40,7 +41,7 @@ export function requireFeaturePage(ctx: TenantContext, feature: TierFeature): vo
 }
 
 /** For platform-admin pages. */
-export async function requirePlatformPage(path = '/admin/tenants'): Promise<PlatformContext> {
+export async function requirePlatformPage(path = '/platform/tenants'): Promise<PlatformContext> {
   const p = await currentPrincipal();
   if (!p) redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
   if (p.kind !== 'platform') forbidden();
