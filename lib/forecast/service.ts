@@ -56,7 +56,15 @@ export interface TopProduct {
   forecast: number;
   previous: number;
   growth: number | null;
+  /**
+   * Whether the item sold enough in the previous period for its growth ratio to mean something
+   * (at least MATERIAL_SHARE of the average item's sales); the others follow the ranked ones.
+   */
+  material: boolean;
 }
+
+/** An item selling under a fifth of the average item's volume (7 -> 31 units is +343%) ranks after the rest. */
+export const MATERIAL_SHARE = 0.2;
 
 export interface TopProducts {
   generated_at: string;
@@ -259,12 +267,15 @@ async function computeTopProducts(model: ServingModel, period: TimePeriod, categ
     if (cur) {
       cur.forecast += forecast;
       cur.previous += previous;
-    } else byItem.set(code, { item: table.keyVocab[itemKey][code], name: label(nameCol), category: label(catCol), forecast, previous, growth: null });
+    } else byItem.set(code, { item: table.keyVocab[itemKey][code], name: label(nameCol), category: label(catCol), forecast, previous, growth: null, material: false });
   });
-  const products = [...byItem.values()].map((p) => ({ ...p, growth: p.previous > 0 ? p.forecast / p.previous - 1 : null }));
-  // Highest growth first; an item with nothing sold in the previous period has no growth ratio
-  // and goes after the ranked ones, by its forecast.
+  const items = [...byItem.values()];
+  const floor = (MATERIAL_SHARE * items.reduce((sum, p) => sum + p.previous, 0)) / Math.max(1, items.length);
+  const products = items.map((p) => ({ ...p, growth: p.previous > 0 ? p.forecast / p.previous - 1 : null, material: p.previous > 0 && p.previous >= floor }));
+  // Material items first, by highest growth; then the small ones by growth; an item with nothing
+  // sold in the previous period has no growth ratio and goes last, by its forecast.
   products.sort((a, b) => {
+    if (a.material !== b.material) return a.material ? -1 : 1;
     if (a.growth !== null && b.growth !== null && a.growth !== b.growth) return b.growth - a.growth;
     if ((a.growth === null) !== (b.growth === null)) return a.growth === null ? 1 : -1;
     if (a.forecast !== b.forecast) return b.forecast - a.forecast;

@@ -4,7 +4,7 @@ import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { loadTable } from '@/lib/datasets/store';
 import { isAppError } from '@/lib/errors';
-import { getTopProducts, type TopProducts } from '@/lib/forecast/service';
+import { MATERIAL_SHARE, getTopProducts, type TopProducts } from '@/lib/forecast/service';
 import { formatInteger, formatSignedPercent } from '@/lib/format';
 import { breakdown, groupingColumns, heatmap, seasonality } from '@/ml/data/analytics';
 import { pickerValues } from '@/ml/data/selection';
@@ -192,6 +192,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
               <span>
                 {growth.periods} {table.step === 7 ? 'weeks' : 'days'} each side, summed over stores
               </span>
+              <span>items selling under {Math.round(MATERIAL_SHARE * 100)}% of the average item rank after the rest</span>
             </p>
             <div className="table-wrap">
               <table data-testid="top-products-table">

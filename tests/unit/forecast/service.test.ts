@@ -174,8 +174,17 @@ describe('forecast service', () => {
     if (!top) throw new Error('no top products');
     expect(top.products.length).toBe(5);
     for (const p of top.products) if (p.growth !== null) expect(p.growth).toBeCloseTo(p.forecast / p.previous - 1, 9);
-    const growths = top.products.map((p) => p.growth).filter((g): g is number => g !== null);
+    // Ranked by growth among items that sold a material volume; small sellers never lead.
+    const all = await getTopProducts(TENANT, { time_period: 'week', limit: 10_000 });
+    if (!all) throw new Error('no top products');
+    const floor = (0.2 * all.products.reduce((s, p) => s + p.previous, 0)) / all.products.length;
+    expect(all.products.every((p) => p.material === (p.previous > 0 && p.previous >= floor))).toBe(true);
+    const firstSmall = all.products.findIndex((p) => !p.material);
+    if (firstSmall >= 0) expect(all.products.slice(firstSmall).every((p) => !p.material)).toBe(true);
+    const growths = all.products.filter((p) => p.material).map((p) => p.growth as number);
+    expect(growths.length).toBeGreaterThan(0);
     expect([...growths].sort((a, b) => b - a)).toEqual(growths);
+    expect(top.products.map((p) => p.item)).toEqual(all.products.slice(0, 5).map((p) => p.item));
     const inCat = await getTopProducts(TENANT, { time_period: 'month', category, limit: 1000 });
     expect(inCat?.products.every((p) => p.category === category)).toBe(true);
 
