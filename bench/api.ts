@@ -161,6 +161,30 @@ async function startServer(home: string): Promise<{ server: ChildProcess; baseUR
   throw new Error('the server did not become healthy within 60 s');
 }
 
+/** CPU seconds the process has used (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+/**
+ * Waits until the server is idle (under 5% of a core for 2 s in a row, at most `maxS`): the first
+ * forecast loads the model and starts the background warm-up of every series (lib/forecast/service.ts
+ * warmForecasts), which would otherwise share the CPU with the measured requests.
+ */
+async function waitForIdle(pid: number, maxS = 180): Promise<number> {
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = cpuSeconds(pid);
+  while (quiet < 4 && performance.now() - t0 < maxS * 1000) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuSeconds(pid);
+    quiet = now - last < 0.025 ? quiet + 1 : 0;
+    last = now;
+  }
+  return (performance.now() - t0) / 1000;
+}
+
 interface LoadFigures {
   requests: number;
   rps: number;
@@ -239,7 +263,7 @@ interface Results {
   forecast?: LoadFigures;
   predict?: LoadFigures;
   batch?: { runs_ms: number[]; ms: number; rows: number };
-  overview?: { server_runs_ms: number[]; server_ms: number; charts_runs_ms: number[]; charts_ms: number; charts: number };
+  overview?: { server_runs_ms: number[]; server_ms: number; charts_runs_ms: number[]; charts_ms: number; charts_warm_runs_ms: number[]; charts: number };
 }
 
 /** `n` prediction rows (lib/schemas/forecast.ts predictRowSchema) over the active series and the next days. */
@@ -272,6 +296,7 @@ async function measure(home: string, args: Args): Promise<Results> {
     if (wants('forecast')) {
       const url = `${baseURL}/api/v1/forecast?store=${encodeURIComponent(fixture.store)}&horizon=30`;
       await expectOk(await fetch(url, { headers: auth }), 'GET /api/v1/forecast (warming the cache)');
+      console.log(`forecast: model loaded; the server's background warm-up took ${(await waitForIdle(server.pid as number)).toFixed(0)} s to finish`);
       await load(url, { connections: 20, duration: 2, headers: auth });
       out.forecast = await load(url, { connections: 20, duration: d, headers: auth });
     }
@@ -328,31 +353,36 @@ async function measureOverview(baseURL: string): Promise<NonNullable<Results['ov
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
   const chartRuns: number[] = [];
+  const warmRuns: number[] = []; // the same page again in the same context: Plotly from the browser cache
   let charts = 0;
   try {
     for (let i = 0; i < 4; i++) {
       const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
       await context.addCookies(session.cookies.map((c) => ({ ...c, url: baseURL })));
       const page = await context.newPage();
-      await page.goto('/', { waitUntil: 'commit' });
-      const drawn = await page.waitForFunction(
-        () => {
-          const plots = [...document.querySelectorAll('[data-testid="plot"]')];
-          if (plots.length === 0 || !plots.every((p) => p.querySelector('svg.main-svg'))) return null;
-          return { ms: performance.now(), charts: plots.length };
-        },
-        undefined,
-        { timeout: 30_000, polling: 'raf' },
-      );
-      const r = (await drawn.jsonValue()) as { ms: number; charts: number };
+      const drawnAfterNavigation = async (): Promise<{ ms: number; charts: number }> => {
+        await page.goto('/', { waitUntil: 'commit' });
+        const drawn = await page.waitForFunction(
+          () => {
+            const plots = [...document.querySelectorAll('[data-testid="plot"]')];
+            if (plots.length === 0 || !plots.every((p) => p.querySelector('svg.main-svg'))) return null;
+            return { ms: performance.now(), charts: plots.length };
+          },
+          undefined,
+          { timeout: 30_000, polling: 'raf' },
+        );
+        return (await drawn.jsonValue()) as { ms: number; charts: number };
+      };
+      const r = await drawnAfterNavigation();
       charts = r.charts;
       if (i > 0) chartRuns.push(r.ms); // the first run warms the server's page and chunk caches
+      if (i === 3) warmRuns.push((await drawnAfterNavigation()).ms, (await drawnAfterNavigation()).ms);
       await context.close();
     }
   } finally {
     await browser.close();
   }
-  return { server_runs_ms: serverRuns, server_ms: median(serverRuns), charts_runs_ms: chartRuns, charts_ms: median(chartRuns), charts };
+  return { server_runs_ms: serverRuns, server_ms: median(serverRuns), charts_runs_ms: chartRuns, charts_ms: median(chartRuns), charts_warm_runs_ms: warmRuns, charts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,7 +406,8 @@ function report(res: Results, args: Args): void {
   if (res.batch) rows.push(['POST /predict/batch 10k rows', fmt(res.batch.ms, 'ms'), '< 300 ms', res.batch.ms < 300]);
   if (res.overview) {
     rows.push(['Overview server response', fmt(res.overview.server_ms, 'ms'), '< 300 ms', res.overview.server_ms < 300]);
-    rows.push([`Overview charts drawn (${res.overview.charts})`, fmt(res.overview.charts_ms, 'ms'), '< 2,000 ms', res.overview.charts_ms < 2000]);
+    rows.push([`Overview charts drawn (${res.overview.charts}), cold cache`, fmt(res.overview.charts_ms, 'ms'), '< 2,000 ms', res.overview.charts_ms < 2000]);
+    rows.push(['Overview charts drawn, warm cache', fmt(median(res.overview.charts_warm_runs_ms), 'ms'), '-', null]);
   }
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), 10];
   console.log(`\n${'figure'.padEnd(w[0])}  ${'measured'.padStart(w[1])}  ${'target'.padEnd(w[2])}  result`);
@@ -385,7 +416,7 @@ function report(res: Results, args: Args): void {
     if (f) console.log(`${name}: ${f.requests} responses, ${f.non2xx} non-2xx, ${f.errors} errors/timeouts, p50 ${f.p50_ms.toFixed(2)} p95 ${f.p95_ms.toFixed(2)} p99 ${f.p99_ms.toFixed(2)} ms`);
   }
   if (res.batch) console.log(`batch runs (ms): ${res.batch.runs_ms.map((x) => x.toFixed(0)).join(', ')}`);
-  if (res.overview) console.log(`overview server runs (ms): ${res.overview.server_runs_ms.map((x) => x.toFixed(0)).join(', ')}; charts runs (ms): ${res.overview.charts_runs_ms.map((x) => x.toFixed(0)).join(', ')}`);
+  if (res.overview) console.log(`overview server runs (ms): ${res.overview.server_runs_ms.map((x) => x.toFixed(0)).join(', ')}; charts runs, empty browser cache (ms): ${res.overview.charts_runs_ms.map((x) => x.toFixed(0)).join(', ')}; again with Plotly cached (ms): ${res.overview.charts_warm_runs_ms.map((x) => x.toFixed(0)).join(', ')}`);
   for (const f of [res.me, res.forecast, res.predict]) if (f && (f.non2xx > 0 || f.errors > 0)) throw new Error('some responses were not 2xx: the figures above are not valid');
   if (!args.write) return;
   const missing = (['forecast', 'predict', 'batch', 'overview'] as const).filter((k) => !res[k]);
