@@ -7,7 +7,7 @@ import { launchJob } from './spawn';
 import { processAlive } from '../process';
 
 /** How long a cancelled worker has to stop by itself (and record the cancellation) before it is killed. */
-const CANCEL_GRACE_MS = 10_000;
+const CANCEL_GRACE_MS = 30_000;
 
 /**
  * Starts a job for a request (see launchJob: its own worker process, one active job of a kind per

@@ -260,6 +260,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
       async (trial) => {
         // Each trial is long and synchronous: yield first so a cancellation (SIGTERM, progress write) is seen between trials.
         await tick();
+        checkAbort(signal);
         const p: ModelParams = { ...gbmBase, ...trial, nEstimators: 200, earlyStoppingRounds: 10 };
         const cv = crossValidate(() => makeModel('gbm', p), all.X, trainingTarget(p, all.y), folds);
         return { wape: cv.wape, metrics: Object.fromEntries(cv.folds.map((f, i) => [`fold${i + 1}_wape`, f.wape])), complexity: Number(p.maxDepth) };
