@@ -8,6 +8,7 @@
  *       Plotly charts' SVG is in the DOM of Chromium (playwright-core)
  *
  * plus GET /api/v1/me (the API hot path alone: authentication, rate limit, metering, permission).
+ * The GET phases use 10 connections (autocannon's default), the predict phase 50.
  *
  *   npm run bench:api [-- --duration 8] [--home DIR] [--only me,forecast,...] [--no-write]
  *
@@ -33,6 +34,8 @@ const LOCK = '/tmp/foresight-build.lock';
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const PASSWORD = 'Bench-pass-2026';
+/** GET phases: autocannon's default of 10 connections (the predict phase uses the 50 of issue 6). */
+const READ_CONNECTIONS = 10;
 const BENCH_RATE_LIMIT = 100_000_000;
 const PHASES = ['me', 'forecast', 'predict', 'batch', 'overview'] as const;
 type Phase = (typeof PHASES)[number];
@@ -290,15 +293,15 @@ async function measure(home: string, args: Args): Promise<Results> {
     console.log(`server: ${baseURL} (log ${logFile}); ${d} s per load phase, 2 s warm-up each`);
     if (wants('me')) {
       await expectOk(await fetch(`${baseURL}/api/v1/me`, { headers: auth }), 'GET /api/v1/me');
-      await load(`${baseURL}/api/v1/me`, { connections: 20, duration: 2, headers: auth });
-      out.me = await load(`${baseURL}/api/v1/me`, { connections: 20, duration: d, headers: auth });
+      await load(`${baseURL}/api/v1/me`, { connections: READ_CONNECTIONS, duration: 2, headers: auth });
+      out.me = await load(`${baseURL}/api/v1/me`, { connections: READ_CONNECTIONS, duration: d, headers: auth });
     }
     if (wants('forecast')) {
       const url = `${baseURL}/api/v1/forecast?store=${encodeURIComponent(fixture.store)}&horizon=30`;
       await expectOk(await fetch(url, { headers: auth }), 'GET /api/v1/forecast (warming the cache)');
       console.log(`forecast: model loaded; the server's background warm-up took ${(await waitForIdle(server.pid as number)).toFixed(0)} s to finish`);
-      await load(url, { connections: 20, duration: 2, headers: auth });
-      out.forecast = await load(url, { connections: 20, duration: d, headers: auth });
+      await load(url, { connections: READ_CONNECTIONS, duration: 2, headers: auth });
+      out.forecast = await load(url, { connections: READ_CONNECTIONS, duration: d, headers: auth });
     }
     if (wants('predict')) {
       const url = `${baseURL}/api/v1/predict`;
