@@ -106,10 +106,12 @@ export function meterApiCall(tenantId: string): void {
   installExitHook();
   state.timer ??= setTimeout(() => {
     state.timer = undefined;
-    void flushUsage();
+    flushUsage().catch(logFlushFailure);
   }, FLUSH_MS);
   state.timer.unref?.();
 }
+
+const logFlushFailure = (e: unknown) => console.error('usage: flushing API calls failed, the calls stay in memory:', (e as Error).message);
 
 /** Writes every counted call now (one flush at a time; concurrent callers share it). */
 export function flushUsage(): Promise<void> {
@@ -145,7 +147,7 @@ async function flushOnce(): Promise<void> {
       console.error(`usage: writing ${tenantId}'s API calls failed, will retry:`, (e as Error).message);
       state.timer ??= setTimeout(() => {
         state.timer = undefined;
-        void flushUsage();
+        flushUsage().catch(logFlushFailure);
       }, FLUSH_MS);
       state.timer.unref?.();
     }
