@@ -64,11 +64,12 @@ const HANDLERS: Record<JobKind, JobHandler> = {
     const trials: Promise<unknown>[] = [];
     const deps = trainingDeps({ onTrial: (trial) => trials.push(recordExperiment(job.tenantId, trialExperiment(trial, fingerprint, actor.label, job.id))) });
     const outcome = await runRetrainCycle(job.tenantId, deps, actor, trigger, progress, signal).finally(() => Promise.allSettled(trials));
+    const { version, decision } = outcome;
     return {
-      versionId: outcome.version.id,
-      promoted: outcome.decision.promote,
-      reason: outcome.decision.reason,
-      message: `${outcome.decision.promote ? `Promoted ${outcome.version.id}` : `Kept ${outcome.version.id} in staging`}: ${outcome.decision.reason}`,
+      versionId: version?.id ?? null,
+      promoted: decision.promote,
+      reason: decision.reason,
+      message: !version ? decision.reason : `${decision.promote ? `Promoted ${version.id}` : `Kept ${version.id} in staging`}: ${decision.reason}`,
     };
   },
 };

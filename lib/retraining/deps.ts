@@ -6,6 +6,7 @@
  */
 import { scoreTenantArtifact, trainTenant, type ModelMetrics, type TrainingRun, type TrainOptions } from '../training';
 import type { Challenger, CycleDeps } from './cycle';
+import { readManifest } from '../datasets/store';
 
 const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
@@ -52,7 +53,11 @@ export function challengerOf(run: TrainingRun): Challenger {
 export function trainingDeps(extra: Omit<TrainOptions, 'tune'> = {}): CycleDeps {
   return {
     async train(tenantId, options, progress, signal) {
-      return challengerOf(await trainTenant(tenantId, { ...extra, tune: options.tune }, progress, signal));
+      return challengerOf(await trainTenant(tenantId, { ...extra, tune: options.tune, ...(options.holdoutDays !== undefined ? { holdoutDays: options.holdoutDays } : {}) }, progress, signal));
+    },
+    async dataEnd(tenantId) {
+      const manifest = await readManifest(tenantId);
+      return manifest?.dateRange ? { last: manifest.dateRange.last, step: manifest.frequency === 'weekly' ? 7 : 1 } : null;
     },
     async scoreChampion(tenantId, _champion, artifact, holdout, signal) {
       signal?.throwIfAborted();

@@ -190,6 +190,10 @@ export async function retrainCommand(args: string[], actor: AuditActor = CLI_ACT
   const bar = progressBar('retrain');
   const outcome = await runRetrainCycle(a.tenant, trainingCycleDeps, actor, a.trigger, (d, t, m) => bar.update(d, t, m));
   const v = outcome.version;
+  if (!v) {
+    console.log(`skipped: ${outcome.decision.reason}`);
+    return;
+  }
   console.log(`${v.id} (${v.algorithm}): hold-out WAPE ${fmt(v.metrics.wape ?? NaN)}, seasonal naive ${fmt(v.baselineMetrics.wape ?? NaN)}`);
   console.log(`${outcome.decision.promote ? 'promoted to production' : 'kept in staging'}: ${outcome.decision.reason}`);
 }

@@ -102,7 +102,7 @@ describe('decay scenario: demand changes after a date', () => {
     expect(outcome.decision.promote, outcome.decision.reason).toBe(true);
     expect(outcome.decision.reason).toMatch(/beats the champion/);
     const prod = await productionVersion('shop');
-    expect(prod!.id).toBe(outcome.version.id);
+    expect(prod!.id).toBe(outcome.version?.id);
     expect(prod!.stageReason).toMatch(/^auto-retraining \(decay\): Challenger WAPE/);
     expect((await listVersions('shop')).find((v) => v.id === first.version.id)!.stage).toBe('archived');
     expect((await listAlerts('shop', { kind: 'retraining' }))[0].title).toContain('promoted');

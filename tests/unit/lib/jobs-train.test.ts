@@ -38,17 +38,15 @@ describe('train and retrain jobs', () => {
     expect(exps.find((e) => e.kind === 'train')?.jobId).toBe(job.id);
   }, 120_000);
 
-  it('a retrain job runs the cycle and keeps a challenger with nothing new to compare on in staging, saying why', async () => {
+  it('a retrain job with no new days since the champion skips training and registers nothing, saying why', async () => {
     const job = await createJob('shop', 'retrain', { trigger: 'test' }, manager);
     const done = await runJob('shop', job.id);
     expect(done.status).toBe('succeeded');
     expect(done.result?.promoted).toBe(false);
-    expect(String(done.result?.reason)).toMatch(/No new days since v1/);
+    expect(done.result?.versionId).toBeNull();
+    expect(String(done.result?.reason)).toMatch(/Only 0 new days since v1/);
     const versions = await listVersions('shop');
-    expect(versions.map((v) => [v.id, v.stage])).toEqual([
-      ['v2', 'staging'],
-      ['v1', 'production'],
-    ]);
+    expect(versions.map((v) => [v.id, v.stage])).toEqual([['v1', 'production']]);
     expect((await queryAudit('shop', auditQuerySchema.parse({ pageSize: 200 }))).records.some((r) => r.action === 'models.retrain' && r.actor.label === manager.label)).toBe(true);
   }, 240_000);
 
@@ -65,7 +63,7 @@ describe('train and retrain jobs', () => {
     const done = await runJob('shop', job.id);
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/xgboost|Invalid/i);
-    expect(await listVersions('shop')).toHaveLength(2);
+    expect(await listVersions('shop')).toHaveLength(1);
   });
 
   it('launchJob refuses a second active job of a kind, and the scheduler takes that as already running', async () => {

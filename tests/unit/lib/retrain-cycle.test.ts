@@ -31,21 +31,21 @@ describe('retraining cycle', () => {
   it('promotes a challenger better overall with no large store worse', async () => {
     const out = await runRetrainCycle('shop', fakeDeps({ wape: 0.2, stores: [['1', 0.2, 0.6], ['2', 0.25, 0.4]] }, champion), SYSTEM_ACTOR, 'schedule');
     expect(out.decision.promote).toBe(true);
-    expect((await productionVersion('shop'))?.id).toBe(out.version.id);
+    expect((await productionVersion('shop'))?.id).toBe(out.version?.id);
     expect((await listAlerts('shop'))[0].title).toMatch(/promoted/);
   });
 
   it('keeps a worse challenger in staging and says why', async () => {
     const out = await runRetrainCycle('shop', fakeDeps({ wape: 0.35 }, champion), SYSTEM_ACTOR, 'decay');
-    expect(out.version.stage).toBe('staging');
-    expect(out.version.stageReason).toMatch(/not at least 1\.00% better/);
+    expect(out.version?.stage).toBe('staging');
+    expect(out.version?.stageReason).toMatch(/not at least 1\.00% better/);
     expect((await productionVersion('shop'))?.id).toBe('v1');
   });
 
   it('keeps a challenger better overall but worse on a large store, naming the store', async () => {
     const out = await runRetrainCycle('shop', fakeDeps({ wape: 0.2, stores: [['1', 0.1, 0.6], ['2', 0.4, 0.4]] }, champion), SYSTEM_ACTOR, 'drift');
-    expect(out.version.stage).toBe('staging');
-    expect(out.version.stageReason).toMatch(/store 2/);
+    expect(out.version?.stage).toBe('staging');
+    expect(out.version?.stageReason).toMatch(/store 2/);
     expect((await productionVersion('shop'))?.id).toBe('v1');
   });
 
@@ -68,7 +68,44 @@ describe('retraining cycle', () => {
     await new Promise((r) => child.once('exit', r));
     expect((await fs.readFile(registryFile)).equals(before)).toBe(true);
     const out = await runRetrainCycle('shop', fakeDeps({ wape: 0.2 }, null), SYSTEM_ACTOR, 'after kill');
-    expect(out.version.id).toBe('v2');
+    expect(out.version?.id).toBe('v2');
     expect((await readRegistry('shop')).versions).toHaveLength(2);
+  });
+
+  describe('only days the champion never saw judge it', () => {
+    const withDataEnd = (last: string, asked: (number | undefined)[]) => {
+      const deps = fakeDeps({ wape: 0.2, stores: [['1', 0.2, 0.6], ['2', 0.25, 0.4]] }, champion);
+      return {
+        ...deps,
+        train: (tenantId: string, options: { tune: boolean; holdoutDays?: number }, progress: (d: number, t: number, m: string) => void) => {
+          asked.push(options.holdoutDays);
+          return deps.train(tenantId, options, progress);
+        },
+        dataEnd: async () => ({ last, step: 1 }),
+      };
+    };
+
+    it('skips the cycle without training or registering when under a week is new', async () => {
+      const before = await readRegistry('shop');
+      const asked: (number | undefined)[] = [];
+      const out = await runRetrainCycle('shop', withDataEnd('2023-11-04', asked), SYSTEM_ACTOR, 'schedule');
+      expect(out.version).toBeNull();
+      expect(out.decision.reason).toMatch(/Only 3 new days since v1 .*at least 7/);
+      expect(asked).toEqual([]);
+      expect(await readRegistry('shop')).toEqual(before);
+    });
+
+    it('scores the challenger on exactly the new days when fewer than the usual 30 arrived', async () => {
+      const asked: (number | undefined)[] = [];
+      const out = await runRetrainCycle('shop', withDataEnd('2023-11-13', asked), SYSTEM_ACTOR, 'schedule');
+      expect(asked).toEqual([12]);
+      expect(out.version?.id).toBe('v2');
+    });
+
+    it('keeps the usual hold-out when a month or more is new', async () => {
+      const asked: (number | undefined)[] = [];
+      await runRetrainCycle('shop', withDataEnd('2023-12-31', asked), SYSTEM_ACTOR, 'schedule');
+      expect(asked).toEqual([undefined]);
+    });
   });
 });
