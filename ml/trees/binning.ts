@@ -80,6 +80,9 @@ function midpoint(a: number, b: number): number {
   return m < b ? m : a;
 }
 
+/** Room per feature in the flat bounds buffer of fitBoundsRange (255 value bins + spare). */
+const BOUNDS_STRIDE = 256;
+
 /**
  * Fits bin bounds on (a deterministic strided sample of at most `sampleRows` rows of) X.
  * @throws RangeError when maxBins is not in [2, 255].
@@ -88,82 +91,78 @@ export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleR
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_VALUE_BINS) {
     throw new RangeError(`maxBins must be an integer in [2, ${MAX_VALUE_BINS}], got ${maxBins}`);
   }
-  const n = X.rows;
-  const stride = n > sampleRows ? n / sampleRows : 1;
-  const take = n > sampleRows ? sampleRows : n;
-  const buf = new Float64Array(take);
-  const distinct = new DistinctValues(maxBins);
+  const { rows, cols } = X;
+  const out = new Float64Array(cols * BOUNDS_STRIDE);
+  const counts = new Int32Array(cols);
+  fitBoundsRange(X.values, rows, 0, cols, maxBins, sampleRows, out, counts);
   const upper: Float64Array[] = [];
-  for (let c = 0; c < X.cols; c++) {
-    const base = c * n;
-    let k = 0;
-    distinct.clear();
-    for (let i = 0; i < take; i++) {
-      const v = X.values[base + Math.floor(i * stride)];
-      if (v === v) {
-        buf[k++] = v;
-        distinct.add(v);
-      }
-    }
-    // Few distinct values (binary flags, calendar fields): their sorted list gives the same bounds
-    // as the full sorted sample, without sorting it.
-    const sorted = distinct.overflow ? buf.slice(0, k).sort() : distinct.sorted();
-    upper.push(binBoundsFromSorted(sorted, maxBins));
-  }
+  for (let c = 0; c < cols; c++) upper.push(out.slice(c * BOUNDS_STRIDE, c * BOUNDS_STRIDE + counts[c]));
   return { upper };
 }
 
 /**
- * The distinct values seen, up to a limit (open addressing on the values' bit patterns; -0 counts
- * as 0); `overflow` once more than `limit` were seen.
+ * Bounds of features [fromCol, toCol) of the column-major `values` (`rows` rows), fitted on a
+ * strided sample of at most sampleRows rows, into out[c * 256 ..] (BOUNDS_STRIDE) with their
+ * count in counts[c].
  */
-class DistinctValues {
-  private readonly keys: Float64Array;
-  private readonly used: Uint8Array;
-  private readonly bits = new Float64Array(1);
-  private readonly words = new Int32Array(this.bits.buffer);
-  private readonly mask: number;
-  private count = 0;
-  overflow = false;
-
-  constructor(private readonly limit: number) {
-    let size = 4;
-    while (size < 4 * (limit + 1)) size *= 2;
-    this.keys = new Float64Array(size);
-    this.used = new Uint8Array(size);
-    this.mask = size - 1;
-  }
-
-  clear(): void {
-    this.used.fill(0);
-    this.count = 0;
-    this.overflow = false;
-  }
-
-  add(value: number): void {
-    if (this.overflow) return;
-    const v = value + 0;
-    this.bits[0] = v;
-    let slot = Math.imul(this.words[0] ^ Math.imul(this.words[1], 0x9e3779b1), 0x85ebca6b) & this.mask;
-    while (this.used[slot] === 1) {
-      if (this.keys[slot] === v) return;
-      slot = (slot + 1) & this.mask;
-    }
-    if (this.count === this.limit) {
-      this.overflow = true;
-      return;
-    }
-    this.used[slot] = 1;
-    this.keys[slot] = v;
-    this.count++;
-  }
-
-  /** The distinct values in ascending order. */
-  sorted(): Float64Array {
-    const out = new Float64Array(this.count);
+export function fitBoundsRange(
+  values: Float64Array,
+  rows: number,
+  fromCol: number,
+  toCol: number,
+  maxBins: number,
+  sampleRows: number,
+  out: Float64Array,
+  counts: Int32Array,
+): void {
+  const stride = rows > sampleRows ? rows / sampleRows : 1;
+  const take = rows > sampleRows ? sampleRows : rows;
+  const buf = new Float64Array(take);
+  // The distinct values seen, up to maxBins: open addressing on the values' bit patterns (-0
+  // counts as 0). Few distinct values (binary flags, calendar fields): their sorted list gives the
+  // same bounds as the full sorted sample, without sorting it.
+  let size = 4;
+  while (size < 4 * (maxBins + 1)) size *= 2;
+  const keys = new Float64Array(size);
+  const used = new Uint8Array(size);
+  const mask = size - 1;
+  const bits = new Float64Array(1);
+  const words = new Int32Array(bits.buffer);
+  for (let c = fromCol; c < toCol; c++) {
+    const base = c * rows;
     let k = 0;
-    for (let s = 0; s < this.used.length; s++) if (this.used[s] === 1) out[k++] = this.keys[s];
-    return out.sort();
+    let distinct = 0;
+    let overflow = false;
+    used.fill(0);
+    for (let i = 0; i < take; i++) {
+      const v = values[base + Math.floor(i * stride)] + 0;
+      if (v !== v) continue;
+      buf[k++] = v;
+      if (overflow) continue;
+      bits[0] = v;
+      let slot = Math.imul(words[0] ^ Math.imul(words[1], 0x9e3779b1), 0x85ebca6b) & mask;
+      while (used[slot] === 1 && keys[slot] !== v) slot = (slot + 1) & mask;
+      if (used[slot] === 1) continue;
+      if (distinct === maxBins) {
+        overflow = true;
+        continue;
+      }
+      used[slot] = 1;
+      keys[slot] = v;
+      distinct++;
+    }
+    let sorted: Float64Array;
+    if (overflow) {
+      sorted = buf.slice(0, k).sort();
+    } else {
+      sorted = new Float64Array(distinct);
+      let j = 0;
+      for (let q = 0; q < size; q++) if (used[q] === 1) sorted[j++] = keys[q];
+      sorted.sort();
+    }
+    const bounds = binBoundsFromSorted(sorted, maxBins);
+    out.set(bounds, c * BOUNDS_STRIDE);
+    counts[c] = bounds.length;
   }
 }
 

@@ -153,9 +153,10 @@ export function disableParallelPrediction(): void {
  * worker keeps at most KEPT_ARRAYS of them (least recently used are dropped).
  *
  * Command block (Int32): [0] job sequence (-1 = stop), [1] last finished sequence, [2] failure
- * flag, [3] kind, [4..8] the job's numbers, [9..14] its arrays' ids, [15] a result. Histogram
- * jobs: cols, start, end, from, to; binIndex, gradHess or packed values, idx, hist, offsets,
- * features. Partition jobs: colBase, from, to, bin, missingLeft; columns, idx, scratch.
+ * flag, [3] kind, [4..8] the job's numbers, [9..14] its arrays' ids, [15] a result, [16] set
+ * once the worker runs (until then, and if its code failed to load, jobs stay on the caller).
+ * Histogram jobs: cols, start, end, from, to; binIndex, gradHess or packed values, idx, hist,
+ * offsets, features. Partition jobs: colBase, from, to, bin, missingLeft; columns, idx, scratch.
  */
 /** Polls of the command block before a thread sleeps on it (a few tens of microseconds). */
 const SPINS = 20_000;
@@ -169,6 +170,8 @@ const partitionChunkApart = ${partitionChunkApart.toString()};
 const { command, port } = workerData;
 const arrays = new Map();
 let seen = 0;
+Atomics.store(command, 16, 1);
+Atomics.notify(command, 16);
 for (;;) {
   const seq = Atomics.load(command, 0);
   if (seq < 0) break;
@@ -220,7 +223,7 @@ const arrayIds = new WeakMap<object, number>();
 let nextArrayId = 1;
 
 function startTrainer(): TrainingWorker {
-  const command = new Int32Array(new SharedArrayBuffer(16 * 4));
+  const command = new Int32Array(new SharedArrayBuffer(17 * 4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(TRAINING_WORKER_SOURCE, { eval: true, workerData: { command, port: port2 }, transferList: [port2] });
   worker.unref();
@@ -332,7 +335,10 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
   if (threads === 1) return;
   const pool = Array.from({ length: threads - 1 }, startTrainer);
   trainers = pool;
-  const usable = (...arrays: { buffer: ArrayBufferLike }[]) => pool === trainers && arrays.every(isShared);
+  // Wait (up to 2 s each) for the workers to run, so the first fit already uses them.
+  for (const t of pool) if (Atomics.load(t.command, 16) !== 1) Atomics.wait(t.command, 16, 0, 2000);
+  const ready = () => pool === trainers && pool.every((t) => Atomics.load(t.command, 16) === 1);
+  const usable = (...arrays: { buffer: ArrayBufferLike }[]) => ready() && arrays.every(isShared);
   setHistogramBuilder((binIndex, cols, gradHess, idx, start, end, hist) => {
     if ((end - start) * cols >= minWork && cols >= 2 && usable(binIndex, gradHess, idx, hist)) {
       const local = (from: number, to: number) => buildHistogramFeatures(binIndex, cols, gradHess, idx, start, end, from, to, hist);
