@@ -10,6 +10,7 @@ import { seedDemo } from '../lib/demo';
 import { createTenant, deleteTenant, listTenants, setTenantStatus } from '../lib/tenants';
 import { createUser } from '../lib/users';
 import { createApiKey } from '../lib/apikeys';
+import { tierHas } from '../lib/tiers';
 import { emailSchema, passwordSchema, roleSchema, tenantIdSchema, tierSchema } from '../lib/schemas/tenant';
 import { isAppError } from '../lib/errors';
 import { foresightHome } from '../lib/config';
@@ -203,7 +204,10 @@ async function run(argv: string[]): Promise<void> {
     case 'apikey create': {
       const o = options(args, { tenant: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } });
       const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
-      if (!(await listTenants()).some((t) => t.id === tenantId)) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+      const keyTenant = (await listTenants()).find((t) => t.id === tenantId);
+      if (!keyTenant) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+      // The same rule as the admin UI and POST /api/v1/apikeys: a key that could never be used is refused.
+      if (!tierHas(keyTenant.tier, 'api')) throw new UsageError(`--tenant: API access is not part of the ${keyTenant.tier} plan of "${tenantId}" (it needs enterprise)`);
       const role = validate(roleSchema, o.role, 'role');
       const name = validate(z.string().trim().min(1).max(80), o.name ?? `cli ${role} key`, 'name');
       const { key, secret } = await createApiKey(tenantId, { name, role, createdBy: 'cli' });

@@ -95,5 +95,11 @@ describe('foresight CLI: tenants, users, API keys', () => {
     expect(badRole.stderr).toContain('--tenant');
     const unknown = await cli('tenant', 'create', '--id', 'x', '--name', 'X', '--colour', 'red');
     expect(unknown.code).toBe(2);
+    // A starter plan has no API access: no key is made that could never be used.
+    expect((await cli('tenant', 'create', '--id', 'small', '--name', 'Small', '--tier', 'starter')).code).toBe(0);
+    const noApi = await cli('apikey', 'create', '--tenant', 'small', '--role', 'viewer');
+    expect(noApi.code).toBe(2);
+    expect(noApi.stderr).toMatch(/--tenant: API access is not part of the starter plan/);
+    expect(noApi.stdout).not.toContain('fsk.');
   }, 60_000);
 });
