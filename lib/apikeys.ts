@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from './errors';
-import { isValidTenantId, storage, tenantPath } from './storage';
+import { isValidTenantId, MissingFolderError, storage, tenantPath } from './storage';
 import { apiKeysFileSchema, type ApiKeyRecord } from './schemas/tenant';
 import type { Role } from './auth/permissions';
 import { forgetDocument, readJsonCached } from './document-cache';
@@ -99,7 +99,21 @@ export async function touchApiKey(tenantId: string, keyId: string): Promise<void
   const now = Date.now();
   if (now - (lastUsedWritten.get(keyId) ?? 0) < 60_000) return;
   lastUsedWritten.set(keyId, now);
-  await updateKeys(tenantId, (file) => ({
-    keys: file.keys.map((k) => (k.id === keyId ? { ...k, lastUsedAt: new Date(now).toISOString() } : k)),
-  }));
+  // A background write racing a tenant deletion must not bring its files back: it never creates
+  // the file or its folder, and a deleted tenant's key simply goes unrecorded.
+  try {
+    await storage().updateJson(
+      keysKey(tenantId),
+      apiKeysFileSchema,
+      () => {
+        throw new MissingFolderError(keysKey(tenantId));
+      },
+      (file) => ({ keys: file.keys.map((k) => (k.id === keyId ? { ...k, lastUsedAt: new Date(now).toISOString() } : k)) }),
+      { createFolder: false },
+    );
+  } catch (e) {
+    if (!(e instanceof MissingFolderError)) throw e;
+  } finally {
+    forgetDocument(keysKey(tenantId));
+  }
 }

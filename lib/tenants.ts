@@ -3,6 +3,7 @@ import { AppError } from './errors';
 import { platformPath, storage, tenantRoots, tenantPath } from './storage';
 import { tenantSchema, type Branding, type Quotas, type Tenant, type Tier } from './schemas/tenant';
 import { forgetDocument, readJsonCached } from './document-cache';
+import { withFileLock } from './storage/lock';
 
 const tenantsFileSchema = z.object({ tenants: z.array(tenantSchema) });
 type TenantsFile = z.infer<typeof tenantsFileSchema>;
@@ -90,5 +91,11 @@ export async function deleteTenant(tenantId: string): Promise<void> {
     if (!file.tenants.some((t) => t.id === tenantId)) throw new AppError('not_found', `Tenant ${tenantId} not found.`);
     return { tenants: file.tenants.filter((t) => t.id !== tenantId) };
   });
-  for (const root of tenantRoots(tenantId)) await storage().remove(root);
+  // Under the locks of the files that background writers update (a key's last use, usage
+  // batches): a write in progress finishes first, and one that comes after finds the folder gone
+  // and writes nothing (they never create it), so no file of the tenant comes back.
+  const remove = async () => {
+    for (const root of tenantRoots(tenantId)) await storage().remove(root);
+  };
+  await withFileLock(tenantPath(tenantId, 'tenants', 'apikeys.json'), () => withFileLock(tenantPath(tenantId, 'tenants', 'usage.json'), remove));
 }

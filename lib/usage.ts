@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { processAlive } from './process';
-import { platformPath, storage, tenantPath } from './storage';
+import { MissingFolderError, platformPath, storage, tenantPath } from './storage';
 import { findTenant } from './tenants';
 
 /**
@@ -137,7 +137,19 @@ async function flushOnce(): Promise<void> {
       continue;
     }
     try {
-      const written = await storage().updateJson(usageKey(tenantId), usageFileSchema, emptyUsage, (u) => applyBatch(u, batch, Date.now()));
+      const apply = (u: UsageFile) => applyBatch(u, batch, Date.now());
+      let written: UsageFile;
+      try {
+        // Never bring back the folder of a tenant deleted while this batch waited (see deleteTenant).
+        written = await storage().updateJson(usageKey(tenantId), usageFileSchema, emptyUsage, apply, { createFolder: false });
+      } catch (e) {
+        if (!(e instanceof MissingFolderError)) throw e;
+        if (!(await findTenant(tenantId))) {
+          state.inFlight.delete(tenantId);
+          continue;
+        }
+        written = await storage().updateJson(usageKey(tenantId), usageFileSchema, emptyUsage, apply); // a live tenant with no files yet
+      }
       state.inFlight.delete(tenantId);
       state.commits++;
       const month = monthOf();

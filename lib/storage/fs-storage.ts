@@ -3,8 +3,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { AppError } from '../errors';
-import { withFileLock } from './lock';
-import type { Storage } from './types';
+import { MissingFolderError, withFileLock } from './lock';
+import type { Storage, UpdateOptions } from './types';
 
 async function fsyncDir(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
@@ -19,9 +19,9 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** temp file + fsync + rename + directory fsync: readers see the old bytes or the new, never a mix. */
-export async function atomicWriteFile(filePath: string, bytes: Uint8Array | string): Promise<void> {
+export async function atomicWriteFile(filePath: string, bytes: Uint8Array | string, createFolder = true): Promise<void> {
   const dir = path.dirname(filePath);
-  await fs.mkdir(dir, { recursive: true });
+  if (createFolder) await fs.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w', 0o600);
   try {
@@ -73,14 +73,24 @@ export class FileStorage implements Storage {
     await withFileLock(key, () => atomicWriteFile(key, JSON.stringify(value, null, 2)));
   }
 
-  async updateJson<T>(key: string, schema: ZodType<T>, init: () => T, change: (current: T) => T | Promise<T>): Promise<T> {
-    return withFileLock(key, async () => {
-      const bytes = await readIfExists(key);
-      const current = bytes === undefined ? init() : parseDocument(key, bytes.toString('utf8'), schema);
-      const next = await change(current);
-      await atomicWriteFile(key, JSON.stringify(next, null, 2));
-      return next;
-    });
+  async updateJson<T>(key: string, schema: ZodType<T>, init: () => T, change: (current: T) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
+    const createFolder = options.createFolder ?? true;
+    return withFileLock(
+      key,
+      async () => {
+        const bytes = await readIfExists(key);
+        const current = bytes === undefined ? init() : parseDocument(key, bytes.toString('utf8'), schema);
+        const next = await change(current);
+        try {
+          await atomicWriteFile(key, JSON.stringify(next, null, 2), createFolder);
+        } catch (e) {
+          if (!createFolder && (e as NodeJS.ErrnoException).code === 'ENOENT') throw new MissingFolderError(path.dirname(key));
+          throw e;
+        }
+        return next;
+      },
+      { createFolder },
+    );
   }
 
   async appendLine(key: string, record: unknown): Promise<void> {

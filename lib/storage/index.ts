@@ -1,7 +1,8 @@
 import { FileStorage } from './fs-storage';
 import type { Storage } from './types';
 
-export type { Storage } from './types';
+export type { Storage, UpdateOptions } from './types';
+export { MissingFolderError } from './lock';
 export { tenantPath, platformPath, tenantRoots, assertTenantId, isValidTenantId } from './paths';
 export type { TenantArea } from './paths';
 export { atomicWriteFile } from './fs-storage';

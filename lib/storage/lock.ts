@@ -14,10 +14,18 @@ const chains = (holder.__foresightLockChains ??= new Map<string, Promise<unknown
 const WAIT_MS = 15_000;
 
 
-async function acquireFileLock(lockPath: string, waitMs = WAIT_MS): Promise<() => Promise<void>> {
+/** Thrown by a lock or write that must not create its folder, when the folder is gone (e.g. a deleted tenant). */
+export class MissingFolderError extends Error {
+  constructor(readonly folder: string) {
+    super(`${folder} does not exist`);
+    this.name = 'MissingFolderError';
+  }
+}
+
+async function acquireFileLock(lockPath: string, waitMs = WAIT_MS, createFolder = true): Promise<() => Promise<void>> {
   const started = Date.now();
   let delay = 2;
-  await fs.mkdir(path.dirname(lockPath), { recursive: true });
+  if (createFolder) await fs.mkdir(path.dirname(lockPath), { recursive: true });
   for (;;) {
     try {
       const handle = await fs.open(lockPath, 'wx');
@@ -27,6 +35,7 @@ async function acquireFileLock(lockPath: string, waitMs = WAIT_MS): Promise<() =
         await fs.rm(lockPath, { force: true });
       };
     } catch (e) {
+      if (!createFolder && (e as NodeJS.ErrnoException).code === 'ENOENT') throw new MissingFolderError(path.dirname(lockPath));
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     // Someone holds it: take it over if its owner is gone, or if its owner died between creating
@@ -52,11 +61,15 @@ async function acquireFileLock(lockPath: string, waitMs = WAIT_MS): Promise<() =
   }
 }
 
-/** Runs `work` while holding the lock of `filePath`. */
-export async function withFileLock<T>(filePath: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` while holding the lock of `filePath`. With `createFolder: false` the lock never
+ * creates the file's folder: a missing folder throws MissingFolderError (for background writes that
+ * must not bring back a deleted tenant's files).
+ */
+export async function withFileLock<T>(filePath: string, work: () => Promise<T>, options: { createFolder?: boolean } = {}): Promise<T> {
   const previous = chains.get(filePath) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(async () => {
-    const release = await acquireFileLock(`${filePath}.lock`);
+    const release = await acquireFileLock(`${filePath}.lock`, WAIT_MS, options.createFolder ?? true);
     try {
       return await work();
     } finally {

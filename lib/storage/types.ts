@@ -8,6 +8,14 @@ import type { ZodType } from 'zod';
  * Every write is atomic and writes to one key are serialised, so concurrent callers never lose
  * an update or see a half-written document.
  */
+export interface UpdateOptions {
+  /**
+   * false: never create the key's folder; when it is gone (a deleted tenant) the update throws
+   * MissingFolderError and writes nothing. For background writes racing a deletion.
+   */
+  createFolder?: boolean;
+}
+
 export interface Storage {
   /** The document, parsed and validated, or undefined when it does not exist. */
   readJson<T>(key: string, schema: ZodType<T>): Promise<T | undefined>;
@@ -17,7 +25,7 @@ export interface Storage {
    * Read-modify-write under the key's lock: `change` gets the current document (or `init()`),
    * returns the new one, which is written atomically. Returns what was written.
    */
-  updateJson<T>(key: string, schema: ZodType<T>, init: () => T, change: (current: T) => T | Promise<T>): Promise<T>;
+  updateJson<T>(key: string, schema: ZodType<T>, init: () => T, change: (current: T) => T | Promise<T>, options?: UpdateOptions): Promise<T>;
   /** Appends one record as a JSON line (durable when it returns). */
   appendLine(key: string, record: unknown): Promise<void>;
   /** All complete records of a log, oldest first; a torn last line (crash mid-append) is skipped. */
