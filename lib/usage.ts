@@ -30,8 +30,12 @@ export type UsageFile = z.infer<typeof usageFileSchema>;
 const FLUSH_MS = 2_000;
 const APPLIED_KEEP_MS = 90 * 86_400_000;
 
-/** Calls of one tenant by month. */
-type MonthCalls = Map<string, number>;
+/** Counts of one tenant by month: API calls, and predictions served (a batch of n rows is n). */
+interface MonthCounts {
+  apiCalls: number;
+  predictions: number;
+}
+type MonthCalls = Map<string, MonthCounts>;
 interface Batch {
   seq: number;
   calls: MonthCalls;
@@ -72,7 +76,7 @@ const storedKey = (tenantId: string) => `${process.env.FORESIGHT_HOME ?? ''}\u00
 const emptyUsage = (): UsageFile => ({ months: {}, appliedBatches: {} });
 
 function sumFor(calls: MonthCalls | undefined, month: string): number {
-  return calls?.get(month) ?? 0;
+  return calls?.get(month)?.apiCalls ?? 0;
 }
 
 /** The usage document with a batch added, unless this writer's batch `seq` is already in it. */
@@ -81,7 +85,7 @@ function applyBatch(u: UsageFile, batch: Batch, nowMs: number): UsageFile {
   const months = { ...u.months };
   for (const [month, n] of batch.calls) {
     const cur = months[month] ?? { apiCalls: 0, predictions: 0, trainingMinutes: 0 };
-    months[month] = { ...cur, apiCalls: cur.apiCalls + n };
+    months[month] = { ...cur, apiCalls: cur.apiCalls + n.apiCalls, predictions: cur.predictions + n.predictions };
   }
   const appliedBatches: UsageFile['appliedBatches'] = {};
   for (const [w, a] of Object.entries(u.appliedBatches)) if (nowMs - Date.parse(a.at) < APPLIED_KEEP_MS) appliedBatches[w] = a;
@@ -99,10 +103,21 @@ function installExitHook(): void {
 
 /** Counts one API call of the tenant (written within two seconds; see the file comment). */
 export function meterApiCall(tenantId: string): void {
+  count(tenantId, 1, 0);
+}
+
+/** Counts `n` predictions served to the tenant (one per forecast row of POST /predict and /predict/batch). */
+export function meterPredictions(tenantId: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a whole number >= 0, got ${n}`);
+  if (n > 0) count(tenantId, 0, n);
+}
+
+function count(tenantId: string, apiCalls: number, predictions: number): void {
   const month = monthOf();
   let calls = state.pending.get(tenantId);
   if (!calls) state.pending.set(tenantId, (calls = new Map()));
-  calls.set(month, (calls.get(month) ?? 0) + 1);
+  const cur = calls.get(month);
+  calls.set(month, { apiCalls: (cur?.apiCalls ?? 0) + apiCalls, predictions: (cur?.predictions ?? 0) + predictions });
   installExitHook();
   state.timer ??= setTimeout(() => {
     state.timer = undefined;

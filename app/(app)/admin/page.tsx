@@ -4,7 +4,7 @@ import { requirePage } from '@/lib/auth/guards';
 import { listUsers } from '@/lib/users';
 import { listApiKeys } from '@/lib/apikeys';
 import { effectiveQuotas, TIERS_TABLE } from '@/lib/tiers';
-import { apiCallsThisMonth } from '@/lib/usage';
+import { apiCallsThisMonth, readUsage } from '@/lib/usage';
 import { storage, tenantRoots } from '@/lib/storage';
 import { forecastCache } from '@/lib/cache';
 import { listJobs } from '@/lib/jobs/store';
@@ -31,10 +31,11 @@ function UsageBar({ label, used, limit, unit }: { label: string; used: number; l
 
 export default async function AdminPage() {
   const ctx = await requirePage('users.manage', '/admin');
-  const [users, keys, calls, bytes] = await Promise.all([
+  const [users, keys, calls, usage, bytes] = await Promise.all([
     listUsers(ctx.tenantId),
     listApiKeys(ctx.tenantId),
     apiCallsThisMonth(ctx.tenantId),
+    readUsage(ctx.tenantId),
     Promise.all(tenantRoots(ctx.tenantId).map((r) => storage().sizeOf(r))).then((s) => s.reduce((a, b) => a + b, 0)),
   ]);
   const quotas = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides);
@@ -73,6 +74,9 @@ export default async function AdminPage() {
         <div style={{ display: 'grid', gap: '0.75rem' }}>
           <UsageBar label="API calls this month" used={calls} limit={quotas.apiCallsPerMonth} />
           <UsageBar label="Storage" used={mb(bytes)} limit={mb(quotas.storageBytes)} unit="MB" />
+          <p data-testid="predictions-served">
+            Predictions served this month: <strong>{(usage.months[new Date().toISOString().slice(0, 7)]?.predictions ?? 0).toLocaleString('en')}</strong> (POST /predict and /predict/batch, one per row)
+          </p>
           <p className="muted">Rate limit: {quotas.rateLimitPerMinute.toLocaleString('en')} API requests a minute.</p>
         </div>
       </section>

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTenant, findTenant, setTenantStatus } from '@/lib/tenants';
 import { createApiKey, findApiKeyBySecret, revokeApiKey } from '@/lib/apikeys';
-import { apiCallsThisMonth, flushUsage, meterApiCall, readUsage } from '@/lib/usage';
+import { apiCallsThisMonth, flushUsage, meterApiCall, meterPredictions, readUsage } from '@/lib/usage';
 
 const root = path.resolve(__dirname, '../../..');
 let home: string;
@@ -72,6 +72,17 @@ describe('usage metering', () => {
     expect(await apiCallsThisMonth('acme')).toBe(26);
     await flushUsage();
     expect((await readUsage('acme')).months[month]?.apiCalls).toBe(26);
+  });
+
+  it('meters predictions beside the calls: a batch of n rows counts n, calls are unchanged by it', async () => {
+    meterApiCall('acme');
+    meterPredictions('acme', 1);
+    meterApiCall('acme');
+    meterPredictions('acme', 10_000);
+    meterPredictions('acme', 0);
+    expect(() => meterPredictions('acme', -1)).toThrow(RangeError);
+    await flushUsage();
+    expect((await readUsage('acme')).months[month]).toMatchObject({ apiCalls: 2, predictions: 10_001 });
   });
 
   it('a failed write keeps the calls and the retry adds them once', async () => {

@@ -1,4 +1,5 @@
 import { apiRoute } from '@/lib/api/handler';
+import { meterPredictions } from '@/lib/usage';
 import { MAX_BATCH_BYTES, predictBatchEnvelopeSchema } from '@/lib/schemas/forecast';
 import { predict } from '@/lib/forecast/service';
 import { batchRows, noProductionModel } from '@/lib/forecast/api';
@@ -14,5 +15,6 @@ export const POST = apiRoute({ permission: 'dashboards.read', body: predictBatch
   const rows = batchRows(body.rows);
   const result = await predict(ctx.tenantId, rows);
   if (!result) throw noProductionModel();
+  meterPredictions(ctx.tenantId, result.predictions.length);
   return { ...result, count: result.predictions.length };
 });
