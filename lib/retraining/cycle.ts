@@ -125,25 +125,7 @@ export async function runRetrainCycle(
       author: actor.label,
     });
     // The one registry change of the cycle: listed in staging, or promoted, in a single atomic write.
-    const version = await registerVersion(
-      tenantId,
-      {
-        algorithm: challenger.algorithm,
-        params: challenger.params,
-        metrics: challenger.metrics,
-        baselineMetrics: challenger.baselineMetrics,
-        segmentMetrics: groupSegments(challenger.segments),
-        featureSchema: challenger.featureNames,
-        datasetFingerprint: challenger.datasetFingerprint,
-        trainingWindow: challenger.trainingWindow,
-        author: actor.label,
-        stage: decision.promote ? 'production' : 'staging',
-        stageReason: reason,
-        experimentId: experiment.id,
-      },
-      challenger.artifact,
-      actor,
-    );
+    const version = await registerChallenger(tenantId, challenger, { stage: decision.promote ? 'production' : 'staging', stageReason: reason, experimentId: experiment.id }, actor);
     await updateRetrainingSettings(await getTenantOrThrow(tenantId), { lastRunAt: new Date().toISOString() });
     await raiseAlert(tenantId, {
       kind: 'retraining',
@@ -156,6 +138,36 @@ export async function runRetrainCycle(
     progress(3, 3, decision.promote ? `Promoted ${version.id}` : `Kept ${version.id} in staging`);
     return { version, decision, trigger };
   });
+}
+
+/**
+ * Registers a trained challenger as a new version with every SPEC 6 field, in the given stage
+ * (production takes effect in the same atomic registry write). Used by the cycle and by manual
+ * training.
+ */
+export function registerChallenger(
+  tenantId: string,
+  challenger: Challenger,
+  placement: { stage: 'production' | 'staging'; stageReason: string | null; experimentId: string | null },
+  actor: AuditActor,
+): Promise<ModelVersion> {
+  return registerVersion(
+    tenantId,
+    {
+      algorithm: challenger.algorithm,
+      params: challenger.params,
+      metrics: challenger.metrics,
+      baselineMetrics: challenger.baselineMetrics,
+      segmentMetrics: groupSegments(challenger.segments),
+      featureSchema: challenger.featureNames,
+      datasetFingerprint: challenger.datasetFingerprint,
+      trainingWindow: challenger.trainingWindow,
+      author: actor.label,
+      ...placement,
+    },
+    challenger.artifact,
+    actor,
+  );
 }
 
 function groupSegments(segments: readonly SegmentScore[]): ModelVersion['segmentMetrics'] {

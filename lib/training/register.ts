@@ -5,7 +5,8 @@
  */
 import type { AuditActor } from '../audit';
 import { recordExperiment, type Experiment } from '../experiments';
-import { productionVersion, readArtifact, registerVersion, type ModelVersion } from '../registry/store';
+import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
+import { registerChallenger } from '../retraining/cycle';
 import { challengerOf } from '../retraining/deps';
 import { decidePromotion } from '@/ml/monitoring/promotion';
 import { getRetrainingSettings } from '../retraining/settings';
@@ -132,32 +133,7 @@ export async function trainAndRegister(
     jobId,
     author: actor.label,
   });
-  const version = await registerVersion(
-    tenantId,
-    {
-      algorithm: challenger.algorithm,
-      params: challenger.params,
-      metrics: challenger.metrics,
-      baselineMetrics: challenger.baselineMetrics,
-      segmentMetrics: groupSegments(challenger.segments),
-      featureSchema: challenger.featureNames,
-      datasetFingerprint: challenger.datasetFingerprint,
-      trainingWindow: challenger.trainingWindow,
-      author: actor.label,
-      stage: champion ? 'staging' : 'production',
-      stageReason,
-      experimentId: experiment.id,
-    },
-    challenger.artifact,
-    actor,
-  );
+  const version = await registerChallenger(tenantId, challenger, { stage: champion ? 'staging' : 'production', stageReason, experimentId: experiment.id }, actor);
   return { run, version, experiment, trialExperiments: pendingTrials.length };
 }
 
-function groupSegments(segments: Challenger['segments']): ModelVersion['segmentMetrics'] {
-  const out: ModelVersion['segmentMetrics'] = {};
-  for (const s of segments) (out[s.level] ??= []).push({ segment: s.segment, wape: s.wape, share: s.share });
-  return out;
-}
-
-type Challenger = ReturnType<typeof challengerOf>;
