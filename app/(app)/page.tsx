@@ -95,14 +95,14 @@ async function OverviewFigures({ tenantId }: { tenantId: string }) {
           )}
         </section>
         <section className="card" aria-label="Model accuracy">
-          <div className="muted">Production model accuracy (hold-out WAPE)</div>
+          <div className="muted">Production model error (hold-out WAPE, lower is better)</div>
           {model ? (
             <>
               <div className="kpi-value" data-testid="kpi-wape">
                 {formatPercent(model.metrics.wape)}
               </div>
               <div className="muted">
-                seasonal naive <strong data-testid="kpi-baseline-wape">{formatPercent(model.baselineMetrics.wape)}</strong> · {model.id} ({model.algorithm})
+                vs seasonal naive <strong data-testid="kpi-baseline-wape">{formatPercent(model.baselineMetrics.wape)}</strong> · {model.id} ({model.algorithm})
               </div>
             </>
           ) : (
