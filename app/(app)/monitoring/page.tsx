@@ -239,7 +239,7 @@ export default async function MonitoringPage() {
         <p>
           Schedule <strong>{retraining.schedule}</strong>; retrain on decay: {retraining.onDecay ? 'yes' : 'no'}; on drift: {retraining.onDrift ? 'yes' : 'no'}. Decay alert when the
           production model&apos;s WAPE over the last {retraining.decayWindowDays} days of new actuals is more than {(retraining.decayTolerance * 100).toFixed(0)}% worse than its hold-out
-          WAPE; a decay (or significant drift, PSI over 0.25) starts one retraining cycle, which promotes the challenger only when it beats the champion on the same latest hold-out by{' '}
+          WAPE; a decay (or significant drift, PSI over 0.25) starts one retraining cycle, which promotes the challenger only when it beats the champion on the newest days neither model was trained on by{' '}
           {(retraining.margin * 100).toFixed(0)}% with no large store or category worse by more than {(retraining.segmentTolerance * 100).toFixed(0)}%.{' '}
           <Link href="/settings">Settings</Link>
         </p>
