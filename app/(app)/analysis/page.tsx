@@ -73,6 +73,8 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
     growthError = e.message;
   }
   const canExport = can(ctx.role, 'exports.download');
+  // The retail format's catalogue has no product names: no column of dashes then.
+  const hasNames = growth?.products.some((p) => p.name !== null) ?? false;
   return (
     <>
       <h1>Analysis</h1>
@@ -200,7 +202,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
                 <thead>
                   <tr>
                     <th scope="col">Item</th>
-                    <th scope="col">Name</th>
+                    {hasNames && <th scope="col">Name</th>}
                     <th scope="col">Category</th>
                     <th scope="col" className="num">
                       Last {PERIOD_LABEL[q.period]}
@@ -217,7 +219,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
                   {growth.products.map((p) => (
                     <tr key={p.item}>
                       <th scope="row">{p.item}</th>
-                      <td>{p.name ?? '—'}</td>
+                      {hasNames && <td>{p.name ?? '—'}</td>}
                       <td>{p.category ?? '—'}</td>
                       <td className="num">{num(p.previous)}</td>
                       <td className="num">{num(p.forecast)}</td>
