@@ -27,30 +27,23 @@ export interface Challenger {
 
 /** What a cycle needs from the ML side: train a challenger, and score the champion's artifact on a hold-out. */
 export interface CycleDeps {
-  /**
-   * Trains a challenger. `holdoutDays`, when set, is the hold-out to evaluate it on: the days the
-   * champion has not seen, when they are fewer than the usual hold-out.
-   */
-  train(tenantId: string, options: { tune: boolean; holdoutDays?: number }, progress: (done: number, total: number, message: string) => void, signal?: AbortSignal): Promise<Challenger>;
+  train(tenantId: string, options: { tune: boolean }, progress: (done: number, total: number, message: string) => void, signal?: AbortSignal): Promise<Challenger>;
   /** The champion's scorecard on the hold-out, or null when its training data covers those days (no fair comparison). */
   scoreChampion(tenantId: string, champion: ModelVersion, artifact: unknown, holdout: { from: string; to: string }, signal?: AbortSignal): Promise<Scorecard | null>;
   /** The dataset's last day and period (1 daily, 7 weekly); without it every cycle trains. */
   dataEnd?(tenantId: string): Promise<{ last: string; step: number } | null>;
 }
 
-/** Fewest new days since the champion's data that make a fair comparison (one week). */
-export const MIN_NEW_DAYS = 7;
-
 /**
- * How many new days the champion has not seen, and the hold-out a challenger is scored on: the
- * usual one (30 days, or 8 weeks on weekly data) or, when fewer days are new, exactly the new days,
- * so that both models are scored on days neither was trained on. Null: too few new days.
+ * How many days the champion never saw, and whether they fill a whole hold-out (30 days, or 8
+ * weeks on weekly data): only then can the challenger, whose hold-out is that window, be compared
+ * with the champion on days neither was trained on. (Shortening the challenger's hold-out instead
+ * would also shrink its validation and interval calibration to a few days ahead.)
  */
-export function holdoutForNewDays(championEnd: string, dataEnd: { last: string; step: number }): { newDays: number; holdoutDays: number | undefined } | { newDays: number; holdoutDays: null } {
+export function newDaysSince(championEnd: string, dataEnd: { last: string; step: number }): { newDays: number; needed: number; enough: boolean } {
   const newDays = Math.round((Date.parse(`${dataEnd.last}T00:00:00Z`) - Date.parse(`${championEnd}T00:00:00Z`)) / 86_400_000);
-  const usual = dataEnd.step === 1 ? 30 : 56;
-  if (newDays < Math.max(MIN_NEW_DAYS, dataEnd.step)) return { newDays, holdoutDays: null };
-  return { newDays, holdoutDays: newDays >= usual ? undefined : Math.floor(newDays / dataEnd.step) * dataEnd.step };
+  const needed = dataEnd.step === 1 ? 30 : 56;
+  return { newDays, needed, enough: newDays >= needed };
 }
 
 export interface CycleOutcome {
@@ -78,23 +71,23 @@ export async function runRetrainCycle(
     const started = Date.now();
     const settings = await getRetrainingSettings(tenantId);
     const champion = await productionVersion(tenantId);
-    // With a champion, only days it never saw can judge it against a challenger: score both on
-    // those (or the usual hold-out when there are more), and skip the cycle when there are too few.
-    let holdoutDays: number | undefined;
+    // With a champion, only days it never saw can judge it against a challenger: without a whole
+    // hold-out of them there is nothing fair to compare on, so the cycle trains nothing.
     const end = champion && deps.dataEnd ? await deps.dataEnd(tenantId) : null;
     if (champion && end) {
-      const plan = holdoutForNewDays(champion.trainingWindow.to, end);
-      if (plan.holdoutDays === null) {
-        const reason = `Only ${Math.max(0, plan.newDays)} new day${plan.newDays === 1 ? '' : 's'} since ${champion.id} was trained (its data ends ${champion.trainingWindow.to}); a fair comparison needs at least ${Math.max(MIN_NEW_DAYS, end.step)}: nothing retrained.`;
-        await updateRetrainingSettings(await getTenantOrThrow(tenantId), { lastRunAt: new Date().toISOString() });
+      const plan = newDaysSince(champion.trainingWindow.to, end);
+      if (!plan.enough) {
+        const reason = `Only ${Math.max(0, plan.newDays)} new day${plan.newDays === 1 ? '' : 's'} since ${champion.id} was trained (its data ends ${champion.trainingWindow.to}); a fair comparison needs a whole hold-out of ${plan.needed} days it never saw: nothing retrained.`;
+        // A scheduled run counts as run (else the scheduler would ask again every minute); a
+        // decay or drift trigger does not move the schedule.
+        if (trigger === 'schedule') await updateRetrainingSettings(await getTenantOrThrow(tenantId), { lastRunAt: new Date().toISOString() });
         await recordAudit(tenantId, { actor, action: 'models.retrain', target: champion.id, outcome: 'success', details: { trigger, skipped: true, reason } });
         progress(3, 3, reason);
         return { version: null, decision: { promote: false, reason, regressions: [] }, trigger };
       }
-      holdoutDays = plan.holdoutDays;
     }
     progress(0, 3, 'Training the challenger');
-    const challenger = await deps.train(tenantId, { tune: settings.tune, ...(holdoutDays !== undefined ? { holdoutDays } : {}) }, (d, t, m) => progress((d / Math.max(1, t)) * 2, 3, m), signal);
+    const challenger = await deps.train(tenantId, { tune: settings.tune }, (d, t, m) => progress((d / Math.max(1, t)) * 2, 3, m), signal);
     signal?.throwIfAborted();
     progress(2, 3, 'Scoring the champion on the same hold-out');
     let championCard: Scorecard | null = null;

@@ -53,7 +53,7 @@ export function challengerOf(run: TrainingRun): Challenger {
 export function trainingDeps(extra: Omit<TrainOptions, 'tune'> = {}): CycleDeps {
   return {
     async train(tenantId, options, progress, signal) {
-      return challengerOf(await trainTenant(tenantId, { ...extra, tune: options.tune, ...(options.holdoutDays !== undefined ? { holdoutDays: options.holdoutDays } : {}) }, progress, signal));
+      return challengerOf(await trainTenant(tenantId, { ...extra, tune: options.tune }, progress, signal));
     },
     async dataEnd(tenantId) {
       const manifest = await readManifest(tenantId);

@@ -84,7 +84,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
           </ActionForm>
           <h3>Auto-retraining</h3>
           <p className="muted">
-            A cycle trains a challenger and promotes it only when it beats the production model on the newest days that model was not trained on (it waits for at least a week of them) by the margin, with no large store or
+            A cycle trains a challenger and promotes it only when it beats the production model on the newest days that model was not trained on (it waits until a whole 30-day hold-out of them has arrived) by the margin, with no large store or
             category worse; otherwise it stays in staging with the reason.
           </p>
           <ActionForm action={retrainAction} submitLabel="Run retraining cycle now" testId="retrain-form" />

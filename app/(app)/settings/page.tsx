@@ -39,7 +39,7 @@ export default async function SettingsPage() {
       <section className="card" aria-labelledby="retraining">
         <h2 id="retraining">Auto-retraining</h2>
         <p className="muted">
-          A cycle retrains, compares the new model with the one in production on the newest days the production model was not trained on (none under a week: the cycle waits), and promotes it only when it is better by the margin and no
+          A cycle retrains, compares the new model with the one in production on the newest days the production model was not trained on (it waits until a whole 30-day hold-out of them has arrived), and promotes it only when it is better by the margin and no
           store or category with 5% or more of sales gets worse by more than the tolerance; otherwise it stays in staging with the reason.
           {retraining.lastRunAt ? ` Last cycle: ${retraining.lastRunAt.slice(0, 16).replace('T', ' ')} UTC.` : ' No cycle has run yet.'}
           {next ? ` Next scheduled: ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : ''}

@@ -44,7 +44,7 @@ describe('train and retrain jobs', () => {
     expect(done.status).toBe('succeeded');
     expect(done.result?.promoted).toBe(false);
     expect(done.result?.versionId).toBeNull();
-    expect(String(done.result?.reason)).toMatch(/Only 0 new days since v1/);
+    expect(String(done.result?.reason)).toMatch(/Only 0 new days since v1 .*nothing retrained/);
     const versions = await listVersions('shop');
     expect(versions.map((v) => [v.id, v.stage])).toEqual([['v1', 'production']]);
     expect((await queryAudit('shop', auditQuerySchema.parse({ pageSize: 200 }))).records.some((r) => r.action === 'models.retrain' && r.actor.label === manager.label)).toBe(true);

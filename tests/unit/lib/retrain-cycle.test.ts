@@ -73,39 +73,36 @@ describe('retraining cycle', () => {
   });
 
   describe('only days the champion never saw judge it', () => {
-    const withDataEnd = (last: string, asked: (number | undefined)[]) => {
+    const withDataEnd = (last: string, trained: string[]) => {
       const deps = fakeDeps({ wape: 0.2, stores: [['1', 0.2, 0.6], ['2', 0.25, 0.4]] }, champion);
       return {
         ...deps,
-        train: (tenantId: string, options: { tune: boolean; holdoutDays?: number }, progress: (d: number, t: number, m: string) => void) => {
-          asked.push(options.holdoutDays);
+        train: (tenantId: string, options: { tune: boolean }, progress: (d: number, t: number, m: string) => void) => {
+          trained.push(tenantId);
           return deps.train(tenantId, options, progress);
         },
         dataEnd: async () => ({ last, step: 1 }),
       };
     };
 
-    it('skips the cycle without training or registering when under a week is new', async () => {
+    it('skips the cycle without training or registering while under a whole hold-out (30 days) is new', async () => {
       const before = await readRegistry('shop');
-      const asked: (number | undefined)[] = [];
-      const out = await runRetrainCycle('shop', withDataEnd('2023-11-04', asked), SYSTEM_ACTOR, 'schedule');
-      expect(out.version).toBeNull();
-      expect(out.decision.reason).toMatch(/Only 3 new days since v1 .*at least 7/);
-      expect(asked).toEqual([]);
+      for (const [last, n] of [['2023-11-04', 3], ['2023-11-30', 29]] as const) {
+        const trained: string[] = [];
+        const out = await runRetrainCycle('shop', withDataEnd(last, trained), SYSTEM_ACTOR, 'decay');
+        expect(out.version).toBeNull();
+        expect(out.decision.reason).toMatch(new RegExp(`Only ${n} new days since v1 .*hold-out of 30 days`));
+        expect(trained).toEqual([]);
+      }
       expect(await readRegistry('shop')).toEqual(before);
     });
 
-    it('scores the challenger on exactly the new days when fewer than the usual 30 arrived', async () => {
-      const asked: (number | undefined)[] = [];
-      const out = await runRetrainCycle('shop', withDataEnd('2023-11-13', asked), SYSTEM_ACTOR, 'schedule');
-      expect(asked).toEqual([12]);
+    it('trains and compares once 30 or more days are new', async () => {
+      const trained: string[] = [];
+      const out = await runRetrainCycle('shop', withDataEnd('2023-12-01', trained), SYSTEM_ACTOR, 'schedule');
+      expect(trained).toEqual(['shop']);
       expect(out.version?.id).toBe('v2');
-    });
-
-    it('keeps the usual hold-out when a month or more is new', async () => {
-      const asked: (number | undefined)[] = [];
-      await runRetrainCycle('shop', withDataEnd('2023-12-31', asked), SYSTEM_ACTOR, 'schedule');
-      expect(asked).toEqual([undefined]);
+      expect(out.decision.promote).toBe(true);
     });
   });
 });
