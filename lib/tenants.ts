@@ -4,6 +4,8 @@ import { platformPath, storage, tenantRoots, tenantPath } from './storage';
 import { tenantSchema, type Branding, type Quotas, type Tenant, type Tier } from './schemas/tenant';
 import { forgetDocument, readJsonCached } from './document-cache';
 import { withFileLock } from './storage/lock';
+import { isActive, listJobs } from './jobs/store';
+import { isJobRunner, processAlive } from './process';
 
 const tenantsFileSchema = z.object({ tenants: z.array(tenantSchema) });
 type TenantsFile = z.infer<typeof tenantsFileSchema>;
@@ -91,6 +93,9 @@ export async function deleteTenant(tenantId: string): Promise<void> {
     if (!file.tenants.some((t) => t.id === tenantId)) throw new AppError('not_found', `Tenant ${tenantId} not found.`);
     return { tenants: file.tenants.filter((t) => t.id !== tenantId) };
   });
+  // Its running jobs (training, imports) would go on writing into its folders: stop them first.
+  // Their writes are atomic, and everything they wrote goes with the tenant.
+  await stopActiveJobs(tenantId);
   // Under the locks of the files that background writers update (a key's last use, usage
   // batches): a write in progress finishes first, and one that comes after finds the folder gone
   // and writes nothing (they never create it), so no file of the tenant comes back.
@@ -98,4 +103,18 @@ export async function deleteTenant(tenantId: string): Promise<void> {
     for (const root of tenantRoots(tenantId)) await storage().remove(root);
   };
   await withFileLock(tenantPath(tenantId, 'tenants', 'apikeys.json'), () => withFileLock(tenantPath(tenantId, 'tenants', 'usage.json'), remove));
+}
+
+/** Kills the worker processes of a tenant's queued or running jobs and waits (up to 5 s) until they are gone. */
+async function stopActiveJobs(tenantId: string): Promise<void> {
+  const pids = (await listJobs(tenantId, { limit: 200 })).filter((j) => isActive(j) && j.pid !== null && j.pid !== process.pid).map((j) => j.pid as number).filter(isJobRunner);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 5_000;
+  while (pids.some(processAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }

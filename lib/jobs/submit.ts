@@ -4,7 +4,7 @@ import { recordAudit, type AuditActor } from '../audit';
 import type { JobKind, Job } from '../schemas/jobs';
 import { getJobOrThrow, isActive, updateJob } from './store';
 import { launchJob } from './spawn';
-import { processAlive } from '../process';
+import { isJobRunner, processAlive } from '../process';
 
 /** How long a cancelled worker has to stop by itself (and record the cancellation) before it is killed. */
 const CANCEL_GRACE_MS = 30_000;
@@ -34,8 +34,10 @@ export async function cancelJob(ctx: { tenantId: string; actor: AuditActor; ip: 
       process.kill(pid, 'SIGTERM');
       // A worker inside a long synchronous step (one boosting fit) sees SIGTERM only after it;
       // every write it makes is atomic, so ending it outright leaves nothing half-done.
-      setTimeout(() => {
-        if (processAlive(pid)) {
+      // Only if the job still runs in that very process (a pid can be reused once it ended).
+      setTimeout(async () => {
+        const now = await getJobOrThrow({ tenantId: ctx.tenantId, jobId }).catch(() => null);
+        if (now && isActive(now) && now.pid === pid && processAlive(pid) && isJobRunner(pid)) {
           try {
             process.kill(pid, 'SIGKILL');
           } catch {

@@ -5,6 +5,10 @@ import path from 'node:path';
 import { createTenant, deleteTenant } from '@/lib/tenants';
 import { createApiKey, touchApiKey } from '@/lib/apikeys';
 import { flushUsage, meterApiCall } from '@/lib/usage';
+import { spawn } from 'node:child_process';
+import { createJob, updateJob } from '@/lib/jobs/store';
+import { SYSTEM_ACTOR } from '@/lib/audit';
+import { processAlive } from '@/lib/process';
 
 let home: string;
 beforeAll(async () => {
@@ -44,5 +48,19 @@ describe('deleting a tenant while background writes are under way', () => {
     await flushUsage();
     const usage = JSON.parse(await fs.readFile(path.join(home, 'tenants', 'fresh', 'usage.json'), 'utf8')) as { months: Record<string, { apiCalls: number }> };
     expect(Object.values(usage.months)[0].apiCalls).toBe(1);
+  });
+
+  it('stops the tenant’s running job workers before removing its files, so none writes them back', async () => {
+    await createTenant({ id: 'busy', name: 'Busy', tier: 'enterprise' });
+    // A stand-in job worker that keeps writing into the tenant's models folder until it is stopped.
+    const file = path.join(home, 'models', 'busy', 'progress.json');
+    const worker = spawn(process.execPath, ['-e', `const fs = require('fs'); setInterval(() => { fs.mkdirSync(${JSON.stringify(path.dirname(file))}, { recursive: true }); fs.writeFileSync(${JSON.stringify(file)}, String(Date.now())); }, 5);`, 'job-worker'], { stdio: 'ignore' });
+    const job = await createJob('busy', 'train', {}, SYSTEM_ACTOR);
+    await updateJob('busy', job.id, (j) => ({ ...j, status: 'running', pid: worker.pid ?? null }));
+    await expect.poll(() => exists(file)).toBe(true);
+    await deleteTenant('busy');
+    expect(processAlive(worker.pid as number)).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const area of ['data', 'models', 'tenants']) expect(await exists(path.join(home, area, 'busy')), area).toBe(false);
   });
 });
