@@ -4,6 +4,9 @@ import { AppError } from '../errors';
 import { recordAudit, type AuditActor } from '../audit';
 import type { JobKind, Job } from '../schemas/jobs';
 import { createJob, isActive, listJobs, updateJob } from './store';
+import { findTenant } from '../tenants';
+import { effectiveQuotas } from '../tiers';
+import { listVersions } from '../registry/store';
 
 /** Who starts a job: the tenant it runs for, the actor it is audited as, the caller's address. */
 export interface LaunchContext {
@@ -23,6 +26,7 @@ export interface LaunchContext {
 export async function launchJob(ctx: LaunchContext, kind: JobKind, params: Record<string, unknown>, prepare: (job: Job) => Promise<void> = async () => {}): Promise<Job> {
   const running = (await listJobs(ctx.tenantId, { kind, limit: 20 })).find(isActive);
   if (running) throw new AppError('conflict', `Another ${kind} job is still running (started ${running.createdAt.slice(11, 19)} UTC). Wait for it or cancel it.`, { jobId: running.id });
+  if (kind === 'train' || kind === 'retrain') await assertTrainingQuota(ctx.tenantId, kind);
   const job = await createJob(ctx.tenantId, kind, params, ctx.actor);
   try {
     await prepare(job);
@@ -40,4 +44,27 @@ export async function launchJob(ctx: LaunchContext, kind: JobKind, params: Recor
   const withPid = await updateJob(ctx.tenantId, job.id, (j) => ({ ...j, pid: j.pid ?? child.pid ?? null }));
   await recordAudit(ctx.tenantId, { actor: ctx.actor, action: `jobs.${kind}`, target: job.id, outcome: 'success', ip: ctx.ip, details: { started: true } });
   return withPid;
+}
+
+/**
+ * The plan's training quotas (SPEC 13): training jobs (train and retrain) started in the last 24
+ * hours, and, for a manual training run, the model versions kept besides archived ones (a
+ * retraining cycle may still run: it promotes, archiving the old version, or leaves one challenger).
+ * @throws AppError quota_exceeded saying which limit and what to do.
+ */
+export async function assertTrainingQuota(tenantId: string, kind: 'train' | 'retrain', now = Date.now()): Promise<void> {
+  const tenant = await findTenant(tenantId);
+  if (!tenant) throw new AppError('not_found', 'Tenant not found.');
+  const quotas = effectiveQuotas(tenant.tier, tenant.quotaOverrides);
+  const jobs = [...(await listJobs(tenantId, { kind: 'train', limit: 200 })), ...(await listJobs(tenantId, { kind: 'retrain', limit: 200 }))];
+  const lastDay = jobs.filter((j) => now - Date.parse(j.createdAt) < 86_400_000).length;
+  if (lastDay >= quotas.trainingJobsPerDay) {
+    throw new AppError('quota_exceeded', `The ${tenant.tier} plan allows ${quotas.trainingJobsPerDay} training jobs a day, and ${lastDay} were started in the last 24 hours. Try again later, or an admin can upgrade the plan.`, { quota: quotas.trainingJobsPerDay, used: lastDay });
+  }
+  if (kind === 'train') {
+    const kept = (await listVersions(tenantId)).filter((v) => v.stage !== 'archived').length;
+    if (kept >= quotas.models) {
+      throw new AppError('quota_exceeded', `The ${tenant.tier} plan keeps ${quotas.models} model version${quotas.models === 1 ? '' : 's'} besides archived ones, and ${kept} ${kept === 1 ? 'is' : 'are'} kept: archive one on the Models page first (or let a retraining cycle renew it), or upgrade the plan.`, { quota: quotas.models, used: kept });
+    }
+  }
 }
