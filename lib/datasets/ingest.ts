@@ -57,10 +57,10 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
   }
   const incoming: DailyTable = result.table;
   progress(2, 4, 'Merging with the stored data');
-  return withDatasetLock(tenant.id, async () => {
+  const saved = await withDatasetLock(tenant.id, async () => {
     const previous = await readManifest(tenant.id);
     if (previous?.imports.some((i) => i.fingerprint === result.fingerprint)) {
-      return { ...base, status: 'unchanged' as const, rows: previous.rows, appendedRows: 0, message: 'These exact files were imported before: nothing changed.' };
+      return { kind: 'unchanged' as const, outcome: { ...base, status: 'unchanged' as const, rows: previous.rows, appendedRows: 0, message: 'These exact files were imported before: nothing changed.' } };
     }
     let table = incoming;
     let appendedRows = incoming.rows;
@@ -78,7 +78,7 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
         throw new AppError('conflict', `The upload does not fit the stored dataset: ${(e as Error).message}.`);
       }
       if (appendedRows === 0) {
-        return { ...base, status: 'unchanged' as const, rows: previous.rows, appendedRows: 0, message: 'No newer days than the stored data: nothing changed.' };
+        return { kind: 'unchanged' as const, outcome: { ...base, status: 'unchanged' as const, rows: previous.rows, appendedRows: 0, message: 'No newer days than the stored data: nothing changed.' } };
       }
     }
     signal?.throwIfAborted();
@@ -95,31 +95,35 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
       importRecord: { at: new Date().toISOString(), by: actor.label, fingerprint: result.fingerprint, files: files.map((f) => f.name), rows: table.rows, appendedRows },
     });
     await recordAudit(tenant.id, { actor, action: 'data.import', target: req.format, outcome: 'success', details: { rows: manifest.rows, appendedRows, fingerprint: result.fingerprint } });
-    // Newer days arrived: drift against the days before, the production model's live error, and
-    // the retraining they call for.
-    let drifted: string[] = [];
-    let monitorNote = '';
-    let decay: string | null = null;
-    let retrainJobId: string | null = null;
-    if (previous?.dateRange) {
-      const monitored = await monitorNewActuals(tenant.id, table, parseIsoDay(previous.dateRange.last) + table.step);
-      ({ drifted, note: monitorNote } = monitored);
-      decay = monitored.liveError?.status ?? null;
-      retrainJobId = monitored.retrain?.jobId ?? null;
-    }
-    progress(4, 4, 'Done');
-    return {
-      ...base,
-      dateRange: manifest.dateRange,
-      status: 'imported' as const,
-      rows: manifest.rows,
-      appendedRows,
-      drifted,
-      decay,
-      retrainJobId,
-      message: previous
-        ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days.${drifted.length ? ` Drift detected on ${drifted.join(', ')}: see Monitoring.` : ''}${monitorNote ? ` ${monitorNote}` : ''}`
-        : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
-    };
+    return { kind: 'saved' as const, manifest, table, previous, appendedRows };
   });
+  if (saved.kind === 'unchanged') return saved.outcome;
+  const { manifest, table, previous, appendedRows } = saved;
+  // Newer days arrived: drift against the days before, the production model's live error, and
+  // the retraining they call for. Outside the dataset lock: the import is saved, and monitoring
+  // (a recursive forecast of the new days) must not hold up the next import.
+  let drifted: string[] = [];
+  let monitorNote = '';
+  let decay: string | null = null;
+  let retrainJobId: string | null = null;
+  if (previous?.dateRange) {
+    const monitored = await monitorNewActuals(tenant.id, table, parseIsoDay(previous.dateRange.last) + table.step);
+    ({ drifted, note: monitorNote } = monitored);
+    decay = monitored.liveError?.status ?? null;
+    retrainJobId = monitored.retrain?.jobId ?? null;
+  }
+  progress(4, 4, 'Done');
+  return {
+    ...base,
+    dateRange: manifest.dateRange,
+    status: 'imported' as const,
+    rows: manifest.rows,
+    appendedRows,
+    drifted,
+    decay,
+    retrainJobId,
+    message: previous
+      ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days.${drifted.length ? ` Drift detected on ${drifted.join(', ')}: see Monitoring.` : ''}${monitorNote ? ` ${monitorNote}` : ''}`
+      : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
+  };
 }

@@ -21,12 +21,19 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
 /**
  * Everything that happens when newer actuals arrive (an import that appended days): drift of the
  * new days, the production model's live error and decay, and the retraining those call for.
- * Runs after the new dataset is saved, so a failure here never undoes the import: decay scoring
- * and the trigger report their failure in `problems` instead of throwing.
+ * Runs after the new dataset is saved, so a failure here never undoes the import: drift, decay
+ * scoring and the trigger report their failure in `problems` instead of throwing.
  */
 export async function monitorNewActuals(tenantId: string, table: DailyTable, newFromDay: number, launch?: RetrainLauncher): Promise<NewActualsOutcome> {
   const problems: string[] = [];
-  const { report, drifted } = await monitorNewDays(tenantId, table, newFromDay);
+  let report: DriftReport | null = null;
+  let drifted: string[] = [];
+  try {
+    ({ report, drifted } = await monitorNewDays(tenantId, table, newFromDay));
+  } catch (e) {
+    console.error(`drift monitoring of ${tenantId} failed:`, e);
+    problems.push(`Drift could not be measured on the new days: ${(e as Error).message}`);
+  }
   let liveError: LiveErrorRecord | null = null;
   try {
     liveError = await monitorLiveError(tenantId, table);
