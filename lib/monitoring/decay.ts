@@ -94,8 +94,9 @@ function windowJson(w: ErrorWindow): LiveErrorWindow {
 }
 
 /**
- * The live-error record of a version on the days of `table` after its training window (at most
- * the artifact's longest horizon), or null when the table has no such day.
+ * The live-error record of a version on every day of `table` after its training window (forecast
+ * in blocks of its validated horizon, each from the end of the one before), or null when the table
+ * has no such day.
  * @throws ZodError when the artifact is not a training artifact.
  */
 export function computeLiveError(

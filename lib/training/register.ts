@@ -105,7 +105,11 @@ export async function trainAndRegister(
   let stageReason: string | null = null;
   if (champion) {
     const settings = await getRetrainingSettings(tenantId);
-    const card = await scoreTenantArtifact(tenantId, await readArtifact(tenantId, champion.id), challenger.holdout).catch(() => null);
+    const card = await scoreTenantArtifact(tenantId, await readArtifact(tenantId, champion.id), challenger.holdout).catch((e: unknown) => {
+      // No like-for-like score then; the reason below says so. The cause goes to the server log.
+      console.error(`scoring production ${champion.id} of ${tenantId} on the new hold-out failed:`, e);
+      return null;
+    });
     const own = `hold-out WAPE ${pct(challenger.metrics.wape)} (${run.holdout.from} to ${run.holdout.to})`;
     if (card) {
       const decision = decidePromotion(card, { wape: challenger.metrics.wape ?? NaN, segments: challenger.segments }, { margin: settings.margin, segmentTolerance: settings.segmentTolerance });
