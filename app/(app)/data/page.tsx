@@ -44,7 +44,7 @@ export default async function DataPage() {
       {latest && (
         <section className="card" aria-labelledby="last-import">
           <h2 id="last-import">Last import</h2>
-          <JobProgress initial={latest} canCancel={canImport} label={`Import of ${((latest.params.files as string[] | undefined) ?? []).join(', ')} by ${latest.createdBy}`} />
+          <JobProgress key={`${latest.id}:${latest.status}`} initial={latest} canCancel={canImport} label={`Import of ${((latest.params.files as string[] | undefined) ?? []).join(', ')} by ${latest.createdBy}`} />
           {latest.result && typeof latest.result.message === 'string' && <p data-testid="import-message">{latest.result.message}</p>}
           {latestReport?.success && <ValidationReportView report={latestReport.data} />}
         </section>
