@@ -22,12 +22,12 @@
  * temporary store are removed at the end. Writes bench/results/api.json unless --no-write or
  * --only is given.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { startLocalServer } from '../scripts/local-server';
 
 const root = path.resolve(__dirname, '..');
 const LOCK = '/tmp/foresight-build.lock';
@@ -126,43 +126,6 @@ async function prepareStore(home: string): Promise<Fixture> {
 
 // ---------------------------------------------------------------------------------------------
 // Step 2 (under the build lock): build, serve, measure.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function startServer(home: string): Promise<{ server: ChildProcess; baseURL: string; logFile: string }> {
-  const port = await freePort();
-  const baseURL = `http://127.0.0.1:${port}`;
-  const logFile = path.join(home, 'server.log');
-  const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, FORESIGHT_HOME: home, AUTH_TRUST_HOST: 'true', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log = fs.createWriteStream(logFile);
-  server.stdout?.pipe(log);
-  server.stderr?.pipe(log);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode}; see ${logFile}`);
-    try {
-      if ((await fetch(`${baseURL}/api/health`)).ok) return { server, baseURL, logFile };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  server.kill('SIGTERM');
-  throw new Error('the server did not become healthy within 60 s');
-}
 
 /** CPU seconds the process has used (Linux /proc). */
 function cpuSeconds(pid: number): number {
@@ -283,7 +246,7 @@ async function measure(home: string, args: Args): Promise<Results> {
   const { buildIfNeeded } = await import('../scripts/start');
   buildIfNeeded();
   const fixture = JSON.parse(fs.readFileSync(path.join(home, 'bench-fixture.json'), 'utf8')) as Fixture;
-  const { server, baseURL, logFile } = await startServer(home);
+  const { server, baseURL, logFile } = await startLocalServer(home);
   const auth = { Authorization: `Bearer ${fixture.key}` };
   const json = { ...auth, 'Content-Type': 'application/json' };
   const wants = (p: Phase) => !args.only || args.only.includes(p);

@@ -3,14 +3,13 @@
  * temp dir with the demo tenant and test tenants, serves it on a free port, and makes sure Debian's
  * Chromium is there for the browser tests (installing it when running as root).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startLocalServer } from '../../scripts/local-server';
 
-const root = path.resolve(__dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const TEST_PASSWORD = 'Integration-pass-2026';
 
@@ -29,32 +28,6 @@ function ensureDebianTools(): void {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install them yourself: apt-get install -y ${missing.join(' ')}`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`The server exited with code ${server.exitCode}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('The server did not become healthy within 60 s');
 }
 
 let server: ChildProcess | undefined;
@@ -81,18 +54,9 @@ export default async function setup(project: TestProject) {
     await createTenantWithAdmin({ id, name: `Tenant ${id}`, tier, adminEmail: `admin@${id}.test`, adminName: `Admin ${id}`, adminPassword: TEST_PASSWORD }, SYSTEM_ACTOR);
   }
 
-  const port = await freePort();
-  const baseURL = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, AUTH_TRUST_HOST: 'true', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logFile = path.join(home, 'server.log');
-  const log = fs.createWriteStream(logFile);
-  server.stdout?.pipe(log);
-  server.stderr?.pipe(log);
-  await waitForHealth(baseURL, server);
+  const started = await startLocalServer(home);
+  server = started.server;
+  const { baseURL, logFile } = started;
 
   project.provide('baseURL', baseURL);
   project.provide('home', home);
