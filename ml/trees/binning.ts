@@ -185,7 +185,7 @@ export function binMatrix(X: FeatureMatrix, mapper: BinMapper): BinnedMatrix {
   if (mapper.upper.length !== cols) throw new RangeError(`mapper has ${mapper.upper.length} features, X has ${cols}`);
   const bins = new Uint8Array(rows * cols);
   const columns = sharedUint8(rows * cols);
-  const valueBins = new Int32Array(cols);
+  const valueBins = sharedInt32(cols);
   const offsets = sharedInt32(cols + 1);
   for (let c = 0; c < cols; c++) offsets[c + 1] = offsets[c] + 2 * (mapper.upper[c].length + 1);
   const binIndex = offsets[cols] / 2 <= 65_536 ? sharedUint16(rows * cols) : sharedUint32(rows * cols);

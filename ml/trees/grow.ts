@@ -30,12 +30,11 @@ import {
   HistogramPool,
   packGradients,
   subtractHistogram,
-  unpackHistogram,
   type GradientPacking,
 } from './histogram';
 import { partitionRows } from './partition';
 import { sharedFloat64, sharedInt32 } from './shared';
-import { emptySplit, findBestSplit, type SplitChoice } from './split';
+import { emptySplit, findBestPackedSplit, findBestSplit, SCAN_PARAMS, SCAN_SLOTS, type SplitChoice } from './split';
 import { TreeBuilder, type FlatTree } from './tree';
 
 export interface TreeGrowthOptions {
@@ -91,7 +90,9 @@ export class TreeGrower {
   /** Packed mode (see the file comment): per-row packed values, packed histograms, decoded scratch. */
   private readonly packedRows: Float64Array;
   private readonly packedPool: HistogramPool;
-  private readonly decoded: Float64Array;
+  /** Scratch of the packed split search (shared: worker threads may read and write them). */
+  private readonly scanParams = sharedFloat64(SCAN_PARAMS);
+  private readonly scanResult = sharedFloat64(SCAN_SLOTS);
   private packing: GradientPacking | null = null;
 
   constructor(
@@ -109,7 +110,6 @@ export class TreeGrower {
     this.sharedHist = this.sampledMode ? sharedFloat64(histSize) : new Float64Array(0);
     this.packedRows = this.sampledMode ? new Float64Array(0) : sharedFloat64(data.rows);
     this.packedPool = new HistogramPool(histSize / 2);
-    this.decoded = this.sampledMode ? new Float64Array(0) : new Float64Array(histSize);
   }
 
   /**
@@ -302,8 +302,8 @@ export class TreeGrower {
     } else if (this.packing === null) {
       findBestSplit(hist, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
     } else {
-      unpackHistogram(hist, this.packing, this.decoded);
-      findBestSplit(this.decoded, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
+      const { unit, scale } = this.packing;
+      findBestPackedSplit(hist, offsets, valueBins, this.features, count, unit, 1 / scale, splitGradSum, hessSum, this.options, this.scanParams, this.scanResult, split);
     }
     if (split.feature < 0) {
       if (hist) this.release(hist);

@@ -142,3 +142,194 @@ export function findBestSplit(
     out.feature = -1;
   }
 }
+
+/**
+ * Slots of one scanPackedSplits result: children's score (-Infinity when none), feature, bin,
+ * missing-left flag (0/1), gradient and hessian sums of the left child.
+ */
+export const SCAN_SLOTS = 6;
+
+/**
+ * Slots of the scan parameters: unit, 1 / scale (see GradientPacking), node gradient sum, node
+ * hessian sum, lambda, smallest child hessian, empty-bin hessian.
+ */
+export const SCAN_PARAMS = 7;
+
+/**
+ * findBestSplit's scan over features[from..to) read straight from a packed histogram (one double
+ * per bin, histogram.ts GradientPacking), decoding each bin as unpackHistogram does: the same
+ * arithmetic in the same order, so the same choice as unpacking then calling findBestSplit,
+ * without writing the decoded histogram. The best children's score (not yet the gain) and its
+ * split go to out[outAt..outAt + SCAN_SLOTS). Self-contained so worker threads run this exact
+ * code on a share of the features; results of consecutive shares merge by "higher score wins,
+ * ties keep the earlier share", which is the single scan's order.
+ */
+export function scanPackedSplits(
+  hist: Float64Array,
+  offsets: Int32Array,
+  valueBins: Int32Array,
+  features: Int32Array,
+  from: number,
+  to: number,
+  params: Float64Array,
+  out: Float64Array,
+  outAt: number,
+): void {
+  const unit = params[0];
+  const invUnit = 1 / unit;
+  const invScale = params[1];
+  const gradSum = params[2];
+  const hessSum = params[3];
+  const lambda = params[4];
+  const minHess = params[5];
+  const emptyBin = params[6];
+  let bestScore = Number.NEGATIVE_INFINITY;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestDefaultLeft = 0;
+  let bestGL = 0;
+  let bestHL = 0;
+  for (let j = from; j < to; j++) {
+    const f = features[j];
+    const off = offsets[f] >> 1;
+    const last = off + valueBins[f] - 1;
+    const vMiss = hist[last + 1];
+    const hMiss = Math.round(vMiss * invUnit);
+    const gMiss = (vMiss - hMiss * unit) * invScale;
+    let gl = 0;
+    let hl = 0;
+    if (hMiss <= emptyBin) {
+      for (let k = off; k < last; k++) {
+        const v = hist[k];
+        if (v === 0) continue;
+        const hb = Math.round(v * invUnit);
+        if (hb <= emptyBin) continue;
+        gl += (v - hb * unit) * invScale;
+        hl += hb;
+        const hr = hessSum - hl;
+        if (hl >= minHess && hr >= minHess) {
+          const gr = gradSum - gl;
+          const score = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda);
+          if (score > bestScore) {
+            bestScore = score;
+            bestFeature = f;
+            bestBin = k - off;
+            bestDefaultLeft = hl >= hr ? 1 : 0;
+            bestGL = gl;
+            bestHL = hl;
+          }
+        }
+      }
+      continue;
+    }
+    for (let k = off; k < last; k++) {
+      const v = hist[k];
+      if (v === 0) continue;
+      const hb = Math.round(v * invUnit);
+      if (hb <= emptyBin) continue;
+      gl += (v - hb * unit) * invScale;
+      hl += hb;
+      let hr = hessSum - hl;
+      if (hl >= minHess && hr >= minHess) {
+        const gr = gradSum - gl;
+        const score = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda);
+        if (score > bestScore) {
+          bestScore = score;
+          bestFeature = f;
+          bestBin = k - off;
+          bestDefaultLeft = 0;
+          bestGL = gl;
+          bestHL = hl;
+        }
+      }
+      const gl2 = gl + gMiss;
+      const hl2 = hl + hMiss;
+      hr = hessSum - hl2;
+      if (hl2 >= minHess && hr >= minHess) {
+        const gr = gradSum - gl2;
+        const score = (gl2 * gl2) / (hl2 + lambda) + (gr * gr) / (hr + lambda);
+        if (score > bestScore) {
+          bestScore = score;
+          bestFeature = f;
+          bestBin = k - off;
+          bestDefaultLeft = 1;
+          bestGL = gl2;
+          bestHL = hl2;
+        }
+      }
+    }
+  }
+  out[outAt] = bestScore;
+  out[outAt + 1] = bestFeature;
+  out[outAt + 2] = bestBin;
+  out[outAt + 3] = bestDefaultLeft;
+  out[outAt + 4] = bestGL;
+  out[outAt + 5] = bestHL;
+}
+
+/**
+ * Runs scanPackedSplits over features[0..featureCount) into out[0..SCAN_SLOTS); prediction-pool.ts
+ * can install one that cuts the features among worker threads.
+ */
+export type PackedSplitScanner = (
+  hist: Float64Array,
+  offsets: Int32Array,
+  valueBins: Int32Array,
+  features: Int32Array,
+  featureCount: number,
+  params: Float64Array,
+  out: Float64Array,
+) => void;
+
+let packedSplitScanner: PackedSplitScanner | null = null;
+
+/** Installs (or with null removes) a multi-threaded packed split scanner. */
+export function setPackedSplitScanner(s: PackedSplitScanner | null): void {
+  packedSplitScanner = s;
+}
+
+/**
+ * findBestSplit on a packed histogram (decoded with `unit` and `invScale` = 1 / scale), same
+ * result as unpackHistogram then findBestSplit. `params` (SCAN_PARAMS slots) and `scan`
+ * (SCAN_SLOTS) are the caller's scratch, on shared memory when workers may read them.
+ */
+export function findBestPackedSplit(
+  hist: Float64Array,
+  offsets: Int32Array,
+  valueBins: Int32Array,
+  features: Int32Array,
+  featureCount: number,
+  unit: number,
+  invScale: number,
+  gradSum: number,
+  hessSum: number,
+  rules: SplitRules,
+  params: Float64Array,
+  scan: Float64Array,
+  out: SplitChoice,
+): void {
+  const { lambda, minChildWeight, minSplitGain } = rules;
+  const parentScore = (gradSum * gradSum) / (hessSum + lambda);
+  params[0] = unit;
+  params[1] = invScale;
+  params[2] = gradSum;
+  params[3] = hessSum;
+  params[4] = lambda;
+  params[5] = Math.max(minChildWeight, EMPTY_CHILD_SHARE * hessSum);
+  params[6] = EMPTY_CHILD_SHARE * hessSum;
+  if (packedSplitScanner !== null) packedSplitScanner(hist, offsets, valueBins, features, featureCount, params, scan);
+  else scanPackedSplits(hist, offsets, valueBins, features, 0, featureCount, params, scan, 0);
+  const minGain = Math.max(minSplitGain, GAIN_NOISE * (Math.abs(parentScore) + 1));
+  const bestGain = 0.5 * (scan[0] - parentScore);
+  if (bestGain > minGain) {
+    out.gain = bestGain;
+    out.feature = scan[1];
+    out.bin = scan[2];
+    out.defaultLeft = scan[3] === 1;
+    out.gradLeft = scan[4];
+    out.hessLeft = scan[5];
+  } else {
+    out.gain = Number.NEGATIVE_INFINITY;
+    out.feature = -1;
+  }
+}
