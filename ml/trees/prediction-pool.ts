@@ -27,6 +27,7 @@ import {
   setPackedHistogramBuilder,
 } from './histogram';
 import { partitionChunkApart, setChunkPartitioner } from './partition';
+import { SCAN_SLOTS, scanPackedSplits, setPackedSplitScanner } from './split';
 import { isShared } from './shared';
 
 const WORKER_SOURCE = `
@@ -58,6 +59,8 @@ export interface ParallelTrainingOptions {
   minWork?: number;
   /** Nodes with fewer rows are partitioned on the calling thread (default 20,000). */
   minPartitionRows?: number;
+  /** Split searches over fewer histogram bins stay on the calling thread (default 2,000). */
+  minScanBins?: number;
 }
 
 /** Prediction workers (message-driven; training has its own, see TRAINING_WORKER_SOURCE). */
@@ -167,6 +170,7 @@ const buildHistogramFeatures = ${buildHistogramFeatures.toString()};
 const buildFeatureHistogram = ${buildFeatureHistogram.toString()};
 const buildPackedHistogram = ${buildPackedHistogram.toString()};
 const partitionChunkApart = ${partitionChunkApart.toString()};
+const scanPackedSplits = ${scanPackedSplits.toString()};
 const { command, port } = workerData;
 const arrays = new Map();
 let seen = 0;
@@ -193,6 +197,7 @@ for (;;) {
     if (kind === 0) buildHistogramFeatures(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
     else if (kind === 1) buildPackedHistogram(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
     else if (kind === 3) command[15] = partitionChunkApart(at(9), command[4], command[7], command[8], at(10), at(11), command[5], command[6]);
+    else if (kind === 4) scanPackedSplits(at(9), at(10), at(11), at(12), command[4], command[5], at(13), at(14), command[6]);
     else buildFeatureHistogram(at(9), command[4], at(13), at(10), at(11), command[5], command[6], at(14), command[7], command[8], at(12));
   } catch (err) {
     Atomics.store(command, 2, 1);
@@ -208,6 +213,7 @@ const JOB_FULL = 0;
 const JOB_PACKED = 1;
 const JOB_FEATURES = 2;
 const JOB_PARTITION = 3;
+const JOB_SCAN = 4;
 
 interface TrainingWorker {
   readonly worker: Worker;
@@ -331,6 +337,7 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
   const threads = checkThreads(options.threads ?? Math.min(4, availableParallelism()));
   const minWork = options.minWork ?? 50_000;
   const minPartitionRows = options.minPartitionRows ?? 20_000;
+  const minScanBins = options.minScanBins ?? 2_000;
   disableParallelTraining();
   if (threads === 1) return;
   const pool = Array.from({ length: threads - 1 }, startTrainer);
@@ -395,6 +402,43 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     // Zeroes the listed features' slices itself, so a failed parallel attempt needs no cleanup.
     buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, 0, featureCount, hist);
   });
+  // Split search over a packed histogram: the candidate features cut into one range per thread
+  // of about equal bin counts; merged in feature order ("higher score wins, ties keep the earlier
+  // range"), which is the single scan's choice.
+  const scanParts = new Float64Array(new SharedArrayBuffer(8 * SCAN_SLOTS * threads));
+  const cuts = new Int32Array(threads + 1);
+  setPackedSplitScanner((hist, offsets, valueBins, features, featureCount, params, out) => {
+    const totalBins = (offsets[features[featureCount - 1] + 1] - offsets[features[0]]) >> 1;
+    if (featureCount < 2 || totalBins < minScanBins || !usable(hist, offsets, valueBins, features, params)) {
+      scanPackedSplits(hist, offsets, valueBins, features, 0, featureCount, params, out, 0);
+      return;
+    }
+    const parts = Math.min(threads, featureCount);
+    cuts[0] = 0;
+    let j = 0;
+    for (let p = 1; p < parts; p++) {
+      const target = offsets[features[0]] + 2 * Math.round((totalBins * p) / parts);
+      while (j < featureCount - 1 && offsets[features[j]] < target) j++;
+      cuts[p] = Math.max(j, cuts[p - 1] + 1);
+    }
+    cuts[parts] = featureCount;
+    let posted = 0;
+    for (let p = 1; p < parts; p++) {
+      if (cuts[p] >= cuts[p + 1]) continue;
+      post(pool[p - 1], JOB_SCAN, [cuts[p], cuts[p + 1], p * SCAN_SLOTS, 0, 0], [hist, offsets, valueBins, features, params, scanParts]);
+      posted = p;
+    }
+    scanPackedSplits(hist, offsets, valueBins, features, 0, cuts[1], params, scanParts, 0);
+    let ok = true;
+    for (let p = 1; p <= posted; p++) if (cuts[p] < cuts[p + 1] && !finish(pool[p - 1])) ok = false;
+    if (!ok) {
+      scanPackedSplits(hist, offsets, valueBins, features, 0, featureCount, params, out, 0);
+      return;
+    }
+    let best = 0;
+    for (let p = 1; p <= posted; p++) if (cuts[p] < cuts[p + 1] && scanParts[p * SCAN_SLOTS] > scanParts[best * SCAN_SLOTS]) best = p;
+    for (let k = 0; k < SCAN_SLOTS; k++) out[k] = scanParts[best * SCAN_SLOTS + k];
+  });
   const partitioner = pool[0];
   setChunkPartitioner({
     minRows: minPartitionRows,
@@ -415,6 +459,7 @@ export function disableParallelTraining(): void {
   setPackedHistogramBuilder(null);
   setFeatureHistogramBuilder(null);
   setChunkPartitioner(null);
+  setPackedSplitScanner(null);
   stopTrainers();
 }
 

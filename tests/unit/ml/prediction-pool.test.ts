@@ -49,8 +49,8 @@ describe('worker threads', () => {
     ];
     const single = fit();
     for (const threads of [2, 3]) {
-      // Every node's histogram and partition split across threads.
-      enableParallelTraining({ threads, minWork: 1, minPartitionRows: 2 });
+      // Every node's histogram, split search and partition split across threads.
+      enableParallelTraining({ threads, minWork: 1, minPartitionRows: 2, minScanBins: 1 });
       expect(fit()).toEqual(single);
     }
     // The sampled-feature path alone must also have run on the workers.
