@@ -1,6 +1,6 @@
 /**
  * The production build served on a free loopback port for the API/browser tests and the API
- * benchmark: `next start` with its output in `<home>/server.log`, resolved once /api/health answers.
+ * benchmark: scripts/server.ts (the production server, as `npm start` runs it) with its output in `<home>/server.log`, resolved once /api/health answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ export async function startLocalServer(home: string): Promise<{ server: ChildPro
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const logFile = path.join(home, 'server.log');
-  const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/server.ts'), '--port', String(port), '--host', '127.0.0.1'], {
     cwd: root,
     env: { ...process.env, FORESIGHT_HOME: home, AUTH_TRUST_HOST: 'true', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,7 @@ import { progressBar } from '../lib/cli/progress';
 
 const root = path.resolve(__dirname, '..');
 const SOURCE_DIRS = ['app', 'lib', 'ml', 'components', 'public'];
-const SOURCE_FILES = ['proxy.ts', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+const SOURCE_FILES = ['proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
 const stampFile = path.join(root, '.next', 'foresight-source.sha256');
 
 /** A hash of every source file's path, size and modification time. */
@@ -84,8 +84,8 @@ async function main(): Promise<void> {
     if (seeded.generatedPassword) console.log(`Demo password (shown once, not stored; set DEMO_PASSWORD to choose it): ${seeded.generatedPassword}`);
     else console.log('Demo password: the value of DEMO_PASSWORD.');
   }
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? 'true', FORESIGHT_HOME: foresightHome() };
-  const server = spawn(process.execPath, [nextBin(), 'start', '-p', port], { cwd: root, stdio: 'inherit', env });
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' as const, AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? 'true', FORESIGHT_HOME: foresightHome() };
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'server.ts'), '--port', port], { cwd: root, stdio: 'inherit', env });
   console.log(`Foresight on http://localhost:${port}`);
   const stop = (signal: NodeJS.Signals) => server.kill(signal);
   process.on('SIGINT', stop);

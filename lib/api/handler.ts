@@ -4,7 +4,7 @@ import type { ZodType } from 'zod';
 import { AppError, isAppError } from '../errors';
 import { recordAudit, type AuditActor } from '../audit';
 import { can, type Permission, type Role } from '../auth/permissions';
-import { currentPrincipal, actorOf } from '../auth/context';
+import { currentPrincipal, actorOf, type Principal } from '../auth/context';
 import type { TenantContext } from '../auth/guards';
 import { findApiKeyBySecret, touchApiKey } from '../apikeys';
 import { findTenant } from '../tenants';
@@ -16,21 +16,52 @@ export interface ApiContext extends TenantContext {
   via: 'apikey' | 'session';
 }
 
-/** SPEC 7 error body: `{ error: { code, message, details } }`. */
-export function errorResponse(e: AppError): NextResponse {
-  const res = NextResponse.json({ error: { code: e.code, message: e.message, details: e.details ?? {} } }, { status: e.status });
-  if (e.retryAfter !== undefined) res.headers.set('Retry-After', String(e.retryAfter));
-  return res;
+/**
+ * What `apiRoute` reads of a request. Next.js route handlers adapt their NextRequest to it; the
+ * fast path (lib/api/fast-path.ts) adapts Node's IncomingMessage, without building Web Request
+ * and Response objects on the hot path.
+ */
+export interface ApiRequest {
+  method: string;
+  /** The URL's path, without the query. */
+  pathname: string;
+  searchParams: URLSearchParams;
+  /** A header's value (repeated headers joined by ", "), or null. */
+  header(name: string): string | null;
+  /**
+   * The whole body as text.
+   * @throws AppError payload_too_large as soon as more than `maxBytes` bytes have arrived.
+   */
+  text(maxBytes: number): Promise<string>;
+  /** The body as multipart or URL-encoded form data. */
+  formData(): Promise<FormData>;
+  /** The session principal from the request's cookies (API keys come in the Authorization header). */
+  principal(): Promise<Principal | null>;
 }
 
-function ipOf(req: NextRequest): string {
-  return req.headers.get('x-forwarded-for')?.split(',')[0].trim() || req.headers.get('x-real-ip') || '';
+/** A route's answer: JSON with its status and extra headers, or a ready Response (files, PDFs). */
+export type ApiAnswer = { status: number; headers: Record<string, string>; json: unknown } | { response: Response };
+
+/** SPEC 7 error body: `{ error: { code, message, details } }`. */
+function errorAnswer(e: AppError): ApiAnswer {
+  const headers: Record<string, string> = {};
+  if (e.retryAfter !== undefined) headers['Retry-After'] = String(e.retryAfter);
+  return { status: e.status, headers, json: { error: { code: e.code, message: e.message, details: e.details ?? {} } } };
+}
+
+/** SPEC 7 error response: `{ error: { code, message, details } }`. */
+export function errorResponse(e: AppError): Response {
+  return toResponse(errorAnswer(e));
+}
+
+function toResponse(a: ApiAnswer): Response {
+  return 'response' in a ? a.response : NextResponse.json(a.json, { status: a.status, headers: a.headers });
 }
 
 /** Resolves the caller from an API key (Authorization: Bearer) or the session cookie. */
-async function authenticate(req: NextRequest): Promise<ApiContext> {
-  const ip = ipOf(req);
-  const auth = req.headers.get('authorization');
+async function authenticate(req: ApiRequest): Promise<ApiContext> {
+  const ip = req.header('x-forwarded-for')?.split(',')[0].trim() || req.header('x-real-ip') || '';
+  const auth = req.header('authorization');
   if (auth) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
     const found = match ? await findApiKeyBySecret(match[1]) : undefined;
@@ -43,7 +74,7 @@ async function authenticate(req: NextRequest): Promise<ApiContext> {
     const actor: AuditActor = { type: 'apikey', id: found.key.id, label: `key ${found.key.name}` };
     return { tenantId: tenant.id, tenant, role: found.key.role as Role, actor, ip, userId: null, via: 'apikey' };
   }
-  const p = await currentPrincipal();
+  const p = await req.principal();
   if (!p) throw new AppError('unauthorized', 'Sign in, or send an API key as "Authorization: Bearer <key>".');
   if (p.kind !== 'user') throw new AppError('forbidden', 'Platform admins have no tenant data; sign in as a user of the organisation.');
   return { tenantId: p.tenantId, tenant: p.tenant, role: p.role, actor: actorOf(p), ip, userId: p.userId, via: 'session' };
@@ -79,60 +110,86 @@ interface RouteOptions<Q, B> {
 
 type RouteParams = { params: Promise<Record<string, string | string[]>> };
 
+type Handler<Q, B> = (ctx: ApiContext, input: { query: Q; body: B; params: Record<string, string>; req: ApiRequest }) => Promise<Response | Record<string, unknown>>;
+
+/** A Next.js route handler that the fast path can also call through `serve`. */
+export type ApiRoute = ((req: NextRequest, route: RouteParams) => Promise<Response>) & {
+  serve: (req: ApiRequest, params: Record<string, string>) => Promise<ApiAnswer>;
+};
+
+/** The NextRequest as an ApiRequest. */
+function fromNext(req: NextRequest): ApiRequest {
+  return {
+    method: req.method,
+    pathname: req.nextUrl.pathname,
+    searchParams: req.nextUrl.searchParams,
+    header: (name) => req.headers.get(name),
+    async text(maxBytes) {
+      const text = await req.text();
+      if (Buffer.byteLength(text) > maxBytes) throw new AppError('payload_too_large', `Body is over the limit of ${maxBytes} bytes.`, { limit: maxBytes });
+      return text;
+    },
+    formData: () => req.formData(),
+    principal: () => currentPrincipal(),
+  };
+}
+
 /**
  * The only way to build an `/api/v1` route handler: authenticate (key or session), tenant from the
  * credential (never from input), rate limit, permission, zod-validated query and body, errors in the
  * SPEC 7 shape.
  */
-export function apiRoute<Q = undefined, B = undefined>(
-  options: RouteOptions<Q, B>,
-  handler: (ctx: ApiContext, input: { query: Q; body: B; params: Record<string, string>; req: NextRequest }) => Promise<Response | Record<string, unknown>>,
-) {
-  return async (req: NextRequest, route: RouteParams): Promise<Response> => {
-    let ctx: ApiContext | undefined;
-    try {
-      ctx = await authenticate(req);
-      checkRate(ctx);
-      const quota = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides).apiCallsPerMonth;
-      if ((await apiCallsThisMonth(ctx.tenantId)) >= quota) {
-        throw new AppError('quota_exceeded', `This organisation has used its ${quota} API calls for the month. An admin can upgrade the plan.`, { quota });
-      }
-      meterApiCall(ctx.tenantId);
-      if (!can(ctx.role, options.permission)) {
-        await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.permission, outcome: 'denied', ip: ctx.ip, target: req.nextUrl.pathname });
-        throw new AppError('forbidden', `Your role (${ctx.role}) lacks the permission "${options.permission}".`);
-      }
-      const query = options.query ? await parseInput(options.query, Object.fromEntries(req.nextUrl.searchParams), 'query') : (undefined as Q);
-      let body = undefined as B;
-      if (options.body) {
-        const limit = options.maxBodyBytes ?? 1024 * 1024;
-        const declared = Number(req.headers.get('content-length') ?? '0');
-        if (declared > limit) throw new AppError('payload_too_large', `Body is ${declared} bytes; the limit is ${limit}.`, { limit });
-        const text = await req.text();
-        if (Buffer.byteLength(text) > limit) throw new AppError('payload_too_large', `Body is over the limit of ${limit} bytes.`, { limit });
-        let raw: unknown;
-        try {
-          raw = text === '' ? {} : JSON.parse(text);
-        } catch (e) {
-          throw new AppError('bad_request', `Body is not valid JSON: ${(e as Error).message}`);
-        }
-        body = await parseInput(options.body, raw, 'body');
-      }
-      const rawParams = route?.params ? await route.params : {};
-      const params: Record<string, string> = {};
-      for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join('/') : v;
-      const result = await handler(ctx, { query, body, params, req });
-      if (options.audit) await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'success', ip: ctx.ip, target: req.nextUrl.pathname });
-      return result instanceof Response ? result : NextResponse.json(result);
-    } catch (e) {
-      if (isAppError(e)) {
-        if (options.audit && ctx && e.code !== 'forbidden') {
-          await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'failure', ip: ctx.ip, target: req.nextUrl.pathname, details: { error: e.message } });
-        }
-        return errorResponse(e);
-      }
-      console.error(`api ${req.method} ${req.nextUrl.pathname} failed:`, e);
-      return errorResponse(new AppError('internal', 'Internal error; it has been logged.'));
-    }
+export function apiRoute<Q = undefined, B = undefined>(options: RouteOptions<Q, B>, handler: Handler<Q, B>): ApiRoute {
+  const serve = (req: ApiRequest, params: Record<string, string>) => answer(options, handler, req, params);
+  const route = async (req: NextRequest, route: RouteParams): Promise<Response> => {
+    const rawParams = route?.params ? await route.params : {};
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join('/') : v;
+    return toResponse(await serve(fromNext(req), params));
   };
+  return Object.assign(route, { serve });
+}
+
+async function answer<Q, B>(options: RouteOptions<Q, B>, handler: Handler<Q, B>, req: ApiRequest, params: Record<string, string>): Promise<ApiAnswer> {
+  let ctx: ApiContext | undefined;
+  try {
+    ctx = await authenticate(req);
+    checkRate(ctx);
+    const quota = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides).apiCallsPerMonth;
+    if ((await apiCallsThisMonth(ctx.tenantId)) >= quota) {
+      throw new AppError('quota_exceeded', `This organisation has used its ${quota} API calls for the month. An admin can upgrade the plan.`, { quota });
+    }
+    meterApiCall(ctx.tenantId);
+    if (!can(ctx.role, options.permission)) {
+      await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.permission, outcome: 'denied', ip: ctx.ip, target: req.pathname });
+      throw new AppError('forbidden', `Your role (${ctx.role}) lacks the permission "${options.permission}".`);
+    }
+    const query = options.query ? await parseInput(options.query, Object.fromEntries(req.searchParams), 'query') : (undefined as Q);
+    let body = undefined as B;
+    if (options.body) {
+      const limit = options.maxBodyBytes ?? 1024 * 1024;
+      const declared = Number(req.header('content-length') ?? '0');
+      if (declared > limit) throw new AppError('payload_too_large', `Body is ${declared} bytes; the limit is ${limit}.`, { limit });
+      const text = await req.text(limit);
+      let raw: unknown;
+      try {
+        raw = text === '' ? {} : JSON.parse(text);
+      } catch (e) {
+        throw new AppError('bad_request', `Body is not valid JSON: ${(e as Error).message}`);
+      }
+      body = await parseInput(options.body, raw, 'body');
+    }
+    const result = await handler(ctx, { query, body, params, req });
+    if (options.audit) await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'success', ip: ctx.ip, target: req.pathname });
+    return result instanceof Response ? { response: result } : { status: 200, headers: {}, json: result };
+  } catch (e) {
+    if (isAppError(e)) {
+      if (options.audit && ctx && e.code !== 'forbidden') {
+        await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'failure', ip: ctx.ip, target: req.pathname, details: { error: e.message } });
+      }
+      return errorAnswer(e);
+    }
+    console.error(`api ${req.method} ${req.pathname} failed:`, e);
+    return errorAnswer(new AppError('internal', 'Internal error; it has been logged.'));
+  }
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import type { NextRequest } from 'next/server';
+import type { ApiRequest } from '../api/handler';
 import { AppError } from '../errors';
 import type { TenantContext } from '../auth/guards';
 import { effectiveQuotas } from '../tiers';
@@ -41,10 +41,10 @@ const formSchema = z.discriminatedUnion('format', [
   }),
 ]);
 
-export async function readUploadForm(req: NextRequest, ctx: TenantContext): Promise<{ request: StagedRequest; files: UploadedFile[] }> {
+export async function readUploadForm(req: Pick<ApiRequest, 'header' | 'formData'>, ctx: TenantContext): Promise<{ request: StagedRequest; files: UploadedFile[] }> {
   const quota = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides).storageBytes;
   const room = quota - (await tenantStorageBytes(ctx.tenantId));
-  const declared = Number(req.headers.get('content-length') ?? '0');
+  const declared = Number(req.header('content-length') ?? '0');
   if (declared > room) throw new AppError('payload_too_large', `The upload is ${(declared / 1048576).toFixed(1)} MB; the plan has ${(Math.max(0, room) / 1048576).toFixed(1)} MB of storage left.`, { limit: room });
   let form: FormData;
   try {

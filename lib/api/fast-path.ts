@@ -1,0 +1,154 @@
+/**
+ * The API's hot endpoints answered straight from Node's HTTP server (SPEC 7 speed targets).
+ *
+ * Next.js spends about a millisecond of CPU on every request before a route handler runs (routing,
+ * request metadata, the app-render work context); on two cores that caps any route at about
+ * 1,000 requests a second, whatever the handler costs. The production server (scripts/server.ts)
+ * therefore hands the requests of API clients (an `Authorization` header and no session cookie)
+ * for the endpoints below to this module, which runs the very same routes that Next.js serves
+ * (`apiRoute(...).serve`: authentication, tenant from the key, rate limit, quota, permission, zod
+ * validation, SPEC 7 errors) on Node's request and response directly, without Web Request and
+ * Response objects, with the same security headers. Everything else, including every session
+ * (browser) request, goes to Next.js unchanged.
+ *
+ * Installed on globalThis by instrumentation.ts, so this module and the route handlers are those
+ * of the Next.js build (one set of caches, limiter and meters, which live on globalThis anyway).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { AppError } from '../errors';
+import { securityHeaders } from '../http/security-headers';
+import type { ApiAnswer, ApiRequest, ApiRoute } from './handler';
+import { GET as forecastGet } from '@/app/api/v1/forecast/route';
+import { GET as topProductsGet } from '@/app/api/v1/forecast/top-products/route';
+import { GET as meGet } from '@/app/api/v1/me/route';
+import { POST as predictPost } from '@/app/api/v1/predict/route';
+import { POST as predictBatchPost } from '@/app/api/v1/predict/batch/route';
+
+/** `METHOD path` → the route Next.js would run for it (exact paths only; anything else goes to Next.js). */
+export const FAST_ROUTES: Readonly<Record<string, ApiRoute>> = {
+  'GET /api/v1/forecast': forecastGet,
+  'GET /api/v1/forecast/top-products': topProductsGet,
+  'GET /api/v1/me': meGet,
+  'POST /api/v1/predict': predictPost,
+  'POST /api/v1/predict/batch': predictBatchPost,
+};
+
+/** Bodies at least this large are gzip-compressed for clients that accept it (as Next.js does). */
+const COMPRESS_MIN_BYTES = 1024;
+const gzipAsync = promisify(gzip);
+
+/** The route for this request, or undefined when Next.js must serve it. */
+export function fastRouteOf(method: string | undefined, url: string | undefined, headers: IncomingMessage['headers']): ApiRoute | undefined {
+  // Only API clients: a session request goes through Next.js (its proxy, next-auth's cookies).
+  if (!headers.authorization || headers.cookie !== undefined) return undefined;
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return FAST_ROUTES[`${method} ${q < 0 ? u : u.slice(0, q)}`];
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        // Node discards the rest of the body once the response has been sent.
+        req.off('data', onData);
+        reject(new AppError('payload_too_large', `Body is over the limit of ${maxBytes} bytes.`, { limit: maxBytes }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** Node's request as an ApiRequest: no Web Request, no body stream. */
+export function apiRequestOf(req: IncomingMessage): ApiRequest {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const headers = req.headers;
+  const header = (name: string): string | null => {
+    const v = headers[name.toLowerCase()];
+    // What Next.js adds before its handlers run (base-server): the client's address for audit and limits.
+    if (v === undefined) return name.toLowerCase() === 'x-forwarded-for' ? (req.socket.remoteAddress ?? null) : null;
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
+  let body: Promise<Buffer> | undefined;
+  const bytes = (maxBytes: number) => (body ??= readBody(req, maxBytes));
+  return {
+    method: req.method ?? 'GET',
+    pathname: q < 0 ? url : url.slice(0, q),
+    searchParams: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+    header,
+    text: async (maxBytes) => (await bytes(maxBytes)).toString('utf8'),
+    async formData() {
+      const init: RequestInit = { method: req.method, headers: { 'content-type': header('content-type') ?? '' }, body: new Uint8Array(await bytes(Number.MAX_SAFE_INTEGER)) };
+      return new Request(`http://localhost${url}`, init).formData();
+    },
+    // Never reached: the fast path takes only requests with an Authorization header, which
+    // authenticate() resolves as an API key before it would look at a session.
+    principal: async () => null,
+  };
+}
+
+/**
+ * Serves the request when it is one of FAST_ROUTES for an API client.
+ * @returns false when Next.js must handle it (nothing has been written then).
+ */
+export function serveFastApi(req: IncomingMessage, res: ServerResponse): boolean {
+  const route = fastRouteOf(req.method, req.url, req.headers);
+  if (!route) return false;
+  void respond(route, req, res);
+  return true;
+}
+
+async function write(answer: ApiAnswer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body: Buffer;
+  res.statusCode = 'response' in answer ? answer.response.status : answer.status;
+  for (const h of securityHeaders) res.setHeader(h.key, h.value);
+  if ('response' in answer) {
+    answer.response.headers.forEach((value, key) => res.setHeader(key, value));
+    body = Buffer.from(await answer.response.arrayBuffer());
+  } else {
+    res.setHeader('Content-Type', 'application/json');
+    for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
+    body = Buffer.from(JSON.stringify(answer.json));
+  }
+  if (body.length >= COMPRESS_MIN_BYTES && !res.hasHeader('content-encoding') && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    body = await gzipAsync(body, { level: 1 });
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Vary', 'Accept-Encoding');
+  }
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}
+
+async function respond(route: ApiRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    await write(await route.serve(apiRequestOf(req), {}), req, res);
+  } catch (e) {
+    // apiRoute answers every error itself; this is the response itself failing.
+    console.error(`api fast path ${req.method} ${req.url} failed:`, e);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error: { code: 'internal', message: 'Internal error; it has been logged.', details: {} } });
+    res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+}
+
+type FastApi = (req: IncomingMessage, res: ServerResponse) => boolean;
+const holder = globalThis as unknown as { __foresightFastApi?: FastApi };
+
+/** Makes the fast path available to scripts/server.ts (called by instrumentation.ts). */
+export function installFastApi(): void {
+  holder.__foresightFastApi = serveFastApi;
+}

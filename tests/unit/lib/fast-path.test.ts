@@ -1,0 +1,125 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { createTenant } from '@/lib/tenants';
+import { createApiKey } from '@/lib/apikeys';
+import { fastRouteOf, serveFastApi } from '@/lib/api/fast-path';
+import { securityHeaders } from '@/lib/http/security-headers';
+
+// The fast path runs on Node's own request and response; this server hands everything the fast
+// path declines to a stand-in for Next.js that answers 599, so a test sees who answered.
+let server: http.Server;
+let base: string;
+let viewerKey: string;
+let home: string;
+
+beforeAll(async () => {
+  home = await fs.mkdtemp(path.join(os.tmpdir(), 'foresight-fast-'));
+  process.env.FORESIGHT_HOME = home;
+  await createTenant({ id: 'acme', name: 'Acme Stores', tier: 'enterprise' });
+  viewerKey = (await createApiKey('acme', { name: 'ci', role: 'viewer', createdBy: 't' })).secret;
+  server = http.createServer((req, res) => {
+    if (serveFastApi(req, res)) return;
+    res.writeHead(599).end('next');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await fs.rm(home, { recursive: true, force: true });
+});
+
+/** A raw HTTP request (fetch would add headers and decode gzip itself). */
+function request(p: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${p}`, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    if (opts.body !== undefined) {
+      if (opts.chunked) for (let i = 0; i < opts.body.length; i += 16_384) req.write(opts.body.slice(i, i + 16_384));
+      else req.write(opts.body);
+    }
+    req.end();
+  });
+}
+
+describe('API fast path', () => {
+  it('takes only API-key requests for its exact endpoints; sessions and every other route go to Next.js', () => {
+    const key = { authorization: 'Bearer x' };
+    expect(fastRouteOf('GET', '/api/v1/forecast?store=1&horizon=30', key)).toBeDefined();
+    expect(fastRouteOf('POST', '/api/v1/predict', key)).toBeDefined();
+    expect(fastRouteOf('POST', '/api/v1/predict/batch', key)).toBeDefined();
+    expect(fastRouteOf('GET', '/api/v1/forecast', {})).toBeUndefined(); // no credential: Next.js answers 401 itself
+    expect(fastRouteOf('GET', '/api/v1/forecast', { ...key, cookie: 'next-auth.session-token=s' })).toBeUndefined();
+    expect(fastRouteOf('POST', '/api/v1/forecast', key)).toBeUndefined();
+    expect(fastRouteOf('GET', '/api/v1/forecast/', key)).toBeUndefined();
+    expect(fastRouteOf('GET', '/api/v1/models', key)).toBeUndefined();
+    expect(fastRouteOf('GET', '/forecasts', key)).toBeUndefined();
+  });
+
+  it('answers a key holder with the route\'s JSON and the security headers', async () => {
+    const res = await request('/api/v1/me', { headers: { authorization: `Bearer ${viewerKey}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    for (const h of securityHeaders) expect(res.headers[h.key.toLowerCase()]).toBe(h.value);
+    const me = JSON.parse(res.body.toString()) as { tenant: { id: string; name: string }; role: string; via: string; permissions: string[] };
+    expect(me.tenant).toMatchObject({ id: 'acme', name: 'Acme Stores' });
+    expect(me).toMatchObject({ role: 'viewer', via: 'apikey' });
+    expect(me.permissions).not.toContain('reports.download');
+    expect(Number(res.headers['content-length'])).toBe(res.body.length);
+  });
+
+  it('refuses an unknown key, bad JSON and a bad query with the SPEC 7 error shape', async () => {
+    const bad = await request('/api/v1/me', { headers: { authorization: 'Bearer fsk.acme.k_000000000000.nope' } });
+    expect(bad.status).toBe(401);
+    expect(JSON.parse(bad.body.toString())).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('API key'), details: {} } });
+    const invalid = await request('/api/v1/predict', { method: 'POST', headers: { authorization: `Bearer ${viewerKey}`, 'content-type': 'application/json' }, body: '{"store": 1' });
+    expect(invalid.status).toBe(400);
+    expect(JSON.parse(invalid.body.toString()).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('not valid JSON') });
+    // The route's own answer when the tenant has no production model yet.
+    const noModel = await request('/api/v1/forecast/top-products?time_period=week', { headers: { authorization: `Bearer ${viewerKey}` } });
+    expect(noModel.status).toBe(409);
+    expect(JSON.parse(noModel.body.toString()).error.message).toContain('No model is in production');
+    const badQuery = await request('/api/v1/forecast?horizon=91', { headers: { authorization: `Bearer ${viewerKey}` } });
+    expect(badQuery.status).toBe(400);
+    expect(JSON.parse(badQuery.body.toString()).error.details.issues[0].path).toBe('horizon');
+  });
+
+  it('stops reading a body over the route\'s limit and answers 413, with or without a Content-Length', async () => {
+    const huge = JSON.stringify({ store: '1', item: 'x'.repeat(70 * 1024), date: '2024-01-01' });
+    const declared = await request('/api/v1/predict', { method: 'POST', headers: { authorization: `Bearer ${viewerKey}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(huge)) }, body: huge });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body.toString()).error).toMatchObject({ code: 'payload_too_large', details: { limit: 64 * 1024 } });
+    const chunked = await request('/api/v1/predict', { method: 'POST', headers: { authorization: `Bearer ${viewerKey}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: huge, chunked: true });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body.toString()).error.code).toBe('payload_too_large');
+  });
+
+  it('gzips a large answer for a client that accepts it, and only then', async () => {
+    // A 400 with every zod issue of 2,000 bad rows is well over the 1 KB threshold.
+    const body = JSON.stringify({ rows: Array.from({ length: 2000 }, () => ({ date: 'soon' })) });
+    const headers = { authorization: `Bearer ${viewerKey}`, 'content-type': 'application/json' };
+    const plain = await request('/api/v1/predict/batch', { method: 'POST', headers, body });
+    const zipped = await request('/api/v1/predict/batch', { method: 'POST', headers: { ...headers, 'accept-encoding': 'gzip, br' }, body });
+    expect(plain.status).toBe(zipped.status);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(1024);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
+    expect(gunzipSync(zipped.body).toString()).toBe(plain.body.toString());
+  });
+
+  it('leaves session requests and other routes to Next.js', async () => {
+    expect((await request('/api/v1/me', { headers: { cookie: 'a=b', authorization: `Bearer ${viewerKey}` } })).status).toBe(599);
+    expect((await request('/api/v1/models', { headers: { authorization: `Bearer ${viewerKey}` } })).status).toBe(599);
+  });
+});
