@@ -7,6 +7,8 @@ import { createJob, isActive, listJobs, updateJob } from './store';
 import { findTenant } from '../tenants';
 import { effectiveQuotas } from '../tiers';
 import { listVersions } from '../registry/store';
+import { tenantPath } from '../storage';
+import { withFileLock } from '../storage/lock';
 
 /** Who starts a job: the tenant it runs for, the actor it is audited as, the caller's address. */
 export interface LaunchContext {
@@ -24,10 +26,14 @@ export interface LaunchContext {
  *   (details.jobId names it).
  */
 export async function launchJob(ctx: LaunchContext, kind: JobKind, params: Record<string, unknown>, prepare: (job: Job) => Promise<void> = async () => {}): Promise<Job> {
-  const running = (await listJobs(ctx.tenantId, { kind, limit: 20 })).find(isActive);
-  if (running) throw new AppError('conflict', `Another ${kind} job is still running (started ${running.createdAt.slice(11, 19)} UTC). Wait for it or cancel it.`, { jobId: running.id });
-  if (kind === 'train' || kind === 'retrain') await assertTrainingQuota(ctx.tenantId, kind);
-  const job = await createJob(ctx.tenantId, kind, params, ctx.actor);
+  // The check and the creation under one lock (across processes too): two clicks, or the scheduler
+  // and a manager at the same moment, must not both find no active job and both start one.
+  const job = await withFileLock(tenantPath(ctx.tenantId, 'tenants', 'jobs', `launch-${kind}`), async () => {
+    const running = (await listJobs(ctx.tenantId, { kind, limit: 20 })).find(isActive);
+    if (running) throw new AppError('conflict', `Another ${kind} job is still running (started ${running.createdAt.slice(11, 19)} UTC). Wait for it or cancel it.`, { jobId: running.id });
+    if (kind === 'train' || kind === 'retrain') await assertTrainingQuota(ctx.tenantId, kind);
+    return createJob(ctx.tenantId, kind, params, ctx.actor);
+  });
   try {
     await prepare(job);
   } catch (e) {
