@@ -49,7 +49,7 @@ export async function proxy(req: NextRequest) {
  */
 export const config = {
   matcher: [
-    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth).*)', has: [{ type: 'cookie', key: 'next-auth.session-token' }] },
-    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth).*)', has: [{ type: 'cookie', key: '__Secure-next-auth.session-token' }] },
+    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth|vendor/).*)', has: [{ type: 'cookie', key: 'next-auth.session-token' }] },
+    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth|vendor/).*)', has: [{ type: 'cookie', key: '__Secure-next-auth.session-token' }] },
   ],
 };

@@ -1,24 +1,51 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { preload } from 'react-dom';
+import type PlotlyApi from 'plotly.js-dist-min';
 import type { PlotlyData, PlotlyLayout } from 'plotly.js-dist-min';
+import { PLOTLY_SRC } from '@/lib/vendor';
+
+type Plotly = typeof PlotlyApi;
+let loading: Promise<Plotly> | undefined;
+
+/** plotly.js-dist-min's bundle as one script (app/vendor/[file]), run once per page however many charts it has. */
+function loadPlotly(): Promise<Plotly> {
+  const w = window as unknown as { Plotly?: Plotly };
+  if (w.Plotly) return Promise.resolve(w.Plotly);
+  loading ??= new Promise<Plotly>((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = PLOTLY_SRC;
+    script.async = true;
+    script.onload = () => (w.Plotly ? resolve(w.Plotly) : reject(new Error('Plotly did not define itself')));
+    script.onerror = () => {
+      loading = undefined; // the next chart tries again
+      script.remove();
+      reject(new Error(`${PLOTLY_SRC} could not be loaded`));
+    };
+    document.head.appendChild(script);
+  });
+  return loading;
+}
 
 /**
- * A Plotly chart. plotly.js-dist-min is loaded on first use (it is large), themed from the page's
- * CSS variables, and redrawn when the data change. `label` names the chart for screen readers and
- * `summary`, when given, says in words what it shows (Plotly's SVG means nothing to a screen reader).
+ * A Plotly chart. plotly.js-dist-min is large: its download starts with the page's HTML (a
+ * preload link React puts in the head while rendering) and it runs once, on the first chart;
+ * the chart is themed from the page's CSS variables and redrawn when the data change. `label`
+ * names the chart for screen readers and `summary`, when given, says in words what it shows
+ * (Plotly's SVG means nothing to a screen reader).
  */
 export function Plot({ data, layout, label, summary, height = 320 }: { data: PlotlyData[]; layout?: PlotlyLayout; label: string; summary?: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
+  preload(PLOTLY_SRC, { as: 'script' });
   useEffect(() => {
     let cancelled = false;
     const el = ref.current;
     if (!el) return;
-    import('plotly.js-dist-min')
-      .then(async (mod) => {
+    loadPlotly()
+      .then(async (Plotly) => {
         if (cancelled) return;
-        const Plotly = mod.default ?? mod;
         const css = getComputedStyle(el);
         const text = css.getPropertyValue('--text').trim() || '#1b1f24';
         const grid = css.getPropertyValue('--border').trim() || '#d8dde3';

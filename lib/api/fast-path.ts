@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { AppError } from '../errors';
 import { securityHeaders } from '../http/security-headers';
+import { isVendorFile, VENDOR_HEADERS, vendorFile } from '../http/vendor-files';
 import type { ApiAnswer, ApiRequest, ApiRoute } from './handler';
 import { GET as forecastGet } from '@/app/api/v1/forecast/route';
 import { GET as topProductsGet } from '@/app/api/v1/forecast/top-products/route';
@@ -62,9 +63,15 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     };
+    let ended = false;
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
     req.once('error', reject);
+    // A client that hangs up mid-body: settle rather than wait for an end that never comes.
+    req.once('close', () => ended || reject(new AppError('bad_request', 'The request body was cut off before its end.')));
   });
 }
 
@@ -102,10 +109,40 @@ export function apiRequestOf(req: IncomingMessage): ApiRequest {
  * @returns false when Next.js must handle it (nothing has been written then).
  */
 export function serveFastApi(req: IncomingMessage, res: ServerResponse): boolean {
+  const vendor = vendorFileOf(req.method, req.url);
+  if (vendor) {
+    void respondFile(vendor, req, res);
+    return true;
+  }
   const route = fastRouteOf(req.method, req.url, req.headers);
   if (!route) return false;
   void respond(route, req, res);
   return true;
+}
+
+/** `/vendor/<file>` (lib/vendor.ts) for anyone: a public library, pre-compressed once (Next.js would drop a route's own Content-Encoding and gzip it again for every browser). */
+function vendorFileOf(method: string | undefined, url: string | undefined): string | undefined {
+  if ((method !== 'GET' && method !== 'HEAD') || !url?.startsWith('/vendor/')) return undefined;
+  const name = url.slice('/vendor/'.length).split('?')[0];
+  return isVendorFile(name) ? name : undefined;
+}
+
+async function respondFile(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const { raw, gzipped } = await vendorFile(name);
+    const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gz ? gzipped : raw;
+    res.statusCode = 200;
+    for (const h of securityHeaders) res.setHeader(h.key, h.value);
+    for (const [k, v] of Object.entries(VENDOR_HEADERS)) res.setHeader(k, v);
+    if (gz) res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Content-Length', body.length);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch (e) {
+    console.error(`vendor file ${name} failed:`, e);
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+    res.end();
+  }
 }
 
 async function write(answer: ApiAnswer, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { createTenant } from '@/lib/tenants';
 import { createApiKey } from '@/lib/apikeys';
 import { fastRouteOf, serveFastApi } from '@/lib/api/fast-path';
 import { securityHeaders } from '@/lib/http/security-headers';
+import { PLOTLY_FILE } from '@/lib/vendor';
 
 // The fast path runs on Node's own request and response; this server hands everything the fast
 // path declines to a stand-in for Next.js that answers 599, so a test sees who answered.
@@ -116,6 +118,21 @@ describe('API fast path', () => {
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.body.length).toBeLessThan(plain.body.length);
     expect(gunzipSync(zipped.body).toString()).toBe(plain.body.toString());
+  });
+
+  it('serves the vendored Plotly bundle pre-compressed to anyone, browsers with a session included', async () => {
+    const original = readFileSync(path.resolve(__dirname, '../../../node_modules/plotly.js-dist-min/plotly.min.js'));
+    const res = await request(`/vendor/${PLOTLY_FILE}`, { headers: { cookie: 'next-auth.session-token=s', 'accept-encoding': 'gzip, deflate' } });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(Number(res.headers['content-length'])).toBe(res.body.length);
+    expect(gunzipSync(res.body).equals(original)).toBe(true);
+    const plain = await request(`/vendor/${PLOTLY_FILE}`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(original)).toBe(true);
+    expect((await request('/vendor/plotly-0.0.1.min.js')).status).toBe(599);
   });
 
   it('leaves session requests and other routes to Next.js', async () => {
