@@ -41,7 +41,14 @@ const allFiles = (req: IngestRequest): UploadedFile[] => (req.format === 'retail
  * and the report says what and where. The same files again: nothing changes. Newer days: appended.
  * The write happens under the tenant's dataset lock and is atomic (see `saveDataset`).
  */
-export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: AuditActor, progress: Progress = () => {}, signal?: AbortSignal): Promise<IngestOutcome> {
+export async function ingestDataset(
+  tenant: Tenant,
+  req: IngestRequest,
+  actor: AuditActor,
+  progress: Progress = () => {},
+  signal?: AbortSignal,
+  hooks: { /** Called once the dataset is saved for good, before the new days' monitoring, with what a job stopped from then on should say. */ onSaved?: (message: string) => Promise<void> } = {},
+): Promise<IngestOutcome> {
   const files = allFiles(req);
   const quota = effectiveQuotas(tenant.tier, tenant.quotaOverrides).storageBytes;
   const room = Math.max(1, quota - (await tenantStorageBytes(tenant.id)));
@@ -99,6 +106,12 @@ export async function ingestDataset(tenant: Tenant, req: IngestRequest, actor: A
   });
   if (saved.kind === 'unchanged') return saved.outcome;
   const { manifest, table, previous, appendedRows } = saved;
+  // What the job says if it is stopped from here on: the import stands either way.
+  await hooks.onSaved?.(
+    previous?.dateRange
+      ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days. The job was stopped before its drift and decay checks of them finished; the import stands.`
+      : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
+  );
   // Newer days arrived: drift against the days before, the production model's live error, and
   // the retraining they call for. Outside the dataset lock: the import is saved, and monitoring
   // (a recursive forecast of the new days) must not hold up the next import.

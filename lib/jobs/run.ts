@@ -10,7 +10,7 @@ import { datasetFingerprint } from '../training';
 import { runRetrainCycle } from '../retraining/cycle';
 import { trainingDeps } from '../retraining/deps';
 import { readStagedUpload, removeStagedUpload } from './staging';
-import { getJobOrThrow, updateJob } from './store';
+import { committedEnd, getJobOrThrow, updateJob } from './store';
 
 export interface JobContext {
   job: Job;
@@ -34,7 +34,11 @@ const HANDLERS: Record<JobKind, JobHandler> = {
       const tenant = await findTenant(job.tenantId);
       if (!tenant) throw new Error('The tenant no longer exists.');
       const request = await readStagedUpload(job.tenantId, job.id);
-      const outcome = await ingestDataset(tenant, request, jobActor(job), progress, signal);
+      const outcome = await ingestDataset(tenant, request, jobActor(job), progress, signal, {
+        onSaved: async (message) => {
+          await updateJob(job.tenantId, job.id, (j) => ({ ...j, committed: message }));
+        },
+      });
       return { ...outcome, ...(outcome.status === 'invalid' ? { failed: outcome.message } : {}) };
     } finally {
       await removeStagedUpload(job.tenantId, job.id);
@@ -112,12 +116,12 @@ export async function runJob(tenantId: string, jobId: string, options: { signal?
     await pending.catch(() => undefined);
     const cancelled = controller.signal.aborted;
     const message = e instanceof Error ? e.message : String(e);
-    job = await updateJob(tenantId, jobId, (j) => ({
-      ...j,
-      status: cancelled ? 'cancelled' : 'failed',
-      error: cancelled ? null : message,
-      finishedAt: new Date().toISOString(),
-    }));
+    job = await updateJob(tenantId, jobId, (j) =>
+      j.committed
+        ? committedEnd({ ...j, finishedAt: new Date().toISOString() })
+        : { ...j, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : message, finishedAt: new Date().toISOString() },
+    );
+    if (job.status === 'succeeded') return job;
     await recordAudit(tenantId, { actor: SYSTEM_ACTOR, action: `jobs.${job.kind}`, target: jobId, outcome: 'failure', details: { reason: cancelled ? 'cancelled' : message } });
   }
   return job;

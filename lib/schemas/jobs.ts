@@ -24,6 +24,12 @@ export const jobSchema = z.object({
   /** Process running it, to tell a live job from one whose process died. */
   pid: z.number().int().nullable(),
   cancelRequested: z.boolean(),
+  /**
+   * What the job already saved for good, set before its last optional steps (an import's drift and
+   * decay checks): a job stopped after that point ends as succeeded with this, not as cancelled or
+   * failed, because its work stands.
+   */
+  committed: z.string().nullable().optional(),
   /** Who started it, as audited (older records carry only `createdBy`). */
   actor: z.object({ type: z.enum(['user', 'apikey', 'platform', 'system', 'anonymous']), id: z.string(), label: z.string() }).optional(),
 });
