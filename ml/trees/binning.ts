@@ -40,7 +40,20 @@ export interface BinnedMatrix {
   /** Histogram slot offset of each feature (length cols + 1; offsets[cols] = histogram size). */
   readonly offsets: Int32Array;
   readonly mapper: BinMapper;
+  /**
+   * Sparse form, built when at least SPARSE_SHARE of the values sit in their feature's most
+   * frequent bin (one-hot columns, flags, zero-heavy lags): row r's other values, as binIndex
+   * entries, are sparseIndex[rowStart[r] .. rowStart[r + 1]); defaultBin[f] is feature f's most
+   * frequent bin as a histogram bin index. Packed histograms are built from it and the default
+   * bins filled in as node total minus the other bins (histogram.ts). Empty arrays when not built.
+   */
+  readonly sparseIndex: Uint16Array | Uint32Array;
+  readonly rowStart: Int32Array;
+  readonly defaultBin: Int32Array;
 }
+
+/** Share of values in their feature's most frequent bin from which the sparse form is built. */
+export const SPARSE_SHARE = 0.25;
 
 /**
  * Upper bounds for one feature from its sorted non-missing values: distinct values become their
@@ -218,5 +231,45 @@ export function binMatrix(X: FeatureMatrix, mapper: BinMapper): BinnedMatrix {
       binIndex[r * cols + c] = first + b;
     }
   }
-  return { rows, cols, bins, binIndex, columns, valueBins, offsets, mapper };
+  const sparse = sparseForm(rows, cols, columns, binIndex, offsets);
+  return { rows, cols, bins, binIndex, columns, valueBins, offsets, mapper, ...sparse };
+}
+
+/** The sparse form of BinnedMatrix (empty arrays when too few values sit in a default bin). */
+function sparseForm(
+  rows: number,
+  cols: number,
+  columns: Uint8Array,
+  binIndex: Uint16Array | Uint32Array,
+  offsets: Int32Array,
+): Pick<BinnedMatrix, 'sparseIndex' | 'rowStart' | 'defaultBin'> {
+  const defaultBin = sharedInt32(cols);
+  const counts = new Int32Array(256);
+  let defaults = 0;
+  for (let c = 0; c < cols; c++) {
+    counts.fill(0);
+    const base = c * rows;
+    for (let r = 0; r < rows; r++) counts[columns[base + r]]++;
+    let most = 0;
+    for (let k = 1; k < 256; k++) if (counts[k] > counts[most]) most = k;
+    defaults += counts[most];
+    defaultBin[c] = offsets[c] / 2 + most;
+  }
+  if (rows === 0 || defaults < SPARSE_SHARE * rows * cols) {
+    return { sparseIndex: new Uint16Array(0), rowStart: new Int32Array(0), defaultBin: new Int32Array(0) };
+  }
+  const nnz = rows * cols - defaults;
+  const sparseIndex = binIndex instanceof Uint16Array ? sharedUint16(nnz) : sharedUint32(nnz);
+  const rowStart = sharedInt32(rows + 1);
+  let p = 0;
+  for (let r = 0; r < rows; r++) {
+    rowStart[r] = p;
+    const q = r * cols;
+    for (let c = 0; c < cols; c++) {
+      const k = binIndex[q + c];
+      if (k !== defaultBin[c]) sparseIndex[p++] = k;
+    }
+  }
+  rowStart[rows] = p;
+  return { sparseIndex, rowStart, defaultBin };
 }

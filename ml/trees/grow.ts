@@ -15,7 +15,9 @@
  * full histograms hold packed integer gradients (histogram.ts, GradientPacking): one
  * read-modify-write per row and feature instead of two, exact sibling subtraction; the split
  * search reads them decoded, and once the tree is grown its leaf values are recomputed from the
- * exact gradient sums of their rows, not the quantised ones.
+ * exact gradient sums of their rows, not the quantised ones. On tables where many values sit in
+ * their feature's most frequent bin (binning.ts, sparse form) packed histograms skip those values
+ * and recover the default bins from the node total (exact, so the same histogram).
  *
  * Growth: with maxLeaves = 0 nodes are expanded depth-first (so only O(depth) histograms are
  * alive); with maxLeaves > 0 the open leaf with the largest gain is expanded first (leaf-wise,
@@ -27,6 +29,8 @@ import {
   buildNodeFeatureHistogram,
   buildNodeHistogram,
   buildNodePackedHistogram,
+  buildNodeSparsePackedHistogram,
+  fillDefaultBins,
   HistogramPool,
   packGradients,
   subtractHistogram,
@@ -109,7 +113,8 @@ export class TreeGrower {
     this.sampledMode = this.candidateCount * 2 <= data.cols;
     this.sharedHist = this.sampledMode ? sharedFloat64(histSize) : new Float64Array(0);
     this.packedRows = this.sampledMode ? new Float64Array(0) : sharedFloat64(data.rows);
-    this.packedPool = new HistogramPool(histSize / 2);
+    // One double per bin, plus the node total the sparse build fills default bins from.
+    this.packedPool = new HistogramPool(histSize / 2 + 1);
   }
 
   /**
@@ -194,7 +199,12 @@ export class TreeGrower {
   private buildHistogram(idx: Int32Array, start: number, end: number, hist: Float64Array): void {
     const { binIndex, cols } = this.data;
     if (this.packing === null) buildNodeHistogram(binIndex, cols, this.gradHess, idx, start, end, hist);
-    else buildNodePackedHistogram(binIndex, cols, this.packedRows, idx, start, end, hist);
+    else if (this.data.rowStart.length === 0) buildNodePackedHistogram(binIndex, cols, this.packedRows, idx, start, end, hist);
+    else {
+      const { sparseIndex, rowStart, offsets, defaultBin } = this.data;
+      buildNodeSparsePackedHistogram(sparseIndex, rowStart, this.packedRows, idx, start, end, hist);
+      fillDefaultBins(hist, offsets, cols, defaultBin);
+    }
   }
 
   private expand(open: OpenLeaf[], leaf: OpenLeaf, gh: Float64Array, idx: Int32Array, rng: Random): void {

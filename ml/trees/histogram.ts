@@ -172,6 +172,87 @@ export function buildPackedHistogram(
   }
 }
 
+/**
+ * buildPackedHistogram from the sparse form (binning.ts): adds the packed values of rows
+ * idx[start..end) into the bins of their non-default values only, and their sum into the last
+ * slot of `hist` (the node total, from which fillDefaultBins recovers the default bins).
+ * Self-contained so worker threads run this exact code; integer sums make the result
+ * independent of any order or cut.
+ */
+export function buildSparsePackedHistogram(
+  sparseIndex: Uint16Array | Uint32Array,
+  rowStart: Int32Array,
+  packed: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+): void {
+  let total = 0;
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const v = packed[r];
+    total += v;
+    const e = rowStart[r + 1];
+    let q = rowStart[r];
+    for (; q + 3 < e; q += 4) {
+      hist[sparseIndex[q]] += v;
+      hist[sparseIndex[q + 1]] += v;
+      hist[sparseIndex[q + 2]] += v;
+      hist[sparseIndex[q + 3]] += v;
+    }
+    for (; q < e; q++) hist[sparseIndex[q]] += v;
+  }
+  hist[hist.length - 1] += total;
+}
+
+/**
+ * Completes a histogram built by buildSparsePackedHistogram: each feature's default bin (still
+ * zero) becomes the node total minus the feature's other bins. Exact (integer sums), so the
+ * histogram equals the one buildPackedHistogram gives.
+ */
+export function fillDefaultBins(hist: Float64Array, offsets: Int32Array, cols: number, defaultBin: Int32Array): void {
+  const total = hist[hist.length - 1];
+  for (let c = 0; c < cols; c++) {
+    let sum = 0;
+    const end = offsets[c + 1] >> 1;
+    for (let k = offsets[c] >> 1; k < end; k++) sum += hist[k];
+    hist[defaultBin[c]] = total - sum;
+  }
+}
+
+/** Builds a node's sparse packed histogram (see setSparsePackedHistogramBuilder). */
+export type SparsePackedHistogramBuilder = (
+  sparseIndex: Uint16Array | Uint32Array,
+  rowStart: Int32Array,
+  packed: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+) => void;
+
+let sparsePackedHistogramBuilder: SparsePackedHistogramBuilder | null = null;
+
+/** Installs (or with null removes) a multi-threaded sparse packed histogram builder. */
+export function setSparsePackedHistogramBuilder(b: SparsePackedHistogramBuilder | null): void {
+  sparsePackedHistogramBuilder = b;
+}
+
+/** A node's sparse packed histogram through the installed builder, or buildSparsePackedHistogram. */
+export function buildNodeSparsePackedHistogram(
+  sparseIndex: Uint16Array | Uint32Array,
+  rowStart: Int32Array,
+  packed: Float64Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  hist: Float64Array,
+): void {
+  if (sparsePackedHistogramBuilder !== null) sparsePackedHistogramBuilder(sparseIndex, rowStart, packed, idx, start, end, hist);
+  else buildSparsePackedHistogram(sparseIndex, rowStart, packed, idx, start, end, hist);
+}
+
 /** Builds a node's full packed histogram (see setPackedHistogramBuilder). */
 export type PackedHistogramBuilder = (
   binIndex: Uint16Array | Uint32Array,

@@ -22,9 +22,11 @@ import {
   buildHistogram,
   buildHistogramFeatures,
   buildPackedHistogram,
+  buildSparsePackedHistogram,
   setFeatureHistogramBuilder,
   setHistogramBuilder,
   setPackedHistogramBuilder,
+  setSparsePackedHistogramBuilder,
 } from './histogram';
 import { partitionChunkApart, setChunkPartitioner } from './partition';
 import { SCAN_SLOTS, scanPackedSplits, setPackedSplitScanner } from './split';
@@ -175,6 +177,8 @@ export function disableParallelPrediction(): void {
  * once the worker runs (until then, and if its code failed to load, jobs stay on the caller).
  * Histogram jobs: cols, start, end, from, to; binIndex, gradHess or packed values, idx, hist,
  * offsets, features. Partition jobs: colBase, from, to, bin, missingLeft; columns, idx, scratch.
+ * Split scans: from, to, result slot; hist, offsets, valueBins, features, params, results.
+ * Sparse packed histograms: start, end; sparseIndex, rowStart, packed values, idx, hist.
  */
 /** Polls of the command block before a thread sleeps on it (a few tens of microseconds). */
 const SPINS = 20_000;
@@ -184,6 +188,7 @@ const SPINS = ${SPINS};
 const buildHistogramFeatures = ${buildHistogramFeatures.toString()};
 const buildFeatureHistogram = ${buildFeatureHistogram.toString()};
 const buildPackedHistogram = ${buildPackedHistogram.toString()};
+const buildSparsePackedHistogram = ${buildSparsePackedHistogram.toString()};
 const partitionChunkApart = ${partitionChunkApart.toString()};
 const scanPackedSplits = ${scanPackedSplits.toString()};
 const { command, port } = workerData;
@@ -212,6 +217,7 @@ for (;;) {
     if (kind === 0) buildHistogramFeatures(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
     else if (kind === 1) buildPackedHistogram(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
     else if (kind === 3) command[15] = partitionChunkApart(at(9), command[4], command[7], command[8], at(10), at(11), command[5], command[6]);
+    else if (kind === 5) buildSparsePackedHistogram(at(9), at(10), at(11), at(12), command[4], command[5], at(13));
     else if (kind === 4) scanPackedSplits(at(9), at(10), at(11), at(12), command[4], command[5], at(13), at(14), command[6]);
     else buildFeatureHistogram(at(9), command[4], at(13), at(10), at(11), command[5], command[6], at(14), command[7], command[8], at(12));
   } catch (err) {
@@ -229,6 +235,7 @@ const JOB_PACKED = 1;
 const JOB_FEATURES = 2;
 const JOB_PARTITION = 3;
 const JOB_SCAN = 4;
+const JOB_SPARSE = 5;
 
 interface TrainingWorker {
   readonly worker: Worker;
@@ -373,40 +380,74 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
   // memory traffic of a feature cut, where both threads pull every row's cache lines) into its
   // own histogram, and the integer sums are added exactly whatever the cut.
   const partials = new Map<number, Float64Array[]>();
+  const byRows = (
+    start: number,
+    end: number,
+    hist: Float64Array,
+    postPart: (t: TrainingWorker, from: number, to: number, part: Float64Array) => void,
+    runLocal: (from: number, to: number) => void,
+  ): boolean => {
+    let mine = partials.get(hist.length);
+    if (mine === undefined) {
+      mine = pool.map(() => new Float64Array(new SharedArrayBuffer(8 * hist.length)));
+      partials.set(hist.length, mine);
+    }
+    const per = Math.ceil((end - start) / threads);
+    let posted = 0;
+    for (let w = 0; w < pool.length; w++) {
+      const from = start + (w + 1) * per;
+      const to = Math.min(end, from + per);
+      if (from >= to) break;
+      postPart(pool[w], from, to, mine[w]);
+      posted++;
+    }
+    runLocal(start, Math.min(end, start + per));
+    let ok = true;
+    for (let w = 0; w < posted; w++) if (!finish(pool[w])) ok = false;
+    for (let w = 0; w < posted; w++) {
+      const part = mine[w];
+      // Adds the worker's sums and leaves its buffer zeroed for the next node.
+      for (let k = 0; k < part.length; k++) {
+        hist[k] += part[k];
+        part[k] = 0;
+      }
+    }
+    if (ok) stats.histograms++;
+    else hist.fill(0);
+    return ok;
+  };
   setPackedHistogramBuilder((binIndex, cols, packed, idx, start, end, hist) => {
-    if ((end - start) * cols >= minWork && usable(binIndex, packed, idx, hist)) {
-      let mine = partials.get(hist.length);
-      if (mine === undefined) {
-        mine = pool.map(() => new Float64Array(new SharedArrayBuffer(8 * hist.length)));
-        partials.set(hist.length, mine);
-      }
-      const per = Math.ceil((end - start) / threads);
-      let posted = 0;
-      for (let w = 0; w < pool.length; w++) {
-        const from = start + (w + 1) * per;
-        const to = Math.min(end, from + per);
-        if (from >= to) break;
-        post(pool[w], JOB_PACKED, [cols, from, to, 0, cols], [binIndex, packed, idx, mine[w], null, null]);
-        posted++;
-      }
-      buildPackedHistogram(binIndex, cols, packed, idx, start, Math.min(end, start + per), 0, cols, hist);
-      let ok = true;
-      for (let w = 0; w < posted; w++) if (!finish(pool[w])) ok = false;
-      for (let w = 0; w < posted; w++) {
-        const part = mine[w];
-        // Adds the worker's sums and leaves its buffer zeroed for the next node.
-        for (let k = 0; k < part.length; k++) {
-          hist[k] += part[k];
-          part[k] = 0;
-        }
-      }
-      if (ok) {
-        stats.histograms++;
-        return;
-      }
-      hist.fill(0);
+    if (
+      (end - start) * cols >= minWork &&
+      usable(binIndex, packed, idx, hist) &&
+      byRows(
+        start,
+        end,
+        hist,
+        (t, from, to, part) => post(t, JOB_PACKED, [cols, from, to, 0, cols], [binIndex, packed, idx, part, null, null]),
+        (from, to) => buildPackedHistogram(binIndex, cols, packed, idx, from, to, 0, cols, hist),
+      )
+    ) {
+      return;
     }
     buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, cols, hist);
+  });
+  setSparsePackedHistogramBuilder((sparseIndex, rowStart, packed, idx, start, end, hist) => {
+    const perRow = sparseIndex.length / Math.max(1, rowStart.length - 1);
+    if (
+      (end - start) * perRow >= minWork &&
+      usable(sparseIndex, rowStart, packed, idx, hist) &&
+      byRows(
+        start,
+        end,
+        hist,
+        (t, from, to, part) => post(t, JOB_SPARSE, [from, to, 0, 0, 0], [sparseIndex, rowStart, packed, idx, part, null]),
+        (from, to) => buildSparsePackedHistogram(sparseIndex, rowStart, packed, idx, from, to, hist),
+      )
+    ) {
+      return;
+    }
+    buildSparsePackedHistogram(sparseIndex, rowStart, packed, idx, start, end, hist);
   });
   setFeatureHistogramBuilder((binIndex, cols, offsets, gradHess, idx, start, end, features, featureCount, hist) => {
     if ((end - start) * featureCount >= minWork && featureCount >= 2 && usable(binIndex, gradHess, idx, hist, offsets, features)) {
@@ -475,5 +516,6 @@ export function disableParallelTraining(): void {
   setFeatureHistogramBuilder(null);
   setChunkPartitioner(null);
   setPackedSplitScanner(null);
+  setSparsePackedHistogramBuilder(null);
   stopTrainers();
 }

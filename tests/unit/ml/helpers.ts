@@ -38,3 +38,23 @@ export function rSquared(actual: ArrayLike<number>, predicted: ArrayLike<number>
 export function snapshot(X: FeatureMatrix, y?: Float64Array): { values: Float64Array; y?: Float64Array } {
   return { values: X.values.slice(), y: y?.slice() };
 }
+
+/** Mostly-zero columns (flags, one-hot, zero-inflated amounts) beside one dense column, with NaN. */
+export function sparseTable(rows: number, seed: number): { X: FeatureMatrix; y: Float64Array } {
+  const { X: dense, y: noise } = syntheticRegression(rows, 2, seed, 0.3, 0.05);
+  const X = createMatrix(rows, ['dense', 'flag', 'onehot_a', 'onehot_b', 'amount']);
+  const v = X.values;
+  const y = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const flag = r % 5 === 0 ? 1 : 0;
+    const cat = r % 7;
+    const amount = r % 4 === 0 ? (r % 13) + 0.5 : 0;
+    v[r] = dense.values[r];
+    v[rows + r] = flag;
+    v[2 * rows + r] = cat === 1 ? 1 : 0;
+    v[3 * rows + r] = cat === 2 ? 1 : 0;
+    v[4 * rows + r] = r % 17 === 0 ? Number.NaN : amount;
+    y[r] = 2 * flag - 3 * (cat === 1 ? 1 : 0) + 0.4 * amount + noise[r] * 0.2;
+  }
+  return { X, y };
+}

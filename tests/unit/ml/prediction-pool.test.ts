@@ -8,7 +8,7 @@ import {
   parallelPredictionStats,
 } from '@/ml/trees/prediction-pool';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
-import { syntheticRegression } from './helpers';
+import { sparseTable, syntheticRegression } from './helpers';
 
 describe('worker threads', () => {
   afterAll(() => {
@@ -41,8 +41,11 @@ describe('worker threads', () => {
 
   it('fits byte-identical models with histograms built on several threads', () => {
     const { X, y } = syntheticRegression(2000, 7, 33, 0.3, 0.05);
+    const zeroHeavy = sparseTable(2000, 9);
     const fit = () => [
       JSON.stringify(new GradientBoostingRegressor({ nEstimators: 8, maxDepth: 5, subsample: 0.8, seed: 4 }).fit(X, y)),
+      // Mostly-default values: histograms from the sparse form.
+      JSON.stringify(new GradientBoostingRegressor({ nEstimators: 8, maxDepth: 5, seed: 4 }).fit(zeroHeavy.X, zeroHeavy.y)),
       JSON.stringify(new RandomForestRegressor({ nEstimators: 4, maxDepth: 8, maxFeatures: 0.8, seed: 4 }).fit(X, y)),
       // Few features per split: the sampled-feature histogram path.
       JSON.stringify(new RandomForestRegressor({ nEstimators: 4, maxDepth: 8, maxFeatures: 0.45, seed: 4 }).fit(X, y)),

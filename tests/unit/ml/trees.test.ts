@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { binMatrix, binOf, fitBinMapper, type BinnedMatrix } from '@/ml/trees/binning';
-import { buildPackedHistogram, packGradients, subtractHistogram, unpackHistogram } from '@/ml/trees/histogram';
+import { buildPackedHistogram, buildSparsePackedHistogram, fillDefaultBins, packGradients, subtractHistogram, unpackHistogram } from '@/ml/trees/histogram';
 import { partitionChunkApart, partitionRows, setChunkPartitioner } from '@/ml/trees/partition';
 import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
 import { createMatrix, matrixFromRows, type FeatureMatrix } from '@/ml/matrix';
-import { syntheticRegression } from './helpers';
+import { sparseTable, syntheticRegression } from './helpers';
 
 /**
  * The plain, slow reference tree: recursive, sums recomputed from the rows for every candidate,
@@ -141,6 +141,15 @@ describe('tree engine against the slow reference', () => {
     for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
   });
 
+  it('makes the same splits on a zero-heavy table (histograms from the sparse form)', () => {
+    const { X, y } = sparseTable(160, 11);
+    expect(binMatrix(X, fitBinMapper(X, 255)).rowStart.length).toBe(X.rows + 1);
+    const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 4, learningRate: 0.5, lambda: 1 }).fit(X, y);
+    const ref = refBoost(X, y, 3, rules);
+    const p = ours.predict(X);
+    for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
+  });
+
   it('respects minimum child weight and depth like the reference', () => {
     const { X, y } = syntheticRegression(120, 3, 8, 0.3, 0.05);
     const o = { maxDepth: 6, minChildWeight: 7, lambda: 0, learningRate: 1 };
@@ -220,6 +229,35 @@ describe('packed integer gradients', () => {
     buildPackedHistogram(data.binIndex, data.cols, packed, idx, 1234, X.rows, 2, data.cols, right);
     subtractHistogram(parent, left);
     expect(Array.from(parent)).toEqual(Array.from(right));
+  });
+
+  it('builds the same histogram from the sparse form, whole or cut in row ranges', () => {
+    const { X: Xs } = sparseTable(2000, 4);
+    const sparse = binMatrix(Xs, fitBinMapper(Xs, 64));
+    expect(sparse.rowStart.length).toBe(Xs.rows + 1);
+    expect(sparse.sparseIndex.length).toBeLessThan(0.75 * Xs.rows * Xs.cols);
+    const rowsList = Int32Array.from({ length: Xs.rows }, (_, r) => r).filter((r) => r % 3 !== 1);
+    const h = Float64Array.from({ length: Xs.rows }, (_, r) => 1 + (r % 2));
+    const g = Float64Array.from({ length: Xs.rows }, (_, r) => Math.sin(r));
+    const packed = new Float64Array(Xs.rows);
+    if (packGradients(g, h, rowsList, rowsList.length, packed) === null) throw new Error('expected packing');
+    const size = sparse.offsets[sparse.cols] / 2;
+    const dense = new Float64Array(size + 1);
+    buildPackedHistogram(sparse.binIndex, sparse.cols, packed, rowsList, 0, rowsList.length, 0, sparse.cols, dense);
+    const whole = new Float64Array(size + 1);
+    buildSparsePackedHistogram(sparse.sparseIndex, sparse.rowStart, packed, rowsList, 0, rowsList.length, whole);
+    fillDefaultBins(whole, sparse.offsets, sparse.cols, sparse.defaultBin);
+    // Two row ranges summed, as two threads give.
+    const a = new Float64Array(size + 1);
+    const b = new Float64Array(size + 1);
+    buildSparsePackedHistogram(sparse.sparseIndex, sparse.rowStart, packed, rowsList, 0, 500, a);
+    buildSparsePackedHistogram(sparse.sparseIndex, sparse.rowStart, packed, rowsList, 500, rowsList.length, b);
+    for (let k = 0; k <= size; k++) a[k] += b[k];
+    fillDefaultBins(a, sparse.offsets, sparse.cols, sparse.defaultBin);
+    expect(Array.from(whole.subarray(0, size))).toEqual(Array.from(dense.subarray(0, size)));
+    expect(Array.from(a)).toEqual(Array.from(whole));
+    // A dense table gets no sparse form.
+    expect(data.rowStart.length).toBe(0);
   });
 
   it('refuses non-integer hessians and keeps the reference-identical trees for squared loss', () => {
