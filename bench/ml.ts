@@ -233,6 +233,12 @@ function benchDataset(name: string, ds: BenchDataset, skipPython: boolean): Reco
   const results: Record<string, ModelResult> = {};
   const latency: Record<string, number> = {};
 
+  // Both boosters start from the same score, the training mean (ours by default; XGBoost 1.7
+  // starts from 0.5 unless told). Starting from 0.5 instead changed the hold-out WAPE by 1.0%
+  // (XGBoost) and 1.8% (ours) on the demo table, 0.3% / 0.9% on the synthetic one: more than the
+  // 1% the targets compare, so the start must be the same for both.
+  let baseScore = 0;
+  for (let i = 0; i < ytr.length; i++) baseScore += (ytr[i] - baseScore) / (i + 1);
   let t = performance.now();
   const gbm = new GradientBoostingRegressor({
     nEstimators: PARAMS.trees,
@@ -241,6 +247,7 @@ function benchDataset(name: string, ds: BenchDataset, skipPython: boolean): Reco
     maxBins: PARAMS.bins,
     lambda: PARAMS.lambda,
     minChildWeight: PARAMS.minChildWeight,
+    baseScore,
     seed: PARAMS.seed,
   }).fit(Xtr, ytr);
   results.ours_gbm = { fit_s: seconds(t), predict_rows_per_s: predictRate((X) => gbm.predict(X), ds.X), wape: wape(yte, gbm.predict(Xte)) };
@@ -278,7 +285,7 @@ function benchDataset(name: string, ds: BenchDataset, skipPython: boolean): Reco
       writeF64(path.join(dir, 'X_test.f64'), Xte.values);
       writeF64(path.join(dir, 'y_train.f64'), ytr);
       writeF64(path.join(dir, 'y_test.f64'), yte);
-      writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ cols: ds.X.cols, trainRows: Xtr.rows, testRows: Xte.rows, params: PARAMS }));
+      writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ cols: ds.X.cols, trainRows: Xtr.rows, testRows: Xte.rows, params: { ...PARAMS, baseScore } }));
       Object.assign(results, runPython(dir));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -80,7 +80,7 @@ def main():
         return xgb.XGBRegressor(
             n_estimators=p["trees"], max_depth=p["depth"], learning_rate=p["learningRate"], max_bin=p["bins"],
             tree_method="hist", n_jobs=2, reg_lambda=p["lambda"], min_child_weight=p["minChildWeight"],
-            subsample=1.0, colsample_bynode=1.0, random_state=p["seed"],
+            subsample=1.0, colsample_bynode=1.0, random_state=p["seed"], base_score=p["baseScore"],
         )
 
     def sk_hgb():
