@@ -3,7 +3,8 @@ import { SYSTEM_ACTOR, recordAudit } from './audit';
 import { createTenant, findTenant, listTenants } from './tenants';
 import { createPlatformAdmin, createUser, findAccountByEmail } from './users';
 import type { Role } from './auth/permissions';
-import { generateRetailDemo, RETAIL_FILES, type RetailDemoOptions } from '@/ml/data/generator';
+import { DEFAULT_DEMO_OPTIONS, generateRetailDemo, RETAIL_FILES, type RetailDemoOptions } from '@/ml/data/generator';
+import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { ingestDataset, type IngestOutcome } from './datasets/ingest';
 import { readManifest } from './datasets/store';
 import { storage, tenantPath } from './storage';
@@ -38,16 +39,56 @@ export async function storeIsEmpty(): Promise<boolean> {
 }
 
 /**
+ * Days of the demo that arrive as a second import once its first model is trained: a fresh demo
+ * then shows monitoring at work (the production model's live error on days it never saw against
+ * its hold-out, and the drift of those days), as a retailer's would after its next upload. They
+ * come after the generator's default 760 days, so the first model is the one trained on exactly
+ * those. Fewer than the 30-day hold-out, so no retraining could learn from them.
+ */
+export const DEMO_RECENT_DAYS = 28;
+
+/** The demo's whole data: the generator's default length plus the recent days, unless the caller chose a length. */
+export function demoDataOptions(options: Partial<RetailDemoOptions>, recentDays: number): Partial<RetailDemoOptions> {
+  return options.days === undefined && options.endDate === undefined ? { ...options, days: DEFAULT_DEMO_OPTIONS.days + recentDays } : options;
+}
+
+/** The generator's options for the demo's data, `holdBack` days short of its end. */
+function demoOptions(options: Partial<RetailDemoOptions>, holdBack: number): Partial<RetailDemoOptions> {
+  if (holdBack === 0) return options;
+  const o = { ...DEFAULT_DEMO_OPTIONS, ...options };
+  const end = o.endDate !== undefined ? parseIsoDay(o.endDate) : parseIsoDay(o.startDate) + o.days - 1;
+  return { ...options, endDate: formatDay(end - holdBack) };
+}
+
+/**
  * Generates the demo retailer's 8 CSV files (seeded, deterministic) and imports them through the
- * same path as an upload; the generator's ground truth is kept beside the dataset for tests and
+ * same path as an upload, without their last `holdBack` days (see DEMO_RECENT_DAYS and
+ * seedDemoRecentDays); the generator's ground truth is kept beside the dataset for tests and
  * explanations. Does nothing when the demo already has a dataset.
  */
-export async function seedDemoData(options: Partial<RetailDemoOptions> = {}, progress?: (done: number, total: number, message: string) => void): Promise<IngestOutcome | undefined> {
+export async function seedDemoData(options: Partial<RetailDemoOptions> = {}, progress?: (done: number, total: number, message: string) => void, holdBack = 0): Promise<IngestOutcome | undefined> {
   if (await readManifest(DEMO_TENANT_ID)) return undefined;
   const tenant = await getTenantOrThrow(DEMO_TENANT_ID);
-  const demo = generateRetailDemo(options);
+  const demo = generateRetailDemo(demoOptions(options, holdBack));
   const files = RETAIL_FILES.map((name) => ({ name, bytes: demo.files[name] }));
   const outcome = await ingestDataset(tenant, { format: 'retail', files }, SYSTEM_ACTOR, progress);
+  if (outcome.status === 'invalid') throw new Error(`The generated demo data did not validate: ${outcome.report.errors[0]?.reason ?? 'unknown'}`);
+  if (holdBack === 0) await storage().writeJson(tenantPath(DEMO_TENANT_ID, 'data', 'ground_truth.json'), demo.groundTruth);
+  return outcome;
+}
+
+/**
+ * Imports the demo's whole data over its held-back first import: the newer days are appended and
+ * monitored like any upload's (drift and the production model's live error), except that the seed
+ * starts no retraining (the model is seconds old; a cycle would find too few new days and skip).
+ * Does nothing when the demo's data already reaches the end.
+ */
+export async function seedDemoRecentDays(options: Partial<RetailDemoOptions> = {}, progress?: (done: number, total: number, message: string) => void): Promise<IngestOutcome | undefined> {
+  const manifest = await readManifest(DEMO_TENANT_ID);
+  const demo = generateRetailDemo(options);
+  if (!manifest?.dateRange || manifest.dateRange.last >= demo.groundTruth.endDate) return undefined;
+  const files = RETAIL_FILES.map((name) => ({ name, bytes: demo.files[name] }));
+  const outcome = await ingestDataset(await getTenantOrThrow(DEMO_TENANT_ID), { format: 'retail', files }, SYSTEM_ACTOR, progress, undefined, { retrain: false });
   if (outcome.status === 'invalid') throw new Error(`The generated demo data did not validate: ${outcome.report.errors[0]?.reason ?? 'unknown'}`);
   await storage().writeJson(tenantPath(DEMO_TENANT_ID, 'data', 'ground_truth.json'), demo.groundTruth);
   return outcome;
@@ -105,7 +146,12 @@ export async function seedDemo(
     accounts.push(`${PLATFORM_ADMIN_EMAIL} (platform admin)`);
     created = true;
   }
-  const data = dataOptions ? await seedDemoData(dataOptions) : undefined;
+  // With a model to train, the last DEMO_RECENT_DAYS come as a second import after it (monitoring).
+  const holdBack = models.train ? DEMO_RECENT_DAYS : 0;
+  const full = dataOptions ? demoDataOptions(dataOptions, holdBack) : null;
+  const data = full ? await seedDemoData(full, undefined, holdBack) : undefined;
   const model = models.train ? await seedDemoModels(models.progress) : undefined;
-  return { created: created || Boolean(data) || Boolean(model), data, model, generatedPassword: accounts.length > 0 ? generatedPassword : undefined, accounts };
+  // Only over data this call generated: never append demo days to a dataset someone else imported.
+  const recent = full && data && holdBack > 0 ? await seedDemoRecentDays(full) : undefined;
+  return { created: created || Boolean(data) || Boolean(model), data: recent ?? data, model, generatedPassword: accounts.length > 0 ? generatedPassword : undefined, accounts };
 }

@@ -28,13 +28,13 @@ import { POST as predictPost } from '@/app/api/v1/predict/route';
 import { POST as predictBatchPost } from '@/app/api/v1/predict/batch/route';
 
 /** `METHOD path` → the route Next.js would run for it (exact paths only; anything else goes to Next.js). */
-export const FAST_ROUTES: Readonly<Record<string, ApiRoute>> = {
-  'GET /api/v1/forecast': forecastGet,
-  'GET /api/v1/forecast/top-products': topProductsGet,
-  'GET /api/v1/me': meGet,
-  'POST /api/v1/predict': predictPost,
-  'POST /api/v1/predict/batch': predictBatchPost,
-};
+export const FAST_ROUTES: ReadonlyMap<string, ApiRoute> = new Map([
+  ['GET /api/v1/forecast', forecastGet],
+  ['GET /api/v1/forecast/top-products', topProductsGet],
+  ['GET /api/v1/me', meGet],
+  ['POST /api/v1/predict', predictPost],
+  ['POST /api/v1/predict/batch', predictBatchPost],
+]);
 
 /** Bodies at least this large are gzip-compressed for clients that accept it (as Next.js does). */
 const COMPRESS_MIN_BYTES = 1024;
@@ -46,7 +46,7 @@ export function fastRouteOf(method: string | undefined, url: string | undefined,
   if (!headers.authorization || headers.cookie !== undefined) return undefined;
   const u = url ?? '/';
   const q = u.indexOf('?');
-  return FAST_ROUTES[`${method} ${q < 0 ? u : u.slice(0, q)}`];
+  return FAST_ROUTES.get(`${method} ${q < 0 ? u : u.slice(0, q)}`);
 }
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {

@@ -47,7 +47,12 @@ export async function ingestDataset(
   actor: AuditActor,
   progress: Progress = () => {},
   signal?: AbortSignal,
-  hooks: { /** Called once the dataset is saved for good, before the new days' monitoring, with what a job stopped from then on should say. */ onSaved?: (message: string) => Promise<void> } = {},
+  hooks: {
+    /** Called once the dataset is saved for good, before the new days' monitoring, with what a job stopped from then on should say. */
+    onSaved?: (message: string) => Promise<void>;
+    /** false: measure the new days' drift and decay but start no retraining whatever the settings (the demo's seeding). */
+    retrain?: boolean;
+  } = {},
 ): Promise<IngestOutcome> {
   const files = allFiles(req);
   const quota = effectiveQuotas(tenant.tier, tenant.quotaOverrides).storageBytes;
@@ -120,7 +125,7 @@ export async function ingestDataset(
   let decay: string | null = null;
   let retrainJobId: string | null = null;
   if (previous?.dateRange) {
-    const monitored = await monitorNewActuals(tenant.id, table, parseIsoDay(previous.dateRange.last) + table.step);
+    const monitored = await monitorNewActuals(tenant.id, table, parseIsoDay(previous.dateRange.last) + table.step, undefined, { retrain: hooks.retrain ?? true });
     ({ drifted, note: monitorNote } = monitored);
     decay = monitored.liveError?.status ?? null;
     retrainJobId = monitored.retrain?.jobId ?? null;

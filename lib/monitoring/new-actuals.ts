@@ -23,8 +23,9 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
  * new days, the production model's live error and decay, and the retraining those call for.
  * Runs after the new dataset is saved, so a failure here never undoes the import: drift, decay
  * scoring and the trigger report their failure in `problems` instead of throwing.
+ * `options.retrain` false measures everything but triggers nothing (the demo's seeding).
  */
-export async function monitorNewActuals(tenantId: string, table: DailyTable, newFromDay: number, launch?: RetrainLauncher): Promise<NewActualsOutcome> {
+export async function monitorNewActuals(tenantId: string, table: DailyTable, newFromDay: number, launch?: RetrainLauncher, options: { retrain?: boolean } = {}): Promise<NewActualsOutcome> {
   const problems: string[] = [];
   let report: DriftReport | null = null;
   let drifted: string[] = [];
@@ -50,7 +51,7 @@ export async function monitorNewActuals(tenantId: string, table: DailyTable, new
     : null;
   let retrain: TriggerOutcome | null = null;
   try {
-    retrain = await triggerRetraining(tenantId, { decay, drifted }, launch);
+    if (options.retrain !== false) retrain = await triggerRetraining(tenantId, { decay, drifted }, launch);
   } catch (e) {
     console.error(`retraining trigger of ${tenantId} failed:`, e);
     problems.push(`Retraining could not be started: ${(e as Error).message}`);
