@@ -87,14 +87,36 @@ export function binBoundsFromSorted(sorted: Float64Array, maxBins: number): Floa
   return Float64Array.from(bounds);
 }
 
-function midpoint(a: number, b: number): number {
+/** A bound between two adjacent distinct values (never b itself). */
+export function midpoint(a: number, b: number): number {
   const m = a + (b - a) / 2;
   // Guard against rounding putting the bound at b itself (adjacent doubles).
   return m < b ? m : a;
 }
 
 /** Room per feature in the flat bounds buffer of fitBoundsRange (255 value bins + spare). */
-const BOUNDS_STRIDE = 256;
+export const BOUNDS_STRIDE = 256;
+
+/**
+ * Runs fitBoundsRange over all columns (same arguments, columns [0, cols)), e.g. cut among worker
+ * threads; returns false to decline (the caller then runs it on this thread).
+ */
+export type BoundsFitter = (
+  values: Float64Array,
+  rows: number,
+  cols: number,
+  maxBins: number,
+  sampleRows: number,
+  out: Float64Array,
+  counts: Int32Array,
+) => boolean;
+
+let boundsFitter: BoundsFitter | null = null;
+
+/** Installs (or with null removes) a multi-threaded bounds fitter (prediction-pool.ts). */
+export function setBoundsFitter(f: BoundsFitter | null): void {
+  boundsFitter = f;
+}
 
 /**
  * Fits bin bounds on (a deterministic strided sample of at most `sampleRows` rows of) X.
@@ -107,7 +129,9 @@ export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleR
   const { rows, cols } = X;
   const out = new Float64Array(cols * BOUNDS_STRIDE);
   const counts = new Int32Array(cols);
-  fitBoundsRange(X.values, rows, 0, cols, maxBins, sampleRows, out, counts);
+  if (boundsFitter === null || !boundsFitter(X.values, rows, cols, maxBins, sampleRows, out, counts)) {
+    fitBoundsRange(X.values, rows, 0, cols, maxBins, sampleRows, out, counts);
+  }
   const upper: Float64Array[] = [];
   for (let c = 0; c < cols; c++) upper.push(out.slice(c * BOUNDS_STRIDE, c * BOUNDS_STRIDE + counts[c]));
   return { upper };
@@ -116,7 +140,8 @@ export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleR
 /**
  * Bounds of features [fromCol, toCol) of the column-major `values` (`rows` rows), fitted on a
  * strided sample of at most sampleRows rows, into out[c * 256 ..] (BOUNDS_STRIDE) with their
- * count in counts[c].
+ * count in counts[c]. It calls only binBoundsFromSorted and midpoint, which worker threads
+ * receive with it (prediction-pool.ts).
  */
 export function fitBoundsRange(
   values: Float64Array,
@@ -174,7 +199,7 @@ export function fitBoundsRange(
       sorted.sort();
     }
     const bounds = binBoundsFromSorted(sorted, maxBins);
-    out.set(bounds, c * BOUNDS_STRIDE);
+    out.set(bounds, c * 256); // BOUNDS_STRIDE, written out: this function runs in workers too
     counts[c] = bounds.length;
   }
 }

@@ -16,6 +16,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { BOUNDS_STRIDE, binBoundsFromSorted, fitBoundsRange, midpoint, setBoundsFitter } from './binning';
 import { predictRows, setParallelForestPredictor } from './forest';
 import {
   buildFeatureHistogram,
@@ -191,6 +192,9 @@ const buildPackedHistogram = ${buildPackedHistogram.toString()};
 const buildSparsePackedHistogram = ${buildSparsePackedHistogram.toString()};
 const partitionChunkApart = ${partitionChunkApart.toString()};
 const scanPackedSplits = ${scanPackedSplits.toString()};
+const midpoint = ${midpoint.toString()};
+const binBoundsFromSorted = ${binBoundsFromSorted.toString()};
+const fitBoundsRange = ${fitBoundsRange.toString()};
 const { command, port } = workerData;
 const arrays = new Map();
 let seen = 0;
@@ -218,6 +222,7 @@ for (;;) {
     else if (kind === 1) buildPackedHistogram(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
     else if (kind === 3) command[15] = partitionChunkApart(at(9), command[4], command[7], command[8], at(10), at(11), command[5], command[6]);
     else if (kind === 5) buildSparsePackedHistogram(at(9), at(10), at(11), at(12), command[4], command[5], at(13));
+    else if (kind === 6) fitBoundsRange(at(9), command[4], command[5], command[6], command[7], command[8], at(10), at(11));
     else if (kind === 4) scanPackedSplits(at(9), at(10), at(11), at(12), command[4], command[5], at(13), at(14), command[6]);
     else buildFeatureHistogram(at(9), command[4], at(13), at(10), at(11), command[5], command[6], at(14), command[7], command[8], at(12));
   } catch (err) {
@@ -236,6 +241,7 @@ const JOB_FEATURES = 2;
 const JOB_PARTITION = 3;
 const JOB_SCAN = 4;
 const JOB_SPARSE = 5;
+const JOB_BOUNDS = 6;
 
 interface TrainingWorker {
   readonly worker: Worker;
@@ -495,6 +501,33 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     for (let p = 1; p <= posted; p++) if (cuts[p] < cuts[p + 1] && scanParts[p * SCAN_SLOTS] > scanParts[best * SCAN_SLOTS]) best = p;
     for (let k = 0; k < SCAN_SLOTS; k++) out[k] = scanParts[best * SCAN_SLOTS + k];
   });
+  // Bin bounds: every other column goes to the first worker, as a copy of its sampled rows (the
+  // same values in the same order, so the same bounds); the calling thread fits the others.
+  // Alternate columns, not halves: neighbouring columns tend to cost alike (sorted or not).
+  setBoundsFitter((values, rows, cols, maxBins, sampleRows, out, counts) => {
+    if (cols < 2 || !ready()) return false;
+    const k = cols >> 1;
+    const stride = rows > sampleRows ? rows / sampleRows : 1;
+    const take = rows > sampleRows ? sampleRows : rows;
+    const sample = new Float64Array(new SharedArrayBuffer(8 * take * k));
+    for (let j = 0; j < k; j++) {
+      const base = (2 * j + 1) * rows;
+      const at = j * take;
+      if (stride === 1) sample.set(values.subarray(base, base + take), at);
+      else for (let i = 0; i < take; i++) sample[at + i] = values[base + Math.floor(i * stride)];
+    }
+    const partOut = new Float64Array(new SharedArrayBuffer(8 * BOUNDS_STRIDE * k));
+    const partCounts = new Int32Array(new SharedArrayBuffer(4 * k));
+    post(pool[0], JOB_BOUNDS, [take, 0, k, maxBins, take], [sample, partOut, partCounts]);
+    for (let c = 0; c < cols; c += 2) fitBoundsRange(values, rows, c, c + 1, maxBins, sampleRows, out, counts);
+    if (!finish(pool[0])) return false;
+    for (let j = 0; j < k; j++) {
+      const c = 2 * j + 1;
+      out.set(partOut.subarray(j * BOUNDS_STRIDE, (j + 1) * BOUNDS_STRIDE), c * BOUNDS_STRIDE);
+      counts[c] = partCounts[j];
+    }
+    return true;
+  });
   const partitioner = pool[0];
   setChunkPartitioner({
     minRows: minPartitionRows,
@@ -517,5 +550,6 @@ export function disableParallelTraining(): void {
   setChunkPartitioner(null);
   setPackedSplitScanner(null);
   setSparsePackedHistogramBuilder(null);
+  setBoundsFitter(null);
   stopTrainers();
 }
