@@ -255,6 +255,71 @@ export class FeaturePipeline {
   }
 
   /**
+   * Features of chosen rows of the table (days inside the history, e.g. predictions of past days
+   * from their true lags): row `rows[j]` of the table becomes row j of the result, with exactly the
+   * values `transform` gives that row, from the days before it only, without featurising the other
+   * rows. Costs one pass over each chosen series' rows up to its last chosen row (the expanding
+   * mean), not one per chosen row.
+   * @throws Error before fit; RangeError on a row index outside the table.
+   */
+  transformRows(table: DailyTable, rows: ArrayLike<number>): FeatureSet {
+    const p = this.requireParams();
+    this.checkTable(table);
+    const n = rows.length;
+    const X = createMatrix(n, p.featureNames);
+    const out = X.values as Float64Array;
+    const y = new Float64Array(n);
+    const rowDate = new Int32Array(n);
+    const rowSeries = new Int32Array(n);
+    if (n === 0) return { X, y, rowDate, rowSeries };
+    for (let j = 0; j < n; j++) {
+      const r = rows[j];
+      if (!Number.isInteger(r) || r < 0 || r >= table.rows) throw new RangeError(`row index out of range: ${r}`);
+    }
+    // In table order, so each series' expanding mean is accumulated once, forward.
+    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => rows[a] - rows[b]);
+    const view = this.viewOf(table);
+    let minDay = Infinity;
+    let maxDay = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const d = table.day[rows[j]];
+      if (d < minDay) minDay = d;
+      if (d > maxDay) maxDay = d;
+    }
+    const ctx = this.contextOf(table, { min: minDay, max: maxDay });
+    const expanding = { sum: 0, count: 0 };
+    let s = -1;
+    let hi = 0;
+    let lo = 0;
+    let done = 0; // rows of series s already added to the expanding mean: [lo, done)
+    for (const j of order) {
+      const r = rows[j];
+      if (r >= hi) {
+        // The series of row r: the table's rows are grouped by series, in seriesStart order.
+        let a = 0;
+        let b = table.seriesStart.length - 1;
+        while (b - a > 1) {
+          const m = (a + b) >> 1;
+          if (table.seriesStart[m] <= r) a = m;
+          else b = m;
+        }
+        s = a;
+        lo = table.seriesStart[s];
+        hi = table.seriesStart[s + 1];
+        done = lo;
+        expanding.sum = 0;
+        expanding.count = 0;
+      }
+      for (; done < r; done++) addExpanding(expanding, view.y[done]);
+      writeRow(p, ctx, table, s, view, lo, r, expanding, out, j, n);
+      y[j] = table.target[r];
+      rowDate[j] = table.day[r];
+      rowSeries[j] = s;
+    }
+    return { X, y, rowDate, rowSeries };
+  }
+
+  /**
    * Serving features at a forecast origin: for each chosen series, the periods origin + k * step,
    * k = 1..horizon. Targets after the origin are unknown (NaN) unless `overrides` gives them
    * (recursive forecasting passes its predictions: overrides.get(series)[k - 1] is period k).

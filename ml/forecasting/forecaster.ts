@@ -215,6 +215,9 @@ export class Forecaster {
     const matrixRow = new Int32Array(rows.length).fill(-1);
     // Group key: the day for a history row (k <= 0), -k for a future row with overrides.
     const groups = new Map<number, { future: boolean; rows: number[] }>();
+    // History rows on a day their series has a table row for, and that row.
+    const direct: number[] = [];
+    const tableRowOf = new Int32Array(rows.length);
     let n = 0;
     rows.forEach((row, i) => {
       const s = this.labels.get(row.series);
@@ -231,6 +234,16 @@ export class Forecaster {
       kOf[i] = k;
       if (k > 0 && overridden.length === 0) return;
       matrixRow[i] = n++;
+      if (k <= 0) {
+        // A day the series has a row for: that row's own features (transformRows), all such rows at once.
+        const lo = this.table.seriesStart[s];
+        const r = lo + (day - this.table.day[lo]) / step;
+        if (r >= lo && r < this.table.seriesStart[s + 1] && this.table.day[r] === day) {
+          tableRowOf[i] = r;
+          direct.push(i);
+          return;
+        }
+      }
       const key = k <= 0 ? day : -k;
       const g = groups.get(key);
       if (g) g.rows.push(i);
@@ -238,6 +251,18 @@ export class Forecaster {
     });
     // Column-major like every FeatureMatrix: feature c of matrix row m at values[c * n + m].
     const values = new Float64Array(n * cols);
+    const overrideInto = (i: number) => {
+      for (const [name, v] of Object.entries(rows[i].features ?? {})) values[(index.get(name) as number) * n + matrixRow[i]] = v;
+    };
+    if (direct.length > 0) {
+      const fs = this.parts.pipeline.transformRows(this.table, direct.map((i) => tableRowOf[i]));
+      const src = fs.X.values;
+      direct.forEach((i, j) => {
+        const m = matrixRow[i];
+        for (let c = 0; c < cols; c++) values[c * n + m] = src[c * direct.length + j];
+        overrideInto(i);
+      });
+    }
     for (const [key, g] of groups) {
       const series = [...new Set(g.rows.map((i) => seriesOf[i]))];
       const position = new Map(series.map((s, j) => [s, j]));
@@ -256,7 +281,7 @@ export class Forecaster {
         const r = (position.get(seriesOf[i]) as number) * h + h - 1;
         const m = matrixRow[i];
         for (let c = 0; c < cols; c++) values[c * n + m] = src[c * srcRows + r];
-        for (const [name, v] of Object.entries(rows[i].features ?? {})) values[(index.get(name) as number) * n + m] = v;
+        overrideInto(i);
       }
     }
     const pred = n > 0 ? this.parts.predictor.predict(createMatrix(n, names, values)) : new Float64Array(0);

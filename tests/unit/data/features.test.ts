@@ -137,6 +137,28 @@ describe('FeaturePipeline on the demo', () => {
     expect(compared).toBeGreaterThan(5);
   });
 
+  it('features of chosen rows equal the bulk features of those rows, bit for bit, in the order asked', () => {
+    // Rows spread over every series, out of order and with repeats, first rows of series included.
+    const picks: number[] = [];
+    for (let s = table.seriesStart.length - 2; s >= 0; s -= 3) {
+      const lo = table.seriesStart[s];
+      const hi = table.seriesStart[s + 1];
+      if (hi > lo) picks.push(hi - 1, lo, lo + ((hi - lo) >> 1), hi - 1);
+    }
+    const chosen = pipe.transformRows(table, picks);
+    expect(chosen.X.rows).toBe(picks.length);
+    picks.forEach((r, j) => {
+      expect(chosen.rowDate[j]).toBe(table.day[r]);
+      expect(Object.is(chosen.y[j], table.target[r])).toBe(true);
+      for (let col = 0; col < bulk.X.cols; col++) {
+        expect(Object.is(get(chosen.X, j, col), get(bulk.X, r, col)), `${bulk.X.names[col]} row ${r}`).toBe(true);
+      }
+    });
+    expect(pipe.transformRows(table, []).X.rows).toBe(0);
+    expect(() => pipe.transformRows(table, [table.rows])).toThrow(RangeError);
+    expect(() => pipe.transformRows(table, [1.5])).toThrow(RangeError);
+  });
+
   it('recursive serving: with the true targets passed as overrides, later horizons match bulk too', () => {
     const origin = parseIsoDay('2023-01-20');
     const h = 5;

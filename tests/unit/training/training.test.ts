@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRetailDemo } from '@/ml/data/generator';
 import { dateRange, seriesCount, seriesLabel, type DailyTable, type PlannedEvent } from '@/ml/data/table';
+import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { RUSSIAN_HOLIDAYS, US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { importRetail } from '@/lib/ingest/retail';
 import { importGeneric } from '@/lib/ingest/generic';
@@ -110,6 +111,25 @@ describe('training on the demo retailer', () => {
     expect(Number.isFinite(what.prediction)).toBe(true);
     expect(() => a.predictRows([{ series: key, date: fa.dates[0], features: { nope: 1 } }])).toThrow(RangeError);
     expect(() => a.forecast({ level: 'series', key, horizon: 91 })).toThrow(RangeError);
+  });
+
+  it('predictRows of history days is the one-step-ahead forecast from the day before, whatever the batch holds', () => {
+    const f = loadForecaster(run.artifact, { table: data.table, planned: data.planned });
+    const last = dateRange(data.table).last;
+    const keys = f.keys('series').slice(0, 6);
+    const days = [last - 3, last - 20, last];
+    const rows = days.flatMap((d) => keys.map((series) => ({ series, date: formatDay(d) })));
+    const batch = f.predictRows(rows);
+    rows.forEach((row, j) => {
+      const day = parseIsoDay(row.date);
+      const oneStep = loadForecaster(run.artifact, { table: data.table, origin: day - 1 }).forecast({ level: 'series', key: row.series, horizon: 1 });
+      expect(batch[j].horizon).toBe(day - last);
+      expect(batch[j].prediction).toBeCloseTo(oneStep.mean[0], 9);
+    });
+    // An override on a history day changes that row only.
+    const [changed, same] = f.predictRows([{ ...rows[0], features: { promo: 1, promo_depth: 0.4 } }, rows[1]]);
+    expect(same.prediction).toBeCloseTo(batch[1].prediction, 12);
+    expect(Number.isFinite(changed.prediction)).toBe(true);
   });
 
   it('serves fast: one series 90 days well under 100 ms, a whole store in seconds', () => {
