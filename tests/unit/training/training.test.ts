@@ -131,26 +131,6 @@ describe('training on the demo retailer', () => {
     expect(same.prediction).toBeCloseTo(batch[1].prediction, 12);
     expect(Number.isFinite(changed.prediction)).toBe(true);
   });
-
-  it('serves fast: one series 90 days well under 100 ms, a whole store in seconds', () => {
-    const f = loadForecaster(run.artifact, { table: data.table, planned: data.planned });
-    const keys = f.keys('series');
-    f.forecast({ level: 'series', key: keys[0], horizon: 90 }); // warm-up
-    const times: number[] = [];
-    for (const key of keys.slice(1, 6)) {
-      const t0 = performance.now();
-      f.forecast({ level: 'series', key, horizon: 90 });
-      times.push(performance.now() - t0);
-    }
-    times.sort((x, y) => x - y);
-    const g = loadForecaster(run.artifact, { table: data.table, planned: data.planned });
-    const t1 = performance.now();
-    g.forecast({ level: 'store', key: g.keys('store')[0], horizon: 90 });
-    const storeMs = performance.now() - t1;
-    console.log(`forecast latency: series 90 d median ${times[2].toFixed(1)} ms; store 90 d ${storeMs.toFixed(0)} ms`);
-    expect(times[2]).toBeLessThan(100);
-    expect(storeMs).toBeLessThan(5000);
-  });
 });
 
 describe('training on Walmart (weekly, last 8 weeks held out)', () => {
