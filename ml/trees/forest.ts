@@ -47,10 +47,12 @@ export interface ForestArrays {
    * child choice.
    */
   readonly completeDepth: number;
+  /**
+   * Index of the slot's value in a prediction row of 2 x cols values (see predictRows): the
+   * feature when missing values go left, cols + feature when they go right.
+   */
   readonly cFeature: Int32Array;
   readonly cThreshold: Float64Array;
-  /** feature | (1 << 16 when the node sends missing values right): one load in the NaN kernel. */
-  readonly cFeatureMissing: Int32Array;
   readonly cLeaf: Float64Array;
 }
 
@@ -101,14 +103,12 @@ export class CompiledForest {
     for (const t of trees) depth = Math.max(depth, treeDepth(t));
     const slots = (2 ** depth - 1) * trees.length;
     const base = { treeCount: trees.length, cols, roots, feature, threshold, left, defaultLeft, value };
-    // Feature indices share an Int32 with the missing-side flag (bit 16): at most 65,535 columns.
-    if (depth > MAX_COMPLETE_DEPTH || slots > MAX_COMPLETE_SLOTS || cols > 0xffff) {
+    if (depth > MAX_COMPLETE_DEPTH || slots > MAX_COMPLETE_SLOTS) {
       this.arrays = {
         ...base,
         completeDepth: -1,
         cFeature: new Int32Array(0),
         cThreshold: new Float64Array(0),
-        cFeatureMissing: new Int32Array(0),
         cLeaf: new Float64Array(0),
       };
       return;
@@ -117,7 +117,6 @@ export class CompiledForest {
     const leaves = 1 << depth;
     const cFeature = sharedInt32(slots);
     const cThreshold = sharedFloat64(slots).fill(Number.POSITIVE_INFINITY);
-    const cFeatureMissing = sharedInt32(slots);
     const cLeaf = sharedFloat64(leaves * trees.length);
     trees.forEach((t, i) => {
       // Walk (node, slot, level) triples; a leaf above the bottom fills its leftmost bottom slot.
@@ -128,9 +127,8 @@ export class CompiledForest {
         const node = stack.pop() as number;
         if (t.feature[node] >= 0) {
           const at = i * inner + slot;
-          cFeature[at] = t.feature[node];
+          cFeature[at] = t.feature[node] + (t.defaultLeft[node] === 1 ? 0 : cols);
           cThreshold[at] = t.threshold[node];
-          cFeatureMissing[at] = t.feature[node] | ((1 - t.defaultLeft[node]) << 16);
           stack.push(t.left[node], 2 * slot + 1, level + 1, t.left[node] + 1, 2 * slot + 2, level + 1);
         } else {
           let s2 = slot;
@@ -139,7 +137,7 @@ export class CompiledForest {
         }
       }
     });
-    this.arrays = { ...base, completeDepth: depth, cFeature, cThreshold, cFeatureMissing, cLeaf };
+    this.arrays = { ...base, completeDepth: depth, cFeature, cThreshold, cLeaf };
   }
 
   get treeCount(): number {
@@ -178,11 +176,13 @@ export class CompiledForest {
 /**
  * out[r] = base + scale * sum of trees for rows [from, to) of a column-major table with `rows`
  * rows. Self-contained on purpose (see the file comment). Rows go in blocks of 64, transposed to
- * row-major; the block's NaN-free rows take the branch-free complete-layout kernel, four rows at a
- * time (four independent dependency chains; `+(a > b)` is a flag-set, not a branch mispredicted
- * half the time); rows with a NaN take a (also branch-free) kernel honouring each node's
- * default side; forests
- * too deep for the complete layout walk the pointer layout.
+ * row-major; forests too deep for the complete layout walk the pointer layout. In the complete
+ * layout every block row holds its values twice, NaN as -Infinity in the first copy and as
+ * +Infinity in the second, and each slot reads the copy of its missing side (cFeature): "x >
+ * threshold" then sends NaN the node's way (thresholds are finite; padding slots, +Infinity,
+ * send everything left), so rows with and without NaN take the same branch-free kernel, four
+ * rows at a time (four independent dependency chains; `+(a > b)` is a flag-set, not a branch
+ * mispredicted half the time).
  */
 export function predictRows(
   f: ForestArrays,
@@ -198,20 +198,19 @@ export function predictRows(
   const cols = f.cols;
   const treeCount = f.treeCount;
   const depth = f.completeDepth;
-  const block = new Float64Array(BLOCK * cols);
+  const width = depth < 0 ? cols : 2 * cols;
+  const block = new Float64Array(BLOCK * width);
   const acc = new Float64Array(BLOCK);
-  const cleanRows = new Int32Array(BLOCK);
-  const missingRows = new Int32Array(BLOCK);
   const inner = depth >= 0 ? (1 << depth) - 1 : 0;
-  const { cFeature, cThreshold, cFeatureMissing, cLeaf, roots, feature, threshold, left, defaultLeft, value } = f;
+  const { cFeature, cThreshold, cLeaf, roots, feature, threshold, left, defaultLeft, value } = f;
   for (let start = from; start < to; start += BLOCK) {
     const m = Math.min(BLOCK, to - start);
-    for (let c = 0; c < cols; c++) {
-      const src = c * rows + start;
-      for (let i = 0; i < m; i++) block[i * cols + c] = values[src + i];
-    }
     acc.fill(0);
     if (depth < 0) {
+      for (let c = 0; c < cols; c++) {
+        const src = c * rows + start;
+        for (let i = 0; i < m; i++) block[i * cols + c] = values[src + i];
+      }
       for (let t = 0; t < treeCount; t++) {
         const root = roots[t];
         for (let i = 0; i < m; i++) {
@@ -227,107 +226,51 @@ export function predictRows(
         }
       }
     } else {
-      // Split the block's rows into NaN-free ones (fast kernel) and the others.
-      let nClean = 0;
-      let nMissing = 0;
-      for (let i = 0; i < m; i++) {
-        let has = false;
-        const b = i * cols;
-        for (let c = 0; c < cols; c++) if (block[b + c] !== block[b + c]) has = true;
-        if (has) missingRows[nMissing++] = i;
-        else cleanRows[nClean++] = i;
+      for (let c = 0; c < cols; c++) {
+        const src = c * rows + start;
+        for (let i = 0; i < m; i++) {
+          const v = values[src + i];
+          const at = i * width + c;
+          if (v === v) {
+            block[at] = v;
+            block[at + cols] = v;
+          } else {
+            block[at] = Number.NEGATIVE_INFINITY;
+            block[at + cols] = Number.POSITIVE_INFINITY;
+          }
+        }
       }
       for (let t = 0; t < treeCount; t++) {
         const tb = t * inner;
-        const lb = t * (inner + 1) - inner;
-        let j = 0;
-        for (; j + 3 < nClean; j += 4) {
-          const i0 = cleanRows[j];
-          const i1 = cleanRows[j + 1];
-          const i2 = cleanRows[j + 2];
-          const i3 = cleanRows[j + 3];
-          const r0 = i0 * cols;
-          const r1 = i1 * cols;
-          const r2 = i2 * cols;
-          const r3 = i3 * cols;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
+        // k = tb + slot; the child of slot s is 2s + 1 + right, i.e. k' = 2k + step + right.
+        const step = 1 - tb;
+        const leafAt = t * (inner + 1) - inner - tb;
+        let i = 0;
+        for (; i + 3 < m; i += 4) {
+          const r0 = i * width;
+          const r1 = r0 + width;
+          const r2 = r1 + width;
+          const r3 = r2 + width;
+          let k0 = tb;
+          let k1 = tb;
+          let k2 = tb;
+          let k3 = tb;
           for (let d = 0; d < depth; d++) {
-            const k0 = tb + s0;
-            const k1 = tb + s1;
-            const k2 = tb + s2;
-            const k3 = tb + s3;
-            s0 = 2 * s0 + 1 + +(block[r0 + cFeature[k0]] > cThreshold[k0]);
-            s1 = 2 * s1 + 1 + +(block[r1 + cFeature[k1]] > cThreshold[k1]);
-            s2 = 2 * s2 + 1 + +(block[r2 + cFeature[k2]] > cThreshold[k2]);
-            s3 = 2 * s3 + 1 + +(block[r3 + cFeature[k3]] > cThreshold[k3]);
+            k0 = 2 * k0 + step + +(block[r0 + cFeature[k0]] > cThreshold[k0]);
+            k1 = 2 * k1 + step + +(block[r1 + cFeature[k1]] > cThreshold[k1]);
+            k2 = 2 * k2 + step + +(block[r2 + cFeature[k2]] > cThreshold[k2]);
+            k3 = 2 * k3 + step + +(block[r3 + cFeature[k3]] > cThreshold[k3]);
           }
-          acc[i0] += cLeaf[lb + s0];
-          acc[i1] += cLeaf[lb + s1];
-          acc[i2] += cLeaf[lb + s2];
-          acc[i3] += cLeaf[lb + s3];
+          acc[i] += cLeaf[leafAt + k0];
+          acc[i + 1] += cLeaf[leafAt + k1];
+          acc[i + 2] += cLeaf[leafAt + k2];
+          acc[i + 3] += cLeaf[leafAt + k3];
         }
-        for (; j < nClean; j++) {
-          const i = cleanRows[j];
-          const r = i * cols;
-          let s = 0;
-          for (let d = 0; d < depth; d++) {
-            const k = tb + s;
-            s = 2 * s + 1 + +(block[r + cFeature[k]] > cThreshold[k]);
-          }
-          acc[i] += cLeaf[lb + s];
-        }
-        // Rows with a NaN: still branch-free. A NaN fails both comparisons, so `v > t` sends it
-        // left; nodes whose missing values go right add `v !== v`.
-        for (j = 0; j + 3 < nMissing; j += 4) {
-          const i0 = missingRows[j];
-          const i1 = missingRows[j + 1];
-          const i2 = missingRows[j + 2];
-          const i3 = missingRows[j + 3];
-          const r0 = i0 * cols;
-          const r1 = i1 * cols;
-          const r2 = i2 * cols;
-          const r3 = i3 * cols;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          for (let d = 0; d < depth; d++) {
-            const k0 = tb + s0;
-            const k1 = tb + s1;
-            const k2 = tb + s2;
-            const k3 = tb + s3;
-            const m0 = cFeatureMissing[k0];
-            const v0 = block[r0 + (m0 & 0xffff)];
-            const m1 = cFeatureMissing[k1];
-            const v1 = block[r1 + (m1 & 0xffff)];
-            const m2 = cFeatureMissing[k2];
-            const v2 = block[r2 + (m2 & 0xffff)];
-            const m3 = cFeatureMissing[k3];
-            const v3 = block[r3 + (m3 & 0xffff)];
-            s0 = 2 * s0 + 1 + (+(v0 > cThreshold[k0]) | ((m0 >> 16) & +(v0 !== v0)));
-            s1 = 2 * s1 + 1 + (+(v1 > cThreshold[k1]) | ((m1 >> 16) & +(v1 !== v1)));
-            s2 = 2 * s2 + 1 + (+(v2 > cThreshold[k2]) | ((m2 >> 16) & +(v2 !== v2)));
-            s3 = 2 * s3 + 1 + (+(v3 > cThreshold[k3]) | ((m3 >> 16) & +(v3 !== v3)));
-          }
-          acc[i0] += cLeaf[lb + s0];
-          acc[i1] += cLeaf[lb + s1];
-          acc[i2] += cLeaf[lb + s2];
-          acc[i3] += cLeaf[lb + s3];
-        }
-        for (; j < nMissing; j++) {
-          const i = missingRows[j];
-          const r = i * cols;
-          let s = 0;
-          for (let d = 0; d < depth; d++) {
-            const k = tb + s;
-            const mk = cFeatureMissing[k];
-            const v = block[r + (mk & 0xffff)];
-            s = 2 * s + 1 + (+(v > cThreshold[k]) | ((mk >> 16) & +(v !== v)));
-          }
-          acc[i] += cLeaf[lb + s];
+        for (; i < m; i++) {
+          const r = i * width;
+          let k = tb;
+          for (let d = 0; d < depth; d++) k = 2 * k + step + +(block[r + cFeature[k]] > cThreshold[k]);
+          acc[i] += cLeaf[leafAt + k];
         }
       }
     }
