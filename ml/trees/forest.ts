@@ -180,8 +180,8 @@ export class CompiledForest {
  * layout every block row holds its values twice, NaN as -Infinity in the first copy and as
  * +Infinity in the second, and each slot reads the copy of its missing side (cFeature): "x >
  * threshold" then sends NaN the node's way (thresholds are finite; padding slots, +Infinity,
- * send everything left), so rows with and without NaN take the same branch-free kernel, four
- * rows at a time (four independent dependency chains; `+(a > b)` is a flag-set, not a branch
+ * send everything left), so rows with and without NaN take the same branch-free kernel, eight
+ * rows at a time (eight independent dependency chains; `+(a > b)` is a flag-set, not a branch
  * mispredicted half the time).
  */
 export function predictRows(
@@ -246,6 +246,42 @@ export function predictRows(
         const step = 1 - tb;
         const leafAt = t * (inner + 1) - inner - tb;
         let i = 0;
+        for (; i + 7 < m; i += 8) {
+          const r0 = i * width;
+          const r1 = r0 + width;
+          const r2 = r1 + width;
+          const r3 = r2 + width;
+          const r4 = r3 + width;
+          const r5 = r4 + width;
+          const r6 = r5 + width;
+          const r7 = r6 + width;
+          let k0 = tb;
+          let k1 = tb;
+          let k2 = tb;
+          let k3 = tb;
+          let k4 = tb;
+          let k5 = tb;
+          let k6 = tb;
+          let k7 = tb;
+          for (let d = 0; d < depth; d++) {
+            k0 = 2 * k0 + step + +(block[r0 + cFeature[k0]] > cThreshold[k0]);
+            k1 = 2 * k1 + step + +(block[r1 + cFeature[k1]] > cThreshold[k1]);
+            k2 = 2 * k2 + step + +(block[r2 + cFeature[k2]] > cThreshold[k2]);
+            k3 = 2 * k3 + step + +(block[r3 + cFeature[k3]] > cThreshold[k3]);
+            k4 = 2 * k4 + step + +(block[r4 + cFeature[k4]] > cThreshold[k4]);
+            k5 = 2 * k5 + step + +(block[r5 + cFeature[k5]] > cThreshold[k5]);
+            k6 = 2 * k6 + step + +(block[r6 + cFeature[k6]] > cThreshold[k6]);
+            k7 = 2 * k7 + step + +(block[r7 + cFeature[k7]] > cThreshold[k7]);
+          }
+          acc[i] += cLeaf[leafAt + k0];
+          acc[i + 1] += cLeaf[leafAt + k1];
+          acc[i + 2] += cLeaf[leafAt + k2];
+          acc[i + 3] += cLeaf[leafAt + k3];
+          acc[i + 4] += cLeaf[leafAt + k4];
+          acc[i + 5] += cLeaf[leafAt + k5];
+          acc[i + 6] += cLeaf[leafAt + k6];
+          acc[i + 7] += cLeaf[leafAt + k7];
+        }
         for (; i + 3 < m; i += 4) {
           const r0 = i * width;
           const r1 = r0 + width;
