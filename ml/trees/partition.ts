@@ -22,13 +22,19 @@ export function partitionChunk(
   start: number,
   end: number,
 ): number {
+  // Branch-free: each row is written to both places and only the right cursor advances (a branch
+  // on the side is mispredicted about half the time on a good split). idx[l] is written at or
+  // behind the row being read, scratch ahead of nothing that is read.
   let l = start;
   let rc = start;
   for (let i = start; i < end; i++) {
     const r = idx[i];
     const v = columns[colBase + r];
-    if (v <= bin || v === missingLeft) idx[l++] = r;
-    else scratch[rc++] = r;
+    const goLeft = +(v <= bin) | +(v === missingLeft);
+    idx[l] = r;
+    scratch[rc] = r;
+    l += goLeft;
+    rc += 1 - goLeft;
   }
   return l - start;
 }
@@ -48,13 +54,18 @@ export function partitionChunkApart(
   start: number,
   end: number,
 ): number {
+  // Branch-free as partitionChunk: a row written to the wrong end is overwritten later (that slot
+  // is the next one either end fills).
   let l = start;
   let rc = end - 1;
   for (let i = start; i < end; i++) {
     const r = idx[i];
     const v = columns[colBase + r];
-    if (v <= bin || v === missingLeft) scratch[l++] = r;
-    else scratch[rc--] = r;
+    const goLeft = +(v <= bin) | +(v === missingLeft);
+    scratch[l] = r;
+    scratch[rc] = r;
+    l += goLeft;
+    rc -= 1 - goLeft;
   }
   return l - start;
 }
