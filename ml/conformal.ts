@@ -5,9 +5,13 @@
  * band, giving intervals [p - q, p + q] that cover at least L of future actuals when residuals
  * are exchangeable.
  *
- * Policies: a band with too few residuals for a level (ceil((n + 1) L) > n) uses the quantile of
- * all residuals pooled; a horizon beyond the last band uses the last band; if even the pooled
- * residuals are too few, the half-width is +Infinity (an honest "unknown").
+ * Policies: a band with fewer than `minBandResiduals` residuals (e.g. the 29-90 day band of a
+ * store total backtested 30 days ahead: two horizons per window) adds those of the nearest bands,
+ * nearer horizons first, until it has enough; its quantile would otherwise be the largest of a
+ * handful of residuals, a spike in the band. A band still too small for a level
+ * (ceil((n + 1) L) > n) uses the quantile of all residuals pooled; a horizon beyond the last band
+ * uses the last band; if even the pooled residuals are too few, the half-width is +Infinity (an
+ * honest "unknown").
  */
 import { z } from 'zod';
 import { checkInteger, mergeOptions, notFitted, parseEnvelope, type ModelJSON } from './contract';
@@ -54,12 +58,15 @@ export interface ConformalOptions {
   bands: HorizonBand[];
   /** Nominal coverage levels, each in (0, 1). */
   levels: number[];
+  /** A band with fewer residuals borrows those of its nearest bands (see the file comment). */
+  minBandResiduals: number;
   seed: number;
 }
 
 export const CONFORMAL_DEFAULTS: Readonly<ConformalOptions> = Object.freeze({
   bands: DEFAULT_HORIZON_BANDS.map((b) => ({ ...b })),
   levels: [0.8, 0.95],
+  minBandResiduals: 30,
   seed: 42,
 });
 
@@ -82,6 +89,7 @@ function validateOptions(o: ConformalOptions): void {
   }
   if (!Array.isArray(o.levels) || o.levels.length === 0) throw new RangeError('option levels must be a non-empty array');
   for (const l of o.levels) if (!(typeof l === 'number' && l > 0 && l < 1)) throw new RangeError(`option levels must be in (0, 1), got ${l}`);
+  checkInteger('minBandResiduals', o.minBandResiduals, 1);
   checkInteger('seed', o.seed, -(2 ** 31), 2 ** 32 - 1);
 }
 
@@ -130,7 +138,17 @@ export class ConformalIntervals {
       perBand[this.bandOf(horizons[i])].push(r);
       all.push(r);
     }
-    this.halfWidths = perBand.map((scores) =>
+    const min = this.options.minBandResiduals;
+    const scoresOf = (b: number): number[] => {
+      if (perBand[b].length >= min) return perBand[b];
+      const out = [...perBand[b]];
+      for (let d = 1; out.length < min && (b - d >= 0 || b + d < perBand.length); d++) {
+        if (b - d >= 0) out.push(...perBand[b - d]);
+        if (out.length < min && b + d < perBand.length) out.push(...perBand[b + d]);
+      }
+      return out;
+    };
+    this.halfWidths = perBand.map((_, b) => scoresOf(b)).map((scores) =>
       this.options.levels.map((level) => {
         const q = conformalQuantile(scores, level);
         return Number.isFinite(q) ? q : conformalQuantile(all, level);

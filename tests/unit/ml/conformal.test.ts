@@ -52,6 +52,31 @@ describe('conformal intervals', () => {
     }
   });
 
+  it('a band with a handful of residuals borrows its neighbour\'s instead of taking their largest (no spike at its first horizon)', () => {
+    // A store total backtested 30 days ahead: 3 windows x 28 residuals in the 1-28 day bands, and
+    // 3 x 2 in 29-90, two of them outliers. Alone, the thin band's 80% width would be the 6th
+    // smallest of its 6 residuals: the largest outlier.
+    const actual: number[] = [];
+    const predicted: number[] = [];
+    const horizons: number[] = [];
+    const rng = createRandom(5);
+    for (let w = 0; w < 3; w++) {
+      for (let h = 1; h <= 30; h++) {
+        predicted.push(100);
+        actual.push(100 + (h >= 29 && w < 2 ? 60 : 10 * rng.normal()));
+        horizons.push(h);
+      }
+    }
+    const thin = new ConformalIntervals({ minBandResiduals: 1 }).fit(actual, predicted, horizons);
+    const pooled = new ConformalIntervals().fit(actual, predicted, horizons);
+    expect(thin.halfWidth(29, 0.8)).toBe(60);
+    expect(pooled.halfWidth(29, 0.8)).toBeLessThan(30);
+    expect(pooled.halfWidth(29, 0.8)).toBeGreaterThanOrEqual(pooled.halfWidth(20, 0.8));
+    // A band with enough residuals (8-28 days: 63) keeps its own quantiles.
+    expect(pooled.halfWidth(20, 0.8)).toBe(thin.halfWidth(20, 0.8));
+    expect(pooled.halfWidth(20, 0.95)).toBe(thin.halfWidth(20, 0.95));
+  });
+
   it('falls back to pooled residuals for a thin band, round-trips, rejects bad options', () => {
     const cal = sample(300, 3);
     cal.horizons.fill(2);
@@ -62,6 +87,7 @@ describe('conformal intervals', () => {
     const back = ConformalIntervals.fromJSON(JSON.parse(JSON.stringify(c)));
     expect(back.halfWidth(10, 0.8)).toBe(c.halfWidth(10, 0.8));
     expect(() => new ConformalIntervals({ levels: [1.2] })).toThrow(RangeError);
+    expect(() => new ConformalIntervals({ minBandResiduals: 0 })).toThrow(RangeError);
     expect(() => new ConformalIntervals({ bands: [{ from: 2, to: 5 }] })).toThrow(/contiguous/);
     expect(() => c.halfWidth(0, 0.8)).toThrow(RangeError);
     expect(() => coverage([1], [0, 0], [2])).toThrow(RangeError);
