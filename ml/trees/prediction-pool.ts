@@ -69,10 +69,13 @@ export interface ParallelTrainingOptions {
 /** Prediction workers (message-driven; training has its own, see TRAINING_WORKER_SOURCE). */
 let workers: Worker[] = [];
 let predictionOn = false;
-const stats = { batches: 0, histograms: 0, failures: 0 };
+const stats = { batches: 0, histograms: 0, failures: 0, runHere: 0 };
 
-/** Work done on several threads, and jobs a worker failed (then redone on one thread). */
-export function parallelPredictionStats(): Readonly<{ batches: number; histograms: number; failures: number }> {
+/**
+ * Work done on several threads, jobs a worker failed (then redone on one thread), and training
+ * jobs the calling thread ran itself because the worker had not started them.
+ */
+export function parallelPredictionStats(): Readonly<{ batches: number; histograms: number; failures: number; runHere: number }> {
   return { ...stats };
 }
 
@@ -175,7 +178,11 @@ export function disableParallelPrediction(): void {
  *
  * Command block (Int32): [0] job sequence (-1 = stop), [1] last finished sequence, [2] failure
  * flag, [3] kind, [4..8] the job's numbers, [9..14] its arrays' ids, [15] a result, [16] set
- * once the worker runs (until then, and if its code failed to load, jobs stay on the caller).
+ * once the worker runs (until then, and if its code failed to load, jobs stay on the caller),
+ * [17] the last claimed sequence. A job is run by whichever thread claims it first (compare and
+ * exchange on [17]): when the calling thread is done with its own share and the worker has not
+ * started (asleep, or its core taken by another process), the caller runs the job itself with
+ * the same code and arguments instead of waiting.
  * Histogram jobs: cols, start, end, from, to; binIndex, gradHess or packed values, idx, hist,
  * offsets, features. Partition jobs: colBase, from, to, bin, missingLeft; columns, idx, scratch.
  * Split scans: from, to, result slot; hist, offsets, valueBins, features, params, results.
@@ -216,6 +223,16 @@ for (;;) {
       if (m.message.array === null) arrays.delete(m.message.id);
       else arrays.set(m.message.id, m.message.array);
     }
+  } catch (err) {
+    Atomics.store(command, 2, 1);
+  }
+  // Claim the job; the calling thread may have claimed (and run) it already.
+  if (Atomics.compareExchange(command, 17, seq - 1, seq) !== seq - 1) {
+    Atomics.store(command, 1, seq);
+    Atomics.notify(command, 1);
+    continue;
+  }
+  try {
     const kind = command[3];
     const at = (k) => arrays.get(command[k]);
     if (kind === 0) buildHistogramFeatures(at(9), command[4], at(10), at(11), command[5], command[6], command[7], command[8], at(12));
@@ -257,7 +274,7 @@ const arrayIds = new WeakMap<object, number>();
 let nextArrayId = 1;
 
 function startTrainer(): TrainingWorker {
-  const command = new Int32Array(new SharedArrayBuffer(17 * 4));
+  const command = new Int32Array(new SharedArrayBuffer(18 * 4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(TRAINING_WORKER_SOURCE, { eval: true, workerData: { command, port: port2 }, transferList: [port2] });
   worker.unref();
@@ -310,9 +327,17 @@ function post(t: TrainingWorker, kind: number, numbers: readonly number[], array
   Atomics.notify(c, 0);
 }
 
-/** Waits for worker t's last job; true when it did not fail. */
-function finish(t: TrainingWorker): boolean {
+/**
+ * Waits for worker t's last job; true when it did not fail. With `runHere` (the same job on this
+ * thread), a job the worker has not claimed yet is claimed and run here instead.
+ */
+function finish(t: TrainingWorker, runHere?: () => void): boolean {
   const c = t.command;
+  if (runHere !== undefined && Atomics.load(c, 1) !== t.seq && Atomics.compareExchange(c, 17, t.seq - 1, t.seq) === t.seq - 1) {
+    runHere();
+    stats.runHere++;
+    return true;
+  }
   for (let spins = 0; spins < SPINS && Atomics.load(c, 1) !== t.seq; ) spins++;
   for (let done = Atomics.load(c, 1); done !== t.seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done, 1000);
   if (Atomics.load(c, 2) !== 0) {
@@ -351,7 +376,10 @@ function splitAcross(
   }
   runLocal(0, Math.min(count, per));
   let ok = true;
-  for (let w = 0; w < posted; w++) if (!finish(pool[w])) ok = false;
+  for (let w = 0; w < posted; w++) {
+    const from = (w + 1) * per;
+    if (!finish(pool[w], () => runLocal(from, Math.min(count, from + per)))) ok = false;
+  }
   if (ok) stats.histograms++;
   return ok;
 }
@@ -391,7 +419,7 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     end: number,
     hist: Float64Array,
     postPart: (t: TrainingWorker, from: number, to: number, part: Float64Array) => void,
-    runLocal: (from: number, to: number) => void,
+    runPart: (from: number, to: number, part: Float64Array) => void,
   ): boolean => {
     let mine = partials.get(hist.length);
     if (mine === undefined) {
@@ -407,9 +435,12 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
       postPart(pool[w], from, to, mine[w]);
       posted++;
     }
-    runLocal(start, Math.min(end, start + per));
+    runPart(start, Math.min(end, start + per), hist);
     let ok = true;
-    for (let w = 0; w < posted; w++) if (!finish(pool[w])) ok = false;
+    for (let w = 0; w < posted; w++) {
+      const from = start + (w + 1) * per;
+      if (!finish(pool[w], () => runPart(from, Math.min(end, from + per), mine[w]))) ok = false;
+    }
     for (let w = 0; w < posted; w++) {
       const part = mine[w];
       // Adds the worker's sums and leaves its buffer zeroed for the next node.
@@ -431,7 +462,7 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
         end,
         hist,
         (t, from, to, part) => post(t, JOB_PACKED, [cols, from, to, 0, cols], [binIndex, packed, idx, part, null, null]),
-        (from, to) => buildPackedHistogram(binIndex, cols, packed, idx, from, to, 0, cols, hist),
+        (from, to, part) => buildPackedHistogram(binIndex, cols, packed, idx, from, to, 0, cols, part),
       )
     ) {
       return;
@@ -448,7 +479,7 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
         end,
         hist,
         (t, from, to, part) => post(t, JOB_SPARSE, [from, to, 0, 0, 0], [sparseIndex, rowStart, packed, idx, part, null]),
-        (from, to) => buildSparsePackedHistogram(sparseIndex, rowStart, packed, idx, from, to, hist),
+        (from, to, part) => buildSparsePackedHistogram(sparseIndex, rowStart, packed, idx, from, to, part),
       )
     ) {
       return;
@@ -492,7 +523,13 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     }
     scanPackedSplits(hist, offsets, valueBins, features, 0, cuts[1], params, scanParts, 0);
     let ok = true;
-    for (let p = 1; p <= posted; p++) if (cuts[p] < cuts[p + 1] && !finish(pool[p - 1])) ok = false;
+    for (let p = 1; p <= posted; p++) {
+      if (cuts[p] >= cuts[p + 1]) continue;
+      const from = cuts[p];
+      const to = cuts[p + 1];
+      const at = p * SCAN_SLOTS;
+      if (!finish(pool[p - 1], () => scanPackedSplits(hist, offsets, valueBins, features, from, to, params, scanParts, at))) ok = false;
+    }
     if (!ok) {
       scanPackedSplits(hist, offsets, valueBins, features, 0, featureCount, params, out, 0);
       return;
@@ -520,7 +557,7 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     const partCounts = new Int32Array(new SharedArrayBuffer(4 * k));
     post(pool[0], JOB_BOUNDS, [take, 0, k, maxBins, take], [sample, partOut, partCounts]);
     for (let c = 0; c < cols; c += 2) fitBoundsRange(values, rows, c, c + 1, maxBins, sampleRows, out, counts);
-    if (!finish(pool[0])) return false;
+    if (!finish(pool[0], () => fitBoundsRange(sample, take, 0, k, maxBins, take, partOut, partCounts))) return false;
     for (let j = 0; j < k; j++) {
       const c = 2 * j + 1;
       out.set(partOut.subarray(j * BOUNDS_STRIDE, (j + 1) * BOUNDS_STRIDE), c * BOUNDS_STRIDE);
@@ -529,15 +566,20 @@ export function enableParallelTraining(options: ParallelTrainingOptions = {}): v
     return true;
   });
   const partitioner = pool[0];
+  let partitionHere: () => number = () => -1;
+  let leftHere = -1;
   setChunkPartitioner({
     minRows: minPartitionRows,
     start(columns, colBase, bin, missingLeft, idx, scratch, from, to) {
       if (!usable(columns, idx, scratch)) return false;
       post(partitioner, JOB_PARTITION, [colBase, from, to, bin, missingLeft], [columns, idx, scratch]);
+      partitionHere = () => partitionChunkApart(columns, colBase, bin, missingLeft, idx, scratch, from, to);
       return true;
     },
     finish() {
-      return finish(partitioner) ? partitioner.command[15] : -1;
+      leftHere = -1;
+      if (!finish(partitioner, () => (leftHere = partitionHere()))) return -1;
+      return leftHere >= 0 ? leftHere : partitioner.command[15];
     },
   });
 }
