@@ -60,7 +60,7 @@ export interface ParallelTrainingOptions {
   threads?: number;
   /** Nodes with fewer rows x features stay on the calling thread (default 10,000). */
   minWork?: number;
-  /** Nodes with fewer rows are partitioned on the calling thread (default 20,000). */
+  /** Nodes with fewer rows are partitioned on the calling thread (default 5,000). */
   minPartitionRows?: number;
   /** Split searches over fewer histogram bins stay on the calling thread (default 2,000). */
   minScanBins?: number;
@@ -392,7 +392,7 @@ function splitAcross(
 export function enableParallelTraining(options: ParallelTrainingOptions = {}): void {
   const threads = checkThreads(options.threads ?? Math.min(4, availableParallelism()));
   const minWork = options.minWork ?? 10_000;
-  const minPartitionRows = options.minPartitionRows ?? 20_000;
+  const minPartitionRows = options.minPartitionRows ?? 5_000;
   const minScanBins = options.minScanBins ?? 2_000;
   disableParallelTraining();
   if (threads === 1) return;
