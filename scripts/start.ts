@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     const bar = progressBar('demo model');
     const seeded = await seedDemo(undefined, {}, { train: true, progress: (d, t, m) => bar.update(d, t, m) });
     console.log(`Demo accounts: ${seeded.accounts.join(', ')}`);
+    if (seeded.data?.status === 'imported') console.log(`Demo data: ${seeded.data.rows.toLocaleString('en')} rows to ${seeded.data.dateRange?.last ?? '?'}; the last days came as a second import, monitored like an upload (see Monitoring).`);
     if (seeded.model) console.log(`Demo model ${seeded.model.id} (${seeded.model.algorithm}) in production: hold-out WAPE ${((seeded.model.metrics.wape ?? NaN) * 100).toFixed(1)}%, seasonal naive ${((seeded.model.baselineMetrics.wape ?? NaN) * 100).toFixed(1)}%`);
     if (seeded.generatedPassword) console.log(`Demo password (shown once, not stored; set DEMO_PASSWORD to choose it): ${seeded.generatedPassword}`);
     else console.log('Demo password: the value of DEMO_PASSWORD.');
