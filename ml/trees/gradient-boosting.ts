@@ -222,10 +222,10 @@ export class GradientBoostingRegressor implements Regressor {
         for (let i = 0; i < n; i++) idx[i] = i;
         count = n;
       }
-      const tree = grower.grow(grad, hess, idx, count, rng);
+      // Every row grown on gets its leaf value added while the grower has the leaves' rows.
+      const tree = grower.grow(grad, hess, idx, count, rng, count === n ? raw : null);
       trees.push(tree);
-      if (count === n) grower.addLastTree(tree, idx, 1, raw);
-      else addTreeBinned(tree, binned.bins, binned.cols, binned.valueBins, n, 1, raw);
+      if (count !== n) addTreeBinned(tree, binned.bins, binned.cols, binned.valueBins, n, 1, raw);
       if (val && valRaw) {
         addTreeRaw(tree, val.X.values, val.X.rows, 1, valRaw);
         const loss = validationLoss(o.loss, valRaw, val.y);

@@ -119,9 +119,10 @@ export class TreeGrower {
 
   /**
    * Grows a tree on rows idx[0..count) (duplicates allowed, e.g. a bootstrap sample).
-   * `idx` is reordered in place; grad and hess are read only.
+   * `idx` is reordered in place; grad and hess are read only. With `addTo`, every row's leaf
+   * value is also added to addTo[row] (as addLastTree does, while the leaf's rows are at hand).
    */
-  grow(grad: Float64Array, hess: Float64Array, idx: Int32Array, count: number, rng: Random): FlatTree {
+  grow(grad: Float64Array, hess: Float64Array, idx: Int32Array, count: number, rng: Random, addTo: Float64Array | null = null): FlatTree {
     const { rows } = this.data;
     const { maxLeaves } = this.options;
     const b = this.builder;
@@ -136,9 +137,15 @@ export class TreeGrower {
     }
     let gradSum = 0;
     let hessSum = 0;
-    for (let i = 0; i < count; i++) {
-      gradSum += grad[idx[i]];
-      hessSum += hess[idx[i]];
+    if (this.packing !== null) {
+      // The same sums, added in the same order while packing.
+      gradSum = this.packing.gradSum;
+      hessSum = this.packing.hessSum;
+    } else {
+      for (let i = 0; i < count; i++) {
+        gradSum += grad[idx[i]];
+        hessSum += hess[idx[i]];
+      }
     }
     b.setLeafValue(0, this.leafValue(gradSum, hessSum));
     this.rangeStart = [0];
@@ -166,22 +173,29 @@ export class TreeGrower {
     }
     for (const leaf of open) if (leaf.hist) this.release(leaf.hist);
     const tree = b.build();
-    if (this.packing !== null) this.exactLeafValues(tree, grad, hess, idx);
+    if (this.packing !== null) this.exactLeafValues(tree, grad, hess, idx, addTo);
+    else if (addTo !== null) this.addLastTree(tree, idx, 1, addTo);
     return tree;
   }
 
-  /** Sets every leaf's value from the exact gradient and hessian sums of its rows (ascending). */
-  private exactLeafValues(tree: FlatTree, grad: Float64Array, hess: Float64Array, idx: Int32Array): void {
+  /**
+   * Sets every leaf's value from the exact gradient and hessian sums of its rows (ascending);
+   * with `addTo`, adds it to addTo[row] for each of those rows.
+   */
+  private exactLeafValues(tree: FlatTree, grad: Float64Array, hess: Float64Array, idx: Int32Array, addTo: Float64Array | null): void {
     for (let k = 0; k < tree.nodeCount; k++) {
       if (tree.feature[k] >= 0) continue;
       let g = 0;
       let h = 0;
+      const start = this.rangeStart[k];
       const end = this.rangeEnd[k];
-      for (let i = this.rangeStart[k]; i < end; i++) {
+      for (let i = start; i < end; i++) {
         g += grad[idx[i]];
         h += hess[idx[i]];
       }
-      tree.value[k] = this.leafValue(g, h);
+      const v = this.leafValue(g, h);
+      tree.value[k] = v;
+      if (addTo !== null) for (let i = start; i < end; i++) addTo[idx[i]] += v;
     }
   }
 

@@ -103,6 +103,9 @@ export interface GradientPacking {
   readonly scale: number;
   /** Sum of q over the tree's rows (the root's packed gradient sum). */
   readonly quantSum: number;
+  /** Sums of the rows' gradients and hessians, added in row-list order. */
+  readonly gradSum: number;
+  readonly hessSum: number;
 }
 
 /** Fewest quantisation steps per row (on average over |g|) before packing is refused. */
@@ -119,9 +122,11 @@ export function packGradients(grad: Float64Array, hess: Float64Array, idx: Int32
   const ROUNDER = 6755399441055744;
   let hessTotal = 0;
   let absTotal = 0;
+  let gradTotal = 0;
   for (let i = 0; i < count; i++) {
     const r = idx[i];
     const h = hess[r];
+    gradTotal += grad[r];
     // A non-negative integer (larger ones fail the total's check below anyway).
     if (!(h >= 0 && h < 2 ** 40 && h + ROUNDER - ROUNDER === h)) return null;
     hessTotal += h;
@@ -145,7 +150,7 @@ export function packGradients(grad: Float64Array, hess: Float64Array, idx: Int32
     out[r] = q + hess[r] * unit;
     quantSum += q;
   }
-  return { unit, scale, quantSum };
+  return { unit, scale, quantSum, gradSum: gradTotal, hessSum: hessTotal };
 }
 
 /**
