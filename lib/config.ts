@@ -27,4 +27,6 @@ export const settings = {
   lockoutMinutes: () => intFromEnv('LOCKOUT_MINUTES', 15, 1, 24 * 60),
   /** bcrypt cost factor. */
   bcryptRounds: () => intFromEnv('BCRYPT_ROUNDS', 10, 4, 15),
+  /** Threads a training process (job worker, CLI) fits trees on; 0 = the available cores, at most 4. */
+  trainingThreads: () => intFromEnv('FORESIGHT_TRAINING_THREADS', 0, 0, 64),
 };

@@ -24,6 +24,7 @@ import { progressBar } from '../lib/cli/progress';
 import type { ValidationReport } from '../lib/schemas/ingest';
 import { BASE_CALENDARS, importHolidayCsv, type BaseCalendar } from '../lib/holidays';
 import { CommandUsageError, evaluateCommand, retrainCommand, trainCommand } from './commands/train';
+import { enableTrainingThreads } from '../lib/training/threads';
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, id: 'cli', label: 'cli' };
 
@@ -299,12 +300,15 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'train':
+      enableTrainingThreads();
       await trainCommand(args, CLI_ACTOR);
       return;
     case 'evaluate':
+      enableTrainingThreads();
       await evaluateCommand(args);
       return;
     case 'retrain':
+      enableTrainingThreads();
       await retrainCommand(args, CLI_ACTOR);
       return;
     default:
