@@ -73,7 +73,7 @@ export async function seedDemoData(options: Partial<RetailDemoOptions> = {}, pro
   const files = RETAIL_FILES.map((name) => ({ name, bytes: demo.files[name] }));
   const outcome = await ingestDataset(tenant, { format: 'retail', files }, SYSTEM_ACTOR, progress);
   if (outcome.status === 'invalid') throw new Error(`The generated demo data did not validate: ${outcome.report.errors[0]?.reason ?? 'unknown'}`);
-  if (holdBack === 0) await storage().writeJson(tenantPath(DEMO_TENANT_ID, 'data', 'ground_truth.json'), demo.groundTruth);
+  await storage().writeJson(tenantPath(DEMO_TENANT_ID, 'data', 'ground_truth.json'), demo.groundTruth);
   return outcome;
 }
 
@@ -81,12 +81,16 @@ export async function seedDemoData(options: Partial<RetailDemoOptions> = {}, pro
  * Imports the demo's whole data over its held-back first import: the newer days are appended and
  * monitored like any upload's (drift and the production model's live error), except that the seed
  * starts no retraining (the model is seconds old; a cycle would find too few new days and skip).
- * Does nothing when the demo's data already reaches the end.
+ * Only over the seed's own first import (one import, by the system, ending `holdBack` days before
+ * the generated end) once a model is registered; so a seed interrupted before that completes the
+ * next time, and a dataset someone else imported is never touched. Does nothing otherwise.
  */
-export async function seedDemoRecentDays(options: Partial<RetailDemoOptions> = {}, progress?: (done: number, total: number, message: string) => void): Promise<IngestOutcome | undefined> {
+export async function seedDemoRecentDays(options: Partial<RetailDemoOptions>, holdBack: number, progress?: (done: number, total: number, message: string) => void): Promise<IngestOutcome | undefined> {
   const manifest = await readManifest(DEMO_TENANT_ID);
   const demo = generateRetailDemo(options);
-  if (!manifest?.dateRange || manifest.dateRange.last >= demo.groundTruth.endDate) return undefined;
+  const heldBackEnd = formatDay(parseIsoDay(demo.groundTruth.endDate) - holdBack);
+  const ownFirstImport = manifest?.imports.length === 1 && manifest.imports[0].by === SYSTEM_ACTOR.label && manifest.dateRange?.last === heldBackEnd;
+  if (!ownFirstImport || (await listVersions(DEMO_TENANT_ID)).length === 0) return undefined;
   const files = RETAIL_FILES.map((name) => ({ name, bytes: demo.files[name] }));
   const outcome = await ingestDataset(await getTenantOrThrow(DEMO_TENANT_ID), { format: 'retail', files }, SYSTEM_ACTOR, progress, undefined, { retrain: false });
   if (outcome.status === 'invalid') throw new Error(`The generated demo data did not validate: ${outcome.report.errors[0]?.reason ?? 'unknown'}`);
@@ -151,7 +155,6 @@ export async function seedDemo(
   const full = dataOptions ? demoDataOptions(dataOptions, holdBack) : null;
   const data = full ? await seedDemoData(full, undefined, holdBack) : undefined;
   const model = models.train ? await seedDemoModels(models.progress) : undefined;
-  // Only over data this call generated: never append demo days to a dataset someone else imported.
-  const recent = full && data && holdBack > 0 ? await seedDemoRecentDays(full) : undefined;
-  return { created: created || Boolean(data) || Boolean(model), data: recent ?? data, model, generatedPassword: accounts.length > 0 ? generatedPassword : undefined, accounts };
+  const recent = full && holdBack > 0 ? await seedDemoRecentDays(full, holdBack) : undefined;
+  return { created: created || Boolean(data) || Boolean(model) || Boolean(recent), data: recent ?? data, model, generatedPassword: accounts.length > 0 ? generatedPassword : undefined, accounts };
 }

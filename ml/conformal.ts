@@ -6,9 +6,9 @@
  * are exchangeable.
  *
  * Policies: a band with fewer than `minBandResiduals` residuals (e.g. the 29-90 day band of a
- * store total backtested 30 days ahead: two horizons per window) adds those of the nearest bands,
- * nearer horizons first, until it has enough; its quantile would otherwise be the largest of a
- * handful of residuals, a spike in the band. A band still too small for a level
+ * store total backtested 30 days ahead: two horizons per window) adds those of the horizons
+ * nearest to it, a horizon at a time, until it has enough; its quantile would otherwise be the
+ * largest of a handful of residuals, a spike in the band. A band still too small for a level
  * (ceil((n + 1) L) > n) uses the quantile of all residuals pooled; a horizon beyond the last band
  * uses the last band; if even the pooled residuals are too few, the half-width is +Infinity (an
  * honest "unknown").
@@ -130,31 +130,46 @@ export class ConformalIntervals {
     if (actual.length !== predicted.length || actual.length !== horizons.length) {
       throw new RangeError('actual, predicted and horizons differ in length');
     }
-    const perBand: number[][] = this.options.bands.map(() => []);
+    const bands = this.options.bands;
+    const perBand: number[][] = bands.map(() => []);
+    const perHorizon = new Map<number, number[]>();
     const all: number[] = [];
     for (let i = 0; i < actual.length; i++) {
       const r = Math.abs(actual[i] - predicted[i]);
       if (!Number.isFinite(r)) throw new RangeError(`residual ${i} is not finite`);
-      perBand[this.bandOf(horizons[i])].push(r);
+      const h = horizons[i];
+      perBand[this.bandOf(h)].push(r);
+      const list = perHorizon.get(h);
+      if (list) list.push(r);
+      else perHorizon.set(h, [r]);
       all.push(r);
     }
+    // A thin band takes the residuals of the horizons nearest to it (by distance to the band,
+    // nearer first, a whole horizon at a time) until it has minBandResiduals.
     const min = this.options.minBandResiduals;
     const scoresOf = (b: number): number[] => {
       if (perBand[b].length >= min) return perBand[b];
+      const { from, to } = bands[b];
+      const last = b === bands.length - 1;
+      const outside = [...perHorizon.keys()]
+        .filter((h) => h < from || (h > to && !last))
+        .map((h) => ({ h, d: h < from ? from - h : h - to }))
+        .sort((x, y) => x.d - y.d || x.h - y.h);
       const out = [...perBand[b]];
-      for (let d = 1; out.length < min && (b - d >= 0 || b + d < perBand.length); d++) {
-        if (b - d >= 0) out.push(...perBand[b - d]);
-        if (out.length < min && b + d < perBand.length) out.push(...perBand[b + d]);
+      for (const { h } of outside) {
+        if (out.length >= min) break;
+        out.push(...(perHorizon.get(h) as number[]));
       }
       return out;
     };
-    this.halfWidths = perBand.map((_, b) => scoresOf(b)).map((scores) =>
+    const used = bands.map((_, b) => scoresOf(b));
+    this.halfWidths = used.map((scores) =>
       this.options.levels.map((level) => {
         const q = conformalQuantile(scores, level);
         return Number.isFinite(q) ? q : conformalQuantile(all, level);
       }),
     );
-    this.counts = perBand.map((s) => s.length);
+    this.counts = used.map((s) => s.length);
     return this;
   }
 
@@ -181,7 +196,7 @@ export class ConformalIntervals {
     });
   }
 
-  /** Residuals used per band in the last fit. */
+  /** Residuals each band's quantile was taken over in the last fit (its own and any borrowed). */
   get residualCounts(): readonly number[] {
     return this.counts;
   }

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const port = Number(arg('port') ?? process.env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a number from 1 to 65535, got "${arg('port') ?? process.env.PORT}"`);
   const hostname = arg('host');
-  const app = next({ dev: false, dir: path.resolve(__dirname, '..'), hostname: hostname ?? 'localhost', port });
+  const root = path.resolve(__dirname, '..');
+  // The app finds its own files (job worker, vendored libraries) from the working directory.
+  process.chdir(root);
+  const app = next({ dev: false, dir: root, hostname: hostname ?? 'localhost', port });
   const handle = app.getRequestHandler();
   await app.prepare();
   // instrumentation.ts installs the fast path when Next.js registers it (during or just after
@@ -36,9 +39,10 @@ async function main(): Promise<void> {
     });
   });
   server.listen(port, hostname, () => console.log(`▲ Foresight ready on http://${hostname ?? 'localhost'}:${port}`));
+  // Stop taking connections, let the responses under way finish (at most 5 s), then exit.
   const stop = () => {
-    server.close();
-    void app.close().finally(() => process.exit(0));
+    server.close(() => void app.close().finally(() => process.exit(0)));
+    server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.on('SIGINT', stop);

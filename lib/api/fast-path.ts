@@ -40,6 +40,20 @@ export const FAST_ROUTES: ReadonlyMap<string, ApiRoute> = new Map([
 const COMPRESS_MIN_BYTES = 1024;
 const gzipAsync = promisify(gzip);
 
+/** Whether an Accept-Encoding header accepts gzip (by name or `*`, with a q-value above 0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  let gzipQ: number | undefined;
+  let anyQ: number | undefined;
+  for (const part of String(header ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((x) => x.trim()).find((x) => x.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (name === 'gzip') gzipQ = Number.isFinite(q) ? q : 0;
+    else if (name === '*') anyQ = Number.isFinite(q) ? q : 0;
+  }
+  return (gzipQ ?? anyQ ?? 0) > 0;
+}
+
 /** The route for this request, or undefined when Next.js must serve it. */
 export function fastRouteOf(method: string | undefined, url: string | undefined, headers: IncomingMessage['headers']): ApiRoute | undefined {
   // Only API clients: a session request goes through Next.js (its proxy, next-auth's cookies).
@@ -51,6 +65,12 @@ export function fastRouteOf(method: string | undefined, url: string | undefined,
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // A client that hung up before the route read its body (authentication and limits come
+    // first): its request is destroyed already and will emit nothing more.
+    if (!req.complete && (req.destroyed || req.readableAborted)) {
+      reject(new AppError('bad_request', 'The request body was cut off before its end.'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -130,7 +150,7 @@ function vendorFileOf(method: string | undefined, url: string | undefined): stri
 async function respondFile(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const { raw, gzipped } = await vendorFile(name);
-    const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const gz = acceptsGzip(req.headers['accept-encoding']);
     const body = gz ? gzipped : raw;
     res.statusCode = 200;
     for (const h of securityHeaders) res.setHeader(h.key, h.value);
@@ -157,10 +177,10 @@ async function write(answer: ApiAnswer, req: IncomingMessage, res: ServerRespons
     for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
     body = Buffer.from(JSON.stringify(answer.json));
   }
-  if (body.length >= COMPRESS_MIN_BYTES && !res.hasHeader('content-encoding') && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (body.length >= COMPRESS_MIN_BYTES && !res.hasHeader('content-encoding') && acceptsGzip(req.headers['accept-encoding'])) {
     body = await gzipAsync(body, { level: 1 });
     res.setHeader('Content-Encoding', 'gzip');
-    res.setHeader('Vary', 'Accept-Encoding');
   }
   res.setHeader('Content-Length', body.length);
   res.end(body);

@@ -125,9 +125,22 @@ function fromNext(req: NextRequest): ApiRequest {
     searchParams: req.nextUrl.searchParams,
     header: (name) => req.headers.get(name),
     async text(maxBytes) {
-      const text = await req.text();
-      if (Buffer.byteLength(text) > maxBytes) throw new AppError('payload_too_large', `Body is over the limit of ${maxBytes} bytes.`, { limit: maxBytes });
-      return text;
+      // Read with a byte count, so a chunked body with no Content-Length stops at the limit.
+      if (!req.body) return '';
+      const reader = req.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new AppError('payload_too_large', `Body is over the limit of ${maxBytes} bytes.`, { limit: maxBytes });
+        }
+        chunks.push(value);
+      }
+      return Buffer.concat(chunks).toString('utf8');
     },
     formData: () => req.formData(),
     principal: () => currentPrincipal(),

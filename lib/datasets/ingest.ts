@@ -111,11 +111,9 @@ export async function ingestDataset(
   });
   if (saved.kind === 'unchanged') return saved.outcome;
   const { manifest, table, previous, appendedRows } = saved;
-  // What the job says if it is stopped from here on: the import stands either way.
+  // What the job says if it ends from here on without finishing (the import stands either way).
   await hooks.onSaved?.(
-    previous?.dateRange
-      ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days. The job was stopped before its drift and decay checks of them finished; the import stands.`
-      : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
+    previous?.dateRange ? `Appended ${appendedRows.toLocaleString('en')} rows of newer days; their drift and decay checks did not finish.` : `Imported ${manifest.rows.toLocaleString('en')} rows.`,
   );
   // Newer days arrived: drift against the days before, the production model's live error, and
   // the retraining they call for. Outside the dataset lock: the import is saved, and monitoring

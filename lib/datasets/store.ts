@@ -55,7 +55,9 @@ export async function readManifest(tenantId: string): Promise<DatasetManifest | 
   return storage().readJson(manifestKey(tenantId), datasetManifestSchema);
 }
 
-const tableCache = new Map<string, { file: string; table: DailyTable }>();
+// On globalThis: every Next.js bundle that reads the table shares one decoded copy.
+const tableHolder = globalThis as unknown as { __foresightTables?: Map<string, { file: string; table: DailyTable }> };
+const tableCache = (tableHolder.__foresightTables ??= new Map());
 
 /** The tenant's current table, decoded once per table file and kept in memory. */
 export async function loadTable(tenantId: string): Promise<{ manifest: DatasetManifest; table: DailyTable } | undefined> {

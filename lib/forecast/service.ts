@@ -108,8 +108,9 @@ async function forecastSeries(model: ServingModel, series: readonly number[], pe
   return out;
 }
 
-/** Deduplicates concurrent computations of one cache key (one cold total, not ten). */
-const inflight = new Map<string, Promise<unknown>>();
+/** Deduplicates concurrent computations of one cache key (one cold total, not ten), across every bundle's copy of this module. */
+const inflightHolder = globalThis as unknown as { __foresightInflight?: Map<string, Promise<unknown>>; __foresightWarming?: Map<string, Promise<void>> };
+const inflight = (inflightHolder.__foresightInflight ??= new Map());
 async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
   const cache = forecastCache();
   const hit = cache.get(key);
@@ -382,7 +383,7 @@ function seriesLabels(model: ServingModel): Map<string, number> {
   return m;
 }
 
-const warming = new Map<string, Promise<void>>();
+const warming = (inflightHolder.__foresightWarming ??= new Map<string, Promise<void>>());
 
 /**
  * Precomputes, in the background, what dashboards open with (started by itself in the Next.js

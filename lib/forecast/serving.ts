@@ -71,8 +71,13 @@ if (!holder.__foresightServingSubscribed) {
   subscribeProductionChange((tenantId) => loadedModels.delete(tenantId));
 }
 
-/** Listeners told when a (tenant, version, dataset) is loaded for the first time (warm-up). */
-const loadListeners = new Set<(state: ServingModel) => void>();
+/**
+ * Listeners told when a (tenant, version, dataset) is loaded for the first time (warm-up). On
+ * globalThis: Next.js bundles this module more than once (routes, pages, instrumentation), and
+ * a load by any copy must reach the listener whichever copy registered it.
+ */
+const listenerHolder = globalThis as unknown as { __foresightLoadListeners?: Set<(state: ServingModel) => void> };
+const loadListeners = (listenerHolder.__foresightLoadListeners ??= new Set());
 export function onModelLoaded(listener: (state: ServingModel) => void): void {
   loadListeners.add(listener);
 }

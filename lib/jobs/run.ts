@@ -116,12 +116,18 @@ export async function runJob(tenantId: string, jobId: string, options: { signal?
     await pending.catch(() => undefined);
     const cancelled = controller.signal.aborted;
     const message = e instanceof Error ? e.message : String(e);
+    const why = cancelled ? 'It was stopped before the last checks finished; what was saved stands.' : `The last checks failed (${message}); what was saved stands.`;
     job = await updateJob(tenantId, jobId, (j) =>
       j.committed
-        ? committedEnd({ ...j, finishedAt: new Date().toISOString() })
+        ? committedEnd({ ...j, finishedAt: new Date().toISOString() }, why)
         : { ...j, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : message, finishedAt: new Date().toISOString() },
     );
-    if (job.status === 'succeeded') return job;
+    if (job.status === 'succeeded') {
+      // The work stands, but what failed after it is logged and audited, not hidden by the green status.
+      if (!cancelled) console.error(`job ${jobId} of ${tenantId} failed after saving its work:`, e);
+      await recordAudit(tenantId, { actor: SYSTEM_ACTOR, action: `jobs.${job.kind}`, target: jobId, outcome: 'failure', details: { reason: cancelled ? 'cancelled after saving' : message, saved: job.committed ?? null } });
+      return job;
+    }
     await recordAudit(tenantId, { actor: SYSTEM_ACTOR, action: `jobs.${job.kind}`, target: jobId, outcome: 'failure', details: { reason: cancelled ? 'cancelled' : message } });
   }
   return job;

@@ -27,8 +27,9 @@ export interface LaunchContext {
  */
 export async function launchJob(ctx: LaunchContext, kind: JobKind, params: Record<string, unknown>, prepare: (job: Job) => Promise<void> = async () => {}): Promise<Job> {
   // The check and the creation under one lock (across processes too): two clicks, or the scheduler
-  // and a manager at the same moment, must not both find no active job and both start one.
-  const job = await withFileLock(tenantPath(ctx.tenantId, 'tenants', 'jobs', `launch-${kind}`), async () => {
+  // and a manager at the same moment, must not both find no active job and both start one. Train
+  // and retrain share the lock: the daily training quota counts both.
+  const job = await withFileLock(tenantPath(ctx.tenantId, 'tenants', 'jobs', `launch-${kind === 'ingest' ? 'ingest' : 'training'}`), async () => {
     const running = (await listJobs(ctx.tenantId, { kind, limit: 20 })).find(isActive);
     if (running) throw new AppError('conflict', `Another ${kind} job is still running (started ${running.createdAt.slice(11, 19)} UTC). Wait for it or cancel it.`, { jobId: running.id });
     if (kind === 'train' || kind === 'retrain') await assertTrainingQuota(ctx.tenantId, kind);

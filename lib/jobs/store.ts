@@ -9,15 +9,18 @@ import type { AuditActor } from '../audit';
 const jobKey = (tenantId: string, jobId: string) => tenantPath(tenantId, 'tenants', 'jobs', `${jobId}.json`);
 
 
-/** A job stopped (cancelled, killed or failed) after its work was saved for good: it succeeded, with its `committed` message (which says what was left undone). */
-export function committedEnd(job: Job): Job {
-  return { ...job, status: 'succeeded', error: null, result: { ...(job.result ?? {}), message: job.committed }, progress: { ...job.progress, done: job.progress.total }, finishedAt: job.finishedAt ?? new Date().toISOString() };
+/**
+ * A job that ended (stopped, killed or failed) after its work was saved for good: it succeeded,
+ * with its `committed` message (what was saved) and `why` (what did not finish, and why).
+ */
+export function committedEnd(job: Job, why: string): Job {
+  return { ...job, status: 'succeeded', error: null, result: { ...(job.result ?? {}), message: `${job.committed} ${why}` }, progress: { ...job.progress, done: job.progress.total }, finishedAt: job.finishedAt ?? new Date().toISOString() };
 }
 
 /** A job whose process is gone while it was queued or running ended without saying so. */
 function settle(job: Job): Job {
   if ((job.status === 'running' || job.status === 'queued') && job.pid !== null && !processAlive(job.pid)) {
-    if (job.committed) return committedEnd(job);
+    if (job.committed) return committedEnd(job, 'Its process ended before the last checks finished (e.g. a cancel or a restart); what was saved stands.');
     return job.cancelRequested
       ? { ...job, status: 'cancelled', finishedAt: job.finishedAt ?? new Date().toISOString(), error: null }
       : { ...job, status: 'failed', finishedAt: job.finishedAt ?? new Date().toISOString(), error: 'The job stopped unexpectedly (its process ended, e.g. a server restart). Nothing half-done was kept; start it again.' };

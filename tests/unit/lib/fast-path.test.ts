@@ -8,7 +8,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createTenant } from '@/lib/tenants';
 import { createApiKey } from '@/lib/apikeys';
-import { fastRouteOf, serveFastApi } from '@/lib/api/fast-path';
+import { acceptsGzip, apiRequestOf, fastRouteOf, serveFastApi } from '@/lib/api/fast-path';
 import { securityHeaders } from '@/lib/http/security-headers';
 import { PLOTLY_FILE } from '@/lib/vendor';
 
@@ -104,6 +104,56 @@ describe('API fast path', () => {
     const chunked = await request('/api/v1/predict', { method: 'POST', headers: { authorization: `Bearer ${viewerKey}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: huge, chunked: true });
     expect(chunked.status).toBe(413);
     expect(JSON.parse(chunked.body.toString()).error.code).toBe('payload_too_large');
+  });
+
+  it('answers 413 as soon as the limit is passed, while the client is still sending', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}/api/v1/predict`, { method: 'POST', headers: { authorization: `Bearer ${viewerKey}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+        req.destroy();
+      });
+      req.on('error', () => undefined);
+      req.write(`{"store":"${'x'.repeat(70 * 1024)}`); // over the 64 KB limit, and never ended
+      setTimeout(() => reject(new Error('no answer while the body was still open')), 5_000);
+    });
+    expect(status).toBe(413);
+  });
+
+  it('a body read after the client hung up fails at once instead of waiting forever', async () => {
+    const outcome = new Promise<string>((resolve) => {
+      const srv = http.createServer((req) => {
+        // As a route does: authentication first, the body later, by when the client is gone.
+        req.socket.once('close', () =>
+          setTimeout(() => {
+            apiRequestOf(req)
+              .text(1024)
+              .then(
+                () => resolve('read'),
+                (e: { code?: string }) => resolve(e.code ?? 'error'),
+              )
+              .finally(() => srv.close());
+          }, 50),
+        );
+      });
+      srv.listen(0, '127.0.0.1', () => {
+        const req = http.request(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/`, { method: 'POST', headers: { 'content-length': '100' } });
+        req.on('error', () => undefined);
+        req.write('0123456789');
+        setTimeout(() => req.destroy(), 50);
+      });
+    });
+    expect(await outcome).toBe('bad_request');
+  });
+
+  it('reads Accept-Encoding with its q-values', () => {
+    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, gzip;q=0.5')).toBe(true);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('*;q=0.1, gzip;q=0')).toBe(false);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 
   it('gzips a large answer for a client that accepts it, and only then', async () => {

@@ -23,11 +23,11 @@ afterAll(() => fs.rm(home, { recursive: true, force: true }));
 describe('a job whose process ends after its work was saved', () => {
   it('ends as succeeded with what it saved, not as cancelled, when it was killed after saving an import', async () => {
     const job = await createJob('shop', 'ingest', {}, actor);
-    await updateJob('shop', job.id, (j) => ({ ...j, status: 'running', pid: deadPid, cancelRequested: true, committed: 'Appended 120 rows of newer days. The job was stopped before its drift and decay checks of them finished; the import stands.' }));
+    await updateJob('shop', job.id, (j) => ({ ...j, status: 'running', pid: deadPid, cancelRequested: true, committed: 'Appended 120 rows of newer days; their drift and decay checks did not finish.' }));
     const settled = await getJobOrThrow({ tenantId: 'shop', jobId: job.id });
     expect(settled.status).toBe('succeeded');
     expect(settled.error).toBeNull();
-    expect(settled.result?.message).toMatch(/^Appended 120 rows.*the import stands\.$/);
+    expect(settled.result?.message).toMatch(/^Appended 120 rows of newer days; their drift and decay checks did not finish\. Its process ended .*what was saved stands\.$/);
     expect(settled.progress.done).toBe(settled.progress.total);
     expect((await listJobs('shop', { kind: 'ingest', limit: 5 })).find((j) => j.id === job.id)?.status).toBe('succeeded');
   });

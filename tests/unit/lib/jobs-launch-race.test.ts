@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTenant } from '@/lib/tenants';
+import { createTenant, setTenantQuotaOverrides } from '@/lib/tenants';
 import { listJobs } from '@/lib/jobs/store';
 import { launchJob } from '@/lib/jobs/spawn';
 
@@ -20,6 +20,7 @@ beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'foresight-launch-race-'));
   process.env.FORESIGHT_HOME = home;
   await createTenant({ id: 'race', name: 'Race', tier: 'enterprise' });
+  await createTenant({ id: 'quota', name: 'Quota', tier: 'enterprise' });
 });
 
 afterAll(() => fs.rm(home, { recursive: true, force: true }));
@@ -37,5 +38,14 @@ describe('launchJob under simultaneous clicks', () => {
     for (const r of refused) expect(r.reason).toMatchObject({ code: 'conflict', details: { jobId: jobs[0].id } });
     // Another kind is not held up by it.
     await expect(launchJob(ctx, 'retrain', { trigger: 'manual' })).resolves.toMatchObject({ kind: 'retrain' });
+  });
+
+  it('a train and a retrain at the same moment cannot both take the last training job of the day', async () => {
+    await setTenantQuotaOverrides('quota', { trainingJobsPerDay: 1 });
+    const ctx = { tenantId: 'quota', actor: manager, ip: '' };
+    const results = await Promise.allSettled([launchJob(ctx, 'train', { algorithms: ['ridge'] }), launchJob(ctx, 'retrain', { trigger: 'schedule' })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused?.reason).toMatchObject({ code: 'quota_exceeded' });
   });
 });

@@ -69,6 +69,8 @@ describe('conformal intervals', () => {
     }
     const thin = new ConformalIntervals({ minBandResiduals: 1 }).fit(actual, predicted, horizons);
     const pooled = new ConformalIntervals().fit(actual, predicted, horizons);
+    // The thin band takes the nearest horizons first (28, 27, ...), a horizon at a time, up to 30.
+    expect(pooled.residualCounts).toEqual([30, 63, 30]);
     expect(thin.halfWidth(29, 0.8)).toBe(60);
     expect(pooled.halfWidth(29, 0.8)).toBeLessThan(30);
     expect(pooled.halfWidth(29, 0.8)).toBeGreaterThanOrEqual(pooled.halfWidth(20, 0.8));
@@ -82,7 +84,8 @@ describe('conformal intervals', () => {
     cal.horizons.fill(2);
     cal.horizons[0] = 40;
     const c = new ConformalIntervals().fit(cal.actual, cal.predicted, cal.horizons);
-    expect(c.residualCounts).toEqual([299, 0, 1]);
+    // The empty 8-28 band and the one-residual 29-90 band take the residuals of horizon 2.
+    expect(c.residualCounts).toEqual([299, 299, 300]);
     expect(Number.isFinite(c.halfWidth(40, 0.95))).toBe(true);
     const back = ConformalIntervals.fromJSON(JSON.parse(JSON.stringify(c)));
     expect(back.halfWidth(10, 0.8)).toBe(c.halfWidth(10, 0.8));

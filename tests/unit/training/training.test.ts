@@ -130,6 +130,7 @@ describe('training on the demo retailer', () => {
     const [changed, same] = f.predictRows([{ ...rows[0], features: { promo: 1, promo_depth: 0.4 } }, rows[1]]);
     expect(same.prediction).toBeCloseTo(batch[1].prediction, 12);
     expect(Number.isFinite(changed.prediction)).toBe(true);
+    expect(changed.prediction).not.toBeCloseTo(batch[0].prediction, 6);
   });
 });
 
