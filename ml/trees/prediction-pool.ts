@@ -267,6 +267,8 @@ interface TrainingWorker {
   /** Arrays the worker holds, by id, least recently used first. */
   readonly known: Map<number, object>;
   seq: number;
+  /** A job was posted and not yet waited for (finish). */
+  pending: boolean;
 }
 
 let trainers: TrainingWorker[] = [];
@@ -279,7 +281,7 @@ function startTrainer(): TrainingWorker {
   const worker = new Worker(TRAINING_WORKER_SOURCE, { eval: true, workerData: { command, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  return { worker, command, port: port1, known: new Map(), seq: 0 };
+  return { worker, command, port: port1, known: new Map(), seq: 0, pending: false };
 }
 
 function stopTrainers(): void {
@@ -313,8 +315,25 @@ function arrayId(t: TrainingWorker, a: object): number {
   return id;
 }
 
+/**
+ * Settles a job of worker t that was posted but never waited for (its caller threw in between):
+ * claimed here so the worker skips it, or waited for when the worker runs it already. Without
+ * this the claim of every later job (compare-and-exchange from seq - 1) would fail on both sides,
+ * and each job would be reported done without running.
+ */
+function settlePending(t: TrainingWorker): void {
+  if (!t.pending) return;
+  const c = t.command;
+  if (Atomics.compareExchange(c, 17, t.seq - 1, t.seq) !== t.seq - 1) {
+    for (let done = Atomics.load(c, 1); done !== t.seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done, 1000);
+  }
+  Atomics.store(c, 2, 0);
+  t.pending = false;
+}
+
 /** Starts a job on worker t with five numbers and its arrays (see the command block layout). */
 function post(t: TrainingWorker, kind: number, numbers: readonly number[], arrays: readonly (object | null)[]): void {
+  settlePending(t);
   const c = t.command;
   c[3] = kind;
   for (let k = 0; k < 5; k++) c[4 + k] = numbers[k];
@@ -323,6 +342,7 @@ function post(t: TrainingWorker, kind: number, numbers: readonly number[], array
     c[9 + k] = a === null ? 0 : arrayId(t, a);
   }
   t.seq++;
+  t.pending = true;
   Atomics.store(c, 0, t.seq);
   Atomics.notify(c, 0);
 }
@@ -333,6 +353,7 @@ function post(t: TrainingWorker, kind: number, numbers: readonly number[], array
  */
 function finish(t: TrainingWorker, runHere?: () => void): boolean {
   const c = t.command;
+  t.pending = false;
   if (runHere !== undefined && Atomics.load(c, 1) !== t.seq && Atomics.compareExchange(c, 17, t.seq - 1, t.seq) === t.seq - 1) {
     runHere();
     stats.runHere++;
