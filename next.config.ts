@@ -1,5 +1,5 @@
 import type { NextConfig } from 'next';
-import { securityHeaders } from './lib/http/security-headers';
+import { NON_PAGE_CSP, pageSecurityHeaders } from './lib/http/security-headers';
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -10,7 +10,15 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['pdfkit', 'bcryptjs'],
   experimental: { serverActions: { bodySizeLimit: '50mb' }, authInterrupts: true },
   async headers() {
-    return [{ source: '/:path*', headers: [...securityHeaders] }];
+    // Pages get their Content-Security-Policy (with a per-request nonce) from proxy.ts; what is
+    // not a page (API answers, files, vendored scripts, built assets) gets one that allows nothing.
+    const nonPage = [{ key: 'Content-Security-Policy', value: NON_PAGE_CSP }];
+    return [
+      { source: '/:path*', headers: [...pageSecurityHeaders] },
+      { source: '/api/:path*', headers: nonPage },
+      { source: '/vendor/:path*', headers: nonPage },
+      { source: '/_next/:path*', headers: nonPage },
+    ];
   },
 };
 

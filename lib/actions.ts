@@ -6,6 +6,18 @@ import { can, type Permission } from './auth/permissions';
 import { currentPrincipal, requestIp } from './auth/context';
 import { tenantContextOf, type PlatformContext, type TenantContext } from './auth/guards';
 import { actorOf } from './auth/context';
+import { headers } from 'next/headers';
+import { crossSiteMessage, crossSiteRefusal } from './http/same-origin';
+
+/**
+ * Server actions are POSTs that carry the session cookie: one must come from the app's own pages
+ * (Next.js compares Origin and Host too; the production server checked it first).
+ */
+async function crossSiteAction(): Promise<ActionState | null> {
+  const h = await headers();
+  const reason = crossSiteRefusal({ method: 'POST', host: h.get('host'), origin: h.get('origin'), secFetchSite: h.get('sec-fetch-site'), referer: h.get('referer') });
+  return reason ? { ok: false, message: crossSiteMessage(reason) } : null;
+}
 
 /** What every server action returns, shaped for `useActionState`. */
 export interface ActionState {
@@ -62,6 +74,8 @@ function done(result: ActionState | string | void): ActionState {
 export function tenantAction<I>(permission: Permission, schema: ZodType<I>, body: Body<I, TenantContext>) {
   return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
     try {
+      const refused = await crossSiteAction();
+      if (refused) return refused;
       const p = await currentPrincipal();
       if (!p) return { ok: false, message: userMessage.unauthorized };
       const ip = await requestIp();
@@ -83,6 +97,8 @@ export function tenantAction<I>(permission: Permission, schema: ZodType<I>, body
 export function platformAction<I>(schema: ZodType<I>, body: Body<I, PlatformContext>) {
   return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
     try {
+      const refused = await crossSiteAction();
+      if (refused) return refused;
       const p = await currentPrincipal();
       if (!p) return { ok: false, message: userMessage.unauthorized };
       const ip = await requestIp();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { isoDay, queryInteger } from './schemas/common';
 import { platformPath, storage, tenantPath } from './storage';
 
 /** One audit record (SPEC 12): who, when, what, target, outcome, address. */
@@ -45,15 +46,17 @@ export async function recordAudit(tenantId: string | null, input: AuditInput): P
   }
 }
 
-export const auditQuerySchema = z.object({
-  action: z.string().trim().max(100).optional(),
-  actor: z.string().trim().max(200).optional(),
-  outcome: z.enum(['success', 'failure', 'denied']).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD').optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD').optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
-});
+export const auditQuerySchema = z
+  .object({
+    action: z.string().trim().max(100).optional(),
+    actor: z.string().trim().max(200).optional(),
+    outcome: z.enum(['success', 'failure', 'denied'], { message: 'outcome must be success, failure or denied' }).optional(),
+    from: isoDay('from').optional(),
+    to: isoDay('to').optional(),
+    page: queryInteger('page', 1, 1_000_000).default(1),
+    pageSize: queryInteger('pageSize', 1, 500).default(50),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 /** Newest first, filtered; `page` is 1-based. */

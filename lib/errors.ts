@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'quota_exceeded'
   | 'locked'
@@ -21,6 +22,7 @@ export const httpStatus: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   quota_exceeded: 429,
   locked: 423,
@@ -34,6 +36,7 @@ export const userMessage: Record<ErrorCode, string> = {
   not_found: 'Not found. It may have been deleted, or it belongs to another organisation.',
   conflict: 'Someone changed this at the same time. Reload and try again.',
   payload_too_large: 'The upload is too large.',
+  unsupported_media_type: 'The request was sent in a form this page does not accept. Reload the page and try again.',
   rate_limited: 'Too many requests. Wait a moment and try again.',
   quota_exceeded: 'Your plan quota is used up. Ask your admin to upgrade the plan.',
   locked: 'This account is locked after too many failed sign-ins. Try again later.',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { queryInteger } from './schemas/common';
 import { storage, tenantPath } from './storage';
 
 /**
@@ -39,8 +40,8 @@ export const experimentQuerySchema = z.object({
   status: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
   sort: z.enum(['at', 'wape', 'durationMs']).default('at'),
   order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  page: queryInteger('page', 1, 1_000_000).default(1),
+  pageSize: queryInteger('pageSize', 1, 500).default(50),
 });
 export type ExperimentQuery = z.infer<typeof experimentQuerySchema>;
 

@@ -81,6 +81,7 @@ async function newAccount(input: { email: string; name: string; password: string
     failedAttempts: 0,
     lockedUntil: null,
     lastSignInAt: null,
+    sessionVersion: 0,
   };
 }
 
@@ -114,7 +115,7 @@ export async function updateUser(tenantId: string, userId: string, change: (u: U
   await storage().updateJson(usersKey(tenantId), usersFileSchema, () => ({ users: [] }), (file) => {
     const index = file.users.findIndex((u) => u.id === userId);
     if (index < 0) throw new AppError('not_found', 'User not found.');
-    const next = change(file.users[index]);
+    const next = withSessionsEnded(file.users[index], change(file.users[index]));
     const users = [...file.users];
     users[index] = next;
     const hadAdmin = file.users.some((u) => u.active && u.role === 'admin');
@@ -129,8 +130,34 @@ export async function updateUser(tenantId: string, userId: string, change: (u: U
 
 async function updatePlatformAdmin(userId: string, change: (u: PlatformAdminRecord) => PlatformAdminRecord): Promise<void> {
   await storage().updateJson(adminsKey(), platformAdminsFileSchema, () => ({ admins: [] }), (file) => ({
-    admins: file.admins.map((a) => (a.id === userId ? change(a) : a)),
+    admins: file.admins.map((a) => (a.id === userId ? withSessionsEnded(a, change(a)) : a)),
   }));
+}
+
+/**
+ * A change of what a session was granted on (the password, the role, being active) ends the
+ * account's existing sessions: the next request made with one of them is treated as signed out.
+ */
+function withSessionsEnded<U extends PlatformAdminRecord>(before: U, after: U): U {
+  const role = (u: U) => ('role' in u ? u.role : null);
+  const changed = after.passwordHash !== before.passwordHash || after.active !== before.active || role(after) !== role(before);
+  return changed && after.sessionVersion === before.sessionVersion ? { ...after, sessionVersion: before.sessionVersion + 1 } : after;
+}
+
+/**
+ * Ends every session of an account (sign-out: the token in the browser may have been copied).
+ */
+export async function endSessions(account: { tenantId: string | null; userId: string }): Promise<void> {
+  const bump = <U extends PlatformAdminRecord>(u: U): U => ({ ...u, sessionVersion: u.sessionVersion + 1 });
+  if (account.tenantId) {
+    await storage().updateJson(usersKey(account.tenantId), usersFileSchema, () => ({ users: [] }), (file) => ({
+      users: file.users.map((u) => (u.id === account.userId ? bump(u) : u)),
+    }));
+  } else {
+    await storage().updateJson(adminsKey(), platformAdminsFileSchema, () => ({ admins: [] }), (file) => ({
+      admins: file.admins.map((a) => (a.id === account.userId ? bump(a) : a)),
+    }));
+  }
 }
 
 export type SignInResult =

@@ -10,6 +10,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
+import { admitRequest } from '../lib/http/front-door';
+import { parseTrustedProxies } from '../lib/http/client-address';
 
 type FastApi = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
   const port = Number(arg('port') ?? process.env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a number from 1 to 65535, got "${arg('port') ?? process.env.PORT}"`);
   const hostname = arg('host');
+  // A mistyped TRUSTED_PROXIES stops the start with its message instead of failing every request.
+  parseTrustedProxies(process.env.TRUSTED_PROXIES);
   const root = path.resolve(__dirname, '..');
   // The app finds its own files (job worker, vendored libraries) from the working directory.
   process.chdir(root);
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
   // prepare); until then Next.js serves every request, which is correct, only slower.
   const holder = globalThis as unknown as { __foresightFastApi?: FastApi };
   const server = http.createServer((req, res) => {
+    if (!admitRequest(req, res)) return;
     if (holder.__foresightFastApi?.(req, res)) return;
     handle(req, res).catch((e: unknown) => {
       console.error(`server: ${req.method} ${req.url} failed:`, e);

@@ -1,6 +1,7 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { currentPrincipal } from '@/lib/auth/context';
+import { signInAndReturn } from '@/lib/auth/guards';
 import { can, ROLE_LABEL } from '@/lib/auth/permissions';
 import { NAV_ITEMS } from '@/lib/nav';
 import { NavLink } from '@/components/nav-link';
@@ -13,7 +14,7 @@ import { tierHas } from '@/lib/tiers';
  */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const principal = await currentPrincipal();
-  if (!principal) redirect('/signin');
+  if (!principal) return signInAndReturn();
   if (principal.kind !== 'user') redirect('/platform/tenants');
   const { tenant, role } = principal;
   const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';

@@ -1,13 +1,14 @@
 import { cookies } from 'next/headers';
-import { forbidden, redirect } from 'next/navigation';
+import { forbidden } from 'next/navigation';
 import { currentPrincipal } from '@/lib/auth/context';
+import { signInAndReturn } from '@/lib/auth/guards';
 import { NavLink } from '@/components/nav-link';
 import { AppShell } from '@/components/app-shell';
 
 /** The platform admins' shell. Pages check the principal themselves. */
 export default async function PlatformLayout({ children }: { children: React.ReactNode }) {
   const p = await currentPrincipal();
-  if (!p) redirect('/signin');
+  if (!p) return signInAndReturn('/platform/tenants');
   if (p.kind !== 'platform') forbidden();
   const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
   const brand = (

@@ -100,10 +100,10 @@ export function apiRequestOf(req: IncomingMessage): ApiRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const headers = req.headers;
+  // The client's address is in CLIENT_ADDRESS_HEADER, which scripts/server.ts resolved from the socket.
   const header = (name: string): string | null => {
     const v = headers[name.toLowerCase()];
-    // What Next.js adds before its handlers run (base-server): the client's address for audit and limits.
-    if (v === undefined) return name.toLowerCase() === 'x-forwarded-for' ? (req.socket.remoteAddress ?? null) : null;
+    if (v === undefined) return null;
     return Array.isArray(v) ? v.join(', ') : v;
   };
   let body: Promise<Buffer> | undefined;

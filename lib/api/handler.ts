@@ -1,6 +1,6 @@
 import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { AppError, isAppError } from '../errors';
 import { recordAudit, type AuditActor } from '../audit';
 import { can, type Permission, type Role } from '../auth/permissions';
@@ -11,6 +11,8 @@ import { findTenant } from '../tenants';
 import { rateLimiter } from '../ratelimit';
 import { effectiveQuotas, tierHas } from '../tiers';
 import { apiCallsThisMonth, meterApiCall } from '../usage';
+import { CLIENT_ADDRESS_HEADER } from '../http/client-address';
+import { crossSiteMessage, crossSiteRefusal } from '../http/same-origin';
 
 export interface ApiContext extends TenantContext {
   via: 'apikey' | 'session';
@@ -42,9 +44,12 @@ export interface ApiRequest {
 /** A route's answer: JSON with its status and extra headers, or a ready Response (files, PDFs). */
 export type ApiAnswer = { status: number; headers: Record<string, string>; json: unknown } | { response: Response };
 
+/** Answers for a credential are never stored by a browser or a shared cache (ASVS 4.0 V8.1.1, V8.2.1). */
+const NO_STORE = 'no-store';
+
 /** SPEC 7 error body: `{ error: { code, message, details } }`. */
 function errorAnswer(e: AppError): ApiAnswer {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { 'Cache-Control': NO_STORE };
   if (e.retryAfter !== undefined) headers['Retry-After'] = String(e.retryAfter);
   return { status: e.status, headers, json: { error: { code: e.code, message: e.message, details: e.details ?? {} } } };
 }
@@ -60,7 +65,7 @@ function toResponse(a: ApiAnswer): Response {
 
 /** Resolves the caller from an API key (Authorization: Bearer) or the session cookie. */
 async function authenticate(req: ApiRequest): Promise<ApiContext> {
-  const ip = req.header('x-forwarded-for')?.split(',')[0].trim() || req.header('x-real-ip') || '';
+  const ip = req.header(CLIENT_ADDRESS_HEADER) ?? '';
   const auth = req.header('authorization');
   if (auth) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -76,6 +81,10 @@ async function authenticate(req: ApiRequest): Promise<ApiContext> {
   }
   const p = await req.principal();
   if (!p) throw new AppError('unauthorized', 'Sign in, or send an API key as "Authorization: Bearer <key>".');
+  // The session cookie rides along with requests other sites make the browser send: a change
+  // must come from one of the app's own pages (the production server checked it already).
+  const crossSite = crossSiteRefusal({ method: req.method, host: req.header('host'), origin: req.header('origin'), secFetchSite: req.header('sec-fetch-site'), referer: req.header('referer') });
+  if (crossSite) throw new AppError('forbidden', crossSiteMessage(crossSite));
   if (p.kind !== 'user') throw new AppError('forbidden', 'Platform admins have no tenant data; sign in as a user of the organisation.');
   return { tenantId: p.tenantId, tenant: p.tenant, role: p.role, actor: actorOf(p), ip, userId: p.userId, via: 'session' };
 }
@@ -96,6 +105,31 @@ async function parseInput<T>(schema: ZodType<T>, raw: unknown, where: 'query' | 
     });
   }
   return parsed.data;
+}
+
+function isJson(contentType: string | null): boolean {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * The query string as the route declares it: every parameter known to the route's schema, none
+ * given twice, each value valid; a route without a query schema takes no parameters. A typo
+ * (`?hoizon=60`) is an error naming it, never silently the default.
+ */
+async function parseQuery<Q>(schema: ZodType<Q> | undefined, params: URLSearchParams): Promise<Q> {
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const raw: Record<string, string> = {};
+  for (const [name, value] of params) {
+    const shown = JSON.stringify(name.slice(0, 60));
+    if (!known.includes(name)) {
+      const accepted = known.length ? `it takes ${known.join(', ')}` : 'it takes none';
+      throw new AppError('bad_request', `Invalid query: unknown parameter ${shown}; ${accepted}.`, { issues: [{ path: name.slice(0, 60), message: 'unknown parameter' }] });
+    }
+    if (name in raw) throw new AppError('bad_request', `Invalid query: parameter ${shown} is given more than once.`, { issues: [{ path: name, message: 'given more than once' }] });
+    raw[name] = value;
+  }
+  return schema ? parseInput(schema, raw, 'query') : (undefined as Q);
 }
 
 interface RouteOptions<Q, B> {
@@ -177,9 +211,14 @@ async function answer<Q, B>(options: RouteOptions<Q, B>, handler: Handler<Q, B>,
       await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.permission, outcome: 'denied', ip: ctx.ip, target: req.pathname });
       throw new AppError('forbidden', `Your role (${ctx.role}) lacks the permission "${options.permission}".`);
     }
-    const query = options.query ? await parseInput(options.query, Object.fromEntries(req.searchParams), 'query') : (undefined as Q);
+    const query = await parseQuery(options.query, req.searchParams);
     let body = undefined as B;
     if (options.body) {
+      // A form or text/plain body is what a page of another site can send without asking; a
+      // session caller's JSON must say it is JSON. (API clients are not held to it.)
+      if (ctx.via === 'session' && !isJson(req.header('content-type'))) {
+        throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
+      }
       const limit = options.maxBodyBytes ?? 1024 * 1024;
       const declared = Number(req.header('content-length') ?? '0');
       if (declared > limit) throw new AppError('payload_too_large', `Body is ${declared} bytes; the limit is ${limit}.`, { limit });
@@ -194,7 +233,11 @@ async function answer<Q, B>(options: RouteOptions<Q, B>, handler: Handler<Q, B>,
     }
     const result = await handler(ctx, { query, body, params, req });
     if (options.audit) await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'success', ip: ctx.ip, target: req.pathname });
-    return result instanceof Response ? { response: result } : { status: 200, headers: {}, json: result };
+    if (result instanceof Response) {
+      if (!result.headers.has('cache-control')) result.headers.set('Cache-Control', NO_STORE);
+      return { response: result };
+    }
+    return { status: 200, headers: { 'Cache-Control': NO_STORE }, json: result };
   } catch (e) {
     if (isAppError(e)) {
       if (options.audit && ctx && e.code !== 'forbidden') {

@@ -1,5 +1,7 @@
 import 'server-only';
 import { forbidden, redirect } from 'next/navigation';
+import { headers } from 'next/headers';
+import { REQUESTED_PATH_HEADER, safeReturnPath } from '../http/return-path';
 import { can, type Permission, type Role } from './permissions';
 import { actorOf, currentPrincipal, requestIp, type Principal } from './context';
 import type { Tenant } from '../schemas/tenant';
@@ -22,14 +24,20 @@ export function tenantContextOf(p: Extract<Principal, { kind: 'user' }>, ip: str
   return { tenantId: p.tenantId, tenant: p.tenant, role: p.role, actor: actorOf(p), ip, userId: p.userId };
 }
 
+/** Sign-in, then back to the page that was asked for (its query included), or to `fallback`. */
+export async function signInAndReturn(fallback = '/'): Promise<never> {
+  const back = safeReturnPath((await headers()).get(REQUESTED_PATH_HEADER), fallback);
+  redirect(`/signin?callbackUrl=${encodeURIComponent(back)}`);
+}
+
 /**
- * For pages: the signed-in tenant user holding `permission`, else a redirect to sign-in (no session)
- * or the 403 page (a role without the permission); a platform admin, who has no tenant data, goes
- * to the tenants page.
+ * For pages: the signed-in tenant user holding `permission`, else a redirect to sign-in (no session;
+ * back to the same page and query after it) or the 403 page (a role without the permission); a
+ * platform admin, who has no tenant data, goes to the tenants page.
  */
 export async function requirePage(permission: Permission, path = '/'): Promise<TenantContext> {
   const p = await currentPrincipal();
-  if (!p) redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
+  if (!p) return signInAndReturn(path);
   if (p.kind !== 'user') redirect('/platform/tenants');
   if (!can(p.role, permission)) forbidden();
   return tenantContextOf(p, await requestIp());
@@ -43,7 +51,7 @@ export function requireFeaturePage(ctx: TenantContext, feature: TierFeature): vo
 /** For platform-admin pages. */
 export async function requirePlatformPage(path = '/platform/tenants'): Promise<PlatformContext> {
   const p = await currentPrincipal();
-  if (!p) redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
+  if (!p) return signInAndReturn(path);
   if (p.kind !== 'platform') forbidden();
   return { actor: actorOf(p), ip: await requestIp(), userId: p.userId, email: p.email };
 }

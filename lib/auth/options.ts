@@ -5,7 +5,9 @@ import { recordAudit } from '../audit';
 import { settings } from '../config';
 import { rateLimiter } from '../ratelimit';
 import { authSecret } from '../secret';
-import { verifySignIn } from '../users';
+import { endSessions, verifySignIn } from '../users';
+import { CLIENT_ADDRESS_HEADER } from '../http/client-address';
+import { safeReturnPath } from '../http/return-path';
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().min(3).max(200),
@@ -14,12 +16,16 @@ const credentialsSchema = z.object({
 
 /** Failed sign-ins allowed per address and minute; past that, attempts are refused before any password is checked. */
 const FAILED_SIGNINS_PER_IP_MINUTE = 30;
+/**
+ * Failed sign-ins allowed per email and minute, from any address: guessing spread over many
+ * addresses is slowed too, and an email that has no account is throttled exactly like one that has.
+ */
+const FAILED_SIGNINS_PER_ACCOUNT_MINUTE = 10;
 
+/** The client address the production server resolved from the connection (lib/http/client-address.ts); never a header the client wrote. */
 function clientIp(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.['x-forwarded-for'];
-  if (typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0].trim();
-  const real = headers?.['x-real-ip'];
-  return typeof real === 'string' ? real : '';
+  const resolved = headers?.[CLIENT_ADDRESS_HEADER];
+  return typeof resolved === 'string' ? resolved : '';
 }
 
 /** The message a person sees on the sign-in form for each refusal (never says whether the email exists). */
@@ -28,7 +34,7 @@ export const SIGNIN_ERRORS = {
   locked: 'This account is locked after too many failed attempts. Try again later.',
   inactive: 'This account is deactivated. Ask an admin of your organisation.',
   suspended: 'Your organisation is suspended. Contact the platform administrator.',
-  throttled: 'Too many sign-in attempts from your address. Wait a minute.',
+  throttled: 'Too many sign-in attempts. Wait a minute and try again.',
   malformed: 'Enter an email and a password.',
 } as const;
 
@@ -48,9 +54,11 @@ export function authOptions(): NextAuthOptions {
           const parsed = credentialsSchema.safeParse(credentials);
           if (!parsed.success) throw new Error(SIGNIN_ERRORS.malformed);
           const { email, password } = parsed.data;
-          const throttleKey = `signin-failures:${ip || 'unknown'}`;
-          if (!rateLimiter().peek(throttleKey, FAILED_SIGNINS_PER_IP_MINUTE)) {
-            await recordAudit(null, { actor: { type: 'anonymous', id: email, label: email }, action: 'auth.signin', outcome: 'denied', ip, details: { reason: 'throttled' } });
+          const ipKey = `signin-failures:ip:${ip || 'unknown'}`;
+          const accountKey = `signin-failures:account:${email}`;
+          const ipOk = rateLimiter().peek(ipKey, FAILED_SIGNINS_PER_IP_MINUTE);
+          if (!ipOk || !rateLimiter().peek(accountKey, FAILED_SIGNINS_PER_ACCOUNT_MINUTE)) {
+            await recordAudit(null, { actor: { type: 'anonymous', id: email, label: email }, action: 'auth.signin', outcome: 'denied', ip, details: { reason: ipOk ? 'throttled (account)' : 'throttled (address)' } });
             throw new Error(SIGNIN_ERRORS.throttled);
           }
           const result = await verifySignIn(email, password);
@@ -59,7 +67,8 @@ export function authOptions(): NextAuthOptions {
             ? { type: result.account.kind === 'platform' ? ('platform' as const) : ('user' as const), id: result.account.user.id, label: result.account.user.email }
             : { type: 'anonymous' as const, id: email, label: email };
           if (!result.ok) {
-            rateLimiter().take(throttleKey, FAILED_SIGNINS_PER_IP_MINUTE);
+            rateLimiter().take(ipKey, FAILED_SIGNINS_PER_IP_MINUTE);
+            rateLimiter().take(accountKey, FAILED_SIGNINS_PER_ACCOUNT_MINUTE);
             await recordAudit(tenantId, { actor, action: 'auth.signin', outcome: 'failure', ip, details: { reason: result.reason } });
             throw new Error(SIGNIN_ERRORS[result.reason]);
           }
@@ -71,6 +80,7 @@ export function authOptions(): NextAuthOptions {
             name: account.user.name,
             tenantId: account.kind === 'user' ? account.tenantId : null,
             kind: account.kind,
+            sessionVersion: account.user.sessionVersion,
           };
         },
       }),
@@ -78,21 +88,35 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       async jwt({ token, user }) {
         if (user) {
-          const u = user as { id: string; tenantId: string | null; kind: 'user' | 'platform' };
+          const u = user as { id: string; tenantId: string | null; kind: 'user' | 'platform'; sessionVersion: number };
           token.sub = u.id;
           token.tid = u.tenantId;
           token.kind = u.kind;
+          token.sv = u.sessionVersion;
         }
         return token;
       },
       async session({ session, token }) {
-        return { ...session, userId: token.sub ?? '', tenantId: (token.tid as string | null) ?? null, kind: (token.kind as string) ?? 'user' };
+        return {
+          ...session,
+          userId: token.sub ?? '',
+          tenantId: (token.tid as string | null) ?? null,
+          kind: (token.kind as string) ?? 'user',
+          sessionVersion: typeof token.sv === 'number' ? token.sv : -1,
+        };
+      },
+      // Where next-auth itself sends the browser (its sign-in and sign-out redirects): our own paths only.
+      async redirect({ url, baseUrl }) {
+        if (url.startsWith(baseUrl)) return `${baseUrl}${safeReturnPath(url.slice(baseUrl.length) || '/')}`;
+        return `${baseUrl}${safeReturnPath(url)}`;
       },
     },
     events: {
       async signOut({ token }) {
         if (token?.sub) {
           const tenantId = (token.tid as string | null) ?? null;
+          // The cookie is only deleted in this browser; a copy of it must stop working too.
+          await endSessions({ tenantId, userId: token.sub }).catch((e: unknown) => console.error('sign-out: ending the sessions failed:', (e as Error).message));
           await recordAudit(tenantId, { actor: { type: token.kind === 'platform' ? 'platform' : 'user', id: token.sub, label: token.email ?? token.sub }, action: 'auth.signout', outcome: 'success' });
         }
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDay, queryInteger } from './common';
 
 const pick = z.string().trim().min(1).max(100).optional().or(z.literal('').transform(() => undefined));
 
@@ -7,7 +8,7 @@ export const forecastQuerySchema = z.object({
   store: pick,
   category: pick,
   item: pick,
-  horizon: z.coerce.number({ message: 'horizon must be a number of days' }).int('horizon must be a whole number of days').min(1, 'horizon must be 1 to 90 days').max(90, 'horizon must be 1 to 90 days').default(30),
+  horizon: queryInteger('horizon (days)', 1, 90).default(30),
 });
 export type ForecastQuery = z.infer<typeof forecastQuerySchema>;
 
@@ -15,7 +16,7 @@ export type ForecastQuery = z.infer<typeof forecastQuerySchema>;
 export const topProductsQuerySchema = z.object({
   time_period: z.enum(['week', 'month', 'quarter'], { message: 'time_period must be week, month or quarter' }).default('month'),
   category: pick,
-  limit: z.coerce.number({ message: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be 1 to 1000').max(1000, 'limit must be 1 to 1000').default(10),
+  limit: queryInteger('limit', 1, 1000).default(10),
 });
 export type TopProductsQuery = z.infer<typeof topProductsQuerySchema>;
 
@@ -38,7 +39,7 @@ export const predictRowSchema = z.object({
   store: keyValue.optional(),
   item: keyValue.optional(),
   keys: z.record(z.string().min(1).max(100), keyValue).optional(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'),
+  date: isoDay('date'),
   features: z.record(z.string().min(1).max(100), z.number().finite('feature values must be finite numbers')).optional(),
 });
 export type PredictRow = z.infer<typeof predictRowSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInteger } from './common';
 
 /** Kinds of long work run off the request path (SPEC 6 "Jobs"). Later capabilities add theirs. */
 export const JOB_KINDS = ['ingest', 'train', 'retrain'] as const;
@@ -37,7 +38,7 @@ export type Job = z.infer<typeof jobSchema>;
 
 export const jobIdSchema = z.string().regex(/^j_[a-z0-9]{16}$/, 'Unknown job');
 
-export const jobListQuerySchema = z.object({ kind: jobKindSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(20) });
+export const jobListQuerySchema = z.object({ kind: jobKindSchema.optional(), limit: queryInteger('limit', 1, 200).default(20) });
 
 /** The algorithms a training job may fit (lib/training/models.ts ALGORITHMS). */
 export const TRAIN_ALGORITHMS = ['gbm', 'rf', 'ridge', 'ensemble'] as const;

@@ -66,6 +66,12 @@ export const userSchema = z.object({
   failedAttempts: z.number().int().nonnegative().default(0),
   lockedUntil: z.string().nullable().default(null),
   lastSignInAt: z.string().nullable().default(null),
+  /**
+   * The generation of this account's sessions: a session token carries the value it was issued
+   * with and is void once they differ. Sign-out, a password change, deactivation and a role
+   * change increase it, which ends every older session at once (ASVS 4.0 V3.3.1, V3.3.3).
+   */
+  sessionVersion: z.number().int().nonnegative().default(0),
 });
 export type UserRecord = z.infer<typeof userSchema>;
 export const usersFileSchema = z.object({ users: z.array(userSchema) });

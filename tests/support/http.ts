@@ -47,7 +47,11 @@ export async function sessionCookie(email: string): Promise<string> {
 export async function api(path: string, init: RequestInit & { key?: string; cookie?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.key) headers.set('Authorization', `Bearer ${init.key}`);
-  if (init.cookie) headers.set('Cookie', init.cookie);
+  if (init.cookie) {
+    headers.set('Cookie', init.cookie);
+    // What a browser sends with a request from one of the app's pages (a cross-site request is refused).
+    if (!headers.has('Origin')) headers.set('Origin', baseURL());
+  }
   if (typeof init.body === 'string' && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   return fetch(`${baseURL()}${path}`, { ...init, headers, redirect: 'manual' });
 }

@@ -8,6 +8,7 @@ import { getUserOrThrow, hashPassword, updateUser } from '@/lib/users';
 import { z } from 'zod';
 import { revalidatePath } from 'next/cache';
 import { updateRetrainingSettings } from '@/lib/retraining/settings';
+import { renewCurrentSession } from '@/lib/auth/session';
 
 const percent = (max: number) => z.coerce.number().min(0, 'Use 0 or more').max(max, `Use at most ${max}`).transform((v) => v / 100);
 const retrainingFormSchema = z.object({
@@ -35,7 +36,9 @@ export const changePasswordAction = tenantAction('dashboards.read', changePasswo
     throw new AppError('bad_request', 'Your current password is not right.', { field: 'current' });
   }
   const passwordHash = await hashPassword(input.next);
-  await updateUser(ctx.tenantId, user.id, (u) => ({ ...u, passwordHash }));
+  const updated = await updateUser(ctx.tenantId, user.id, (u) => ({ ...u, passwordHash }));
+  // The change ended every session of the account; this one goes on with the new version.
+  await renewCurrentSession(updated.sessionVersion);
   await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'users.password', target: user.email, outcome: 'success', ip: ctx.ip });
-  return 'Password changed.';
+  return 'Password changed. Your other sessions are signed out.';
 });

@@ -9,6 +9,8 @@ import type { Job } from '@/lib/schemas/jobs';
 const session = vi.hoisted(() => ({ role: 'viewer' as Role, tenantId: 'shop' }));
 const launched = vi.hoisted(() => [] as { kind: string; params: Record<string, unknown> }[]);
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
+// A POST from the app's own page, as the browser sends it.
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ host: 'app.test', origin: 'http://app.test' }) }));
 vi.mock('@/lib/auth/context', async () => {
   const { getTenantOrThrow } = await import('@/lib/tenants');
   return {
