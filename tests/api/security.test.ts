@@ -251,3 +251,30 @@ describe('query strings (item 9)', () => {
     expect((await api('/api/v1/forecast?horizon=7&store=1', { key })).status).toBe(200);
   });
 });
+
+describe('headers (item 10)', () => {
+  it('an uploaded logo, even a PNG/HTML polyglot, is served as an inline image that can run nothing', async () => {
+    const { storage, tenantPath } = await import('@/lib/storage');
+    const { getTenantOrThrow, setTenantBranding } = await import('@/lib/tenants');
+    const polyglot = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('<html><script>alert(1)</script></html>')]);
+    await storage().writeBlob(tenantPath('other', 'tenants', 'logo.bin'), polyglot);
+    const { branding } = await getTenantOrThrow('other');
+    await setTenantBranding('other', { ...branding, logoType: 'image/png', logoVersion: branding.logoVersion + 1 });
+    const cookie = await sessionCookie('admin@other.test');
+    const res = await api('/api/branding/logo', { cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-disposition')).toBe('inline; filename="logo.png"');
+    // One policy, and it is the one that allows nothing (not the page policy).
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  });
+
+  it('pages carry a nonce policy without unsafe-inline scripts, a new nonce each time', async () => {
+    const a = (await api('/signin')).headers.get('content-security-policy') ?? '';
+    const b = (await api('/signin')).headers.get('content-security-policy') ?? '';
+    expect(a).toMatch(/script-src 'self' 'nonce-[^']+'/);
+    expect(a).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(a).not.toBe(b);
+  });
+});

@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server';
 import { readLogo } from '@/lib/branding';
 import { AppError } from '@/lib/errors';
 import { sessionRoute } from '@/lib/api/session-route';
+import { NON_PAGE_CSP } from '@/lib/http/security-headers';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +12,13 @@ export const GET = sessionRoute(['dashboards.read'], async (p) => {
   const bytes = type ? await readLogo(p.tenantId) : undefined;
   if (!type || !bytes) throw new AppError('not_found', 'No logo uploaded.');
   return new NextResponse(new Uint8Array(bytes), {
-    headers: { 'Content-Type': type, 'Cache-Control': 'private, max-age=86400', 'Content-Security-Policy': "default-src 'none'" },
+    // An uploaded file is never a document: even a PNG/HTML polyglot opened directly can run nothing.
+    headers: {
+      'Content-Type': type,
+      'Content-Disposition': `inline; filename="logo.${type.slice('image/'.length)}"`,
+      'Cache-Control': 'private, max-age=86400',
+      'Content-Security-Policy': NON_PAGE_CSP,
+      'X-Content-Type-Options': 'nosniff',
+    },
   });
 });
