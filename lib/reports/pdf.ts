@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import * as fontkit from 'fontkit';
 import { formatChange, formatInteger, formatPercent, formatSignedPercent } from '../format';
+import { checkImage, type ImageType } from '../image-check';
+import { MAX_LINE_CHARS, pdfSafeText, type GlyphCoverage } from './pdf-text';
 import type { ReportData } from './data';
 
 /**
@@ -11,6 +15,63 @@ import type { ReportData } from './data';
  */
 const FONT_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), 'node_modules', 'dejavu-fonts-ttf', 'ttf');
 const PAGE = { margin: 48, width: 595.28, height: 841.89 };
+
+/** A report that takes longer than this is abandoned with an error rather than left to hang the request. */
+export const RENDER_TIMEOUT_MS = 20_000;
+
+type FontName = 'Body' | 'Bold';
+const FONT_FILES: Record<FontName, string> = { Body: 'DejaVuSans.ttf', Bold: 'DejaVuSans-Bold.ttf' };
+
+interface LoadedFont {
+  bytes: Buffer;
+  coverage: GlyphCoverage;
+}
+
+// Read and parsed once: the same bytes go to pdfkit and answer which characters the font can draw.
+let loadedFonts: Record<FontName, LoadedFont> | undefined;
+
+function fonts(): Record<FontName, LoadedFont> {
+  if (!loadedFonts) {
+    const load = (name: FontName): LoadedFont => {
+      const bytes = readFileSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ FONT_DIR, FONT_FILES[name]));
+      const font = fontkit.create(bytes);
+      return { bytes, coverage: 'fonts' in font ? font.fonts[0] : font };
+    };
+    loadedFonts = { Body: load('Body'), Bold: load('Bold') };
+  }
+  return loadedFonts;
+}
+
+interface TextStyle {
+  font: FontName;
+  size: number;
+  color: string;
+}
+
+type WriteOptions = PDFKit.Mixins.TextOptions & {
+  /** Characters of one line kept before it is cut with an ellipsis (MAX_LINE_CHARS by default). */
+  maxChars?: number;
+  /** Exactly one line within `width`, cut with an ellipsis where it would wrap. */
+  oneLine?: boolean;
+};
+
+/**
+ * The only way a report draws text: each line is made safe for the font it is set in
+ * (lib/reports/pdf-text.ts) before pdfkit sees it. An array is drawn as one line per element.
+ */
+function write(doc: PDFKit.PDFDocument, style: TextStyle, value: string | readonly string[], x: number, y: number, options: WriteOptions = {}): void {
+  const { maxChars = MAX_LINE_CHARS, oneLine = false, ...textOptions } = options;
+  const coverage = fonts()[style.font].coverage;
+  const lines = (typeof value === 'string' ? [value] : value).map((line) => pdfSafeText(line, coverage, maxChars));
+  doc.font(style.font).fontSize(style.size).fillColor(style.color);
+  // pdfkit wraps whenever a width is given (lineBreak: false does not stop it) and applies the
+  // ellipsis only at the bottom of a given height: one line's height makes it cut the first line.
+  const final = oneLine ? { ...textOptions, height: doc.currentLineHeight(true), ellipsis: true } : textOptions;
+  doc.text(lines.join('\n'), x, y, final);
+}
+
+const INK = '#1b1f24';
+const MUTED = '#5b6470';
 
 interface ChartForecast {
   points: { date: string; forecast: number; p80: [number, number]; p95: [number, number] }[];
@@ -28,7 +89,7 @@ function drawForecastChart(doc: PDFKit.PDFDocument, series: { date: string; tota
   doc.lineWidth(0.5).strokeColor('#c9ced6');
   const points = forecast?.points ?? [];
   if (series.length + points.length < 2) {
-    doc.fontSize(9).fillColor('#5b6470').text('Not enough history to draw.', x, y + h / 2, { width: w, align: 'center' });
+    write(doc, { font: 'Body', size: 9, color: MUTED }, 'Not enough history to draw.', x, y + h / 2, { width: w, align: 'center' });
     doc.restore();
     return;
   }
@@ -42,15 +103,15 @@ function drawForecastChart(doc: PDFKit.PDFDocument, series: { date: string; tota
   const px = (date: string) => x + 40 + ((dayOf(date) - d0) / span) * (w - 48);
   const py = (v: number) => y + h - 18 - ((v - min) / range) * (h - 28);
   // Grid and y labels.
-  doc.font('Body').fontSize(7).fillColor('#5b6470');
+  const label: TextStyle = { font: 'Body', size: 7, color: MUTED };
   for (let g = 0; g <= 4; g++) {
     const v = min + (range * g) / 4;
     doc.moveTo(x + 40, py(v)).lineTo(x + w - 8, py(v)).stroke();
-    doc.text(formatInteger(v), x, py(v) - 4, { width: 36, align: 'right' });
+    write(doc, label, formatInteger(v), x, py(v) - 4, { width: 36, align: 'right', oneLine: true });
   }
   // x labels: first and last history date, first and last forecast date.
   const labels = new Set([dates[0], series.at(-1)?.date, points.at(-1)?.date].filter((d): d is string => Boolean(d)));
-  for (const d of labels) doc.text(d, Math.min(Math.max(px(d) - 30, x + 10), x + w - 60), y + h - 12, { width: 60, align: 'center' });
+  for (const d of labels) write(doc, label, d, Math.min(Math.max(px(d) - 30, x + 10), x + w - 60), y + h - 12, { width: 60, align: 'center', oneLine: true });
   if (points.length > 0) {
     const area = (lo: (p: ChartForecast['points'][number]) => number, hi: (p: ChartForecast['points'][number]) => number, opacity: number) => {
       doc.moveTo(px(points[0].date), py(hi(points[0])));
@@ -85,49 +146,142 @@ function drawForecastChart(doc: PDFKit.PDFDocument, series: { date: string; tota
 function table(doc: PDFKit.PDFDocument, header: string[], rows: string[][], widths: number[], startY: number): number {
   let y = startY;
   const x0 = PAGE.margin;
-  doc.font('Bold').fontSize(8.5).fillColor('#5b6470');
-  header.forEach((h, i) => doc.text(h, x0 + widths.slice(0, i).reduce((a, b) => a + b, 0), y, { width: widths[i] - 6 }));
+  const left = (i: number) => x0 + widths.slice(0, i).reduce((a, b) => a + b, 0);
+  // One line per cell: a long name is cut with an ellipsis, never wrapped over the next row.
+  header.forEach((h, i) => write(doc, { font: 'Bold', size: 8.5, color: MUTED }, h, left(i), y, { width: widths[i] - 6, oneLine: true }));
   y += 14;
-  doc.font('Body').fontSize(9).fillColor('#1b1f24');
   for (const row of rows) {
     if (y > PAGE.height - PAGE.margin - 20) {
       doc.addPage();
       y = PAGE.margin;
     }
-    row.forEach((cell, i) => doc.text(cell, x0 + widths.slice(0, i).reduce((a, b) => a + b, 0), y, { width: widths[i] - 6, lineBreak: false, ellipsis: true }));
+    row.forEach((cell, i) => write(doc, { font: 'Body', size: 9, color: INK }, cell, left(i), y, { width: widths[i] - 6, oneLine: true }));
     y += 13;
   }
   return y + 6;
 }
 
-export async function renderReportPdf(data: ReportData, logo?: { bytes: Buffer; type: string } | null): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, info: { Title: `${data.tenantName}: ${data.title}`, Author: 'Foresight', Subject: data.scope } });
-  doc.registerFont('Body', path.join(FONT_DIR, 'DejaVuSans.ttf'));
-  doc.registerFont('Bold', path.join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
+/**
+ * Draws a document with `draw` and collects its bytes. The promise settles exactly once: with the
+ * PDF when the stream ends; rejected when `draw` throws or rejects, when the document emits an
+ * error at any time (pdfkit, zlib and fontkit report through the stream while it runs), or after
+ * `timeoutMs` as a last resort, so a caller is never left waiting.
+ */
+export function renderPdf(options: PDFKit.PDFDocumentOptions, draw: (doc: PDFKit.PDFDocument) => void | Promise<void>, { timeoutMs = RENDER_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      return true;
+    };
+    const fail = (e: unknown) => {
+      if (settle()) reject(e instanceof Error ? e : new Error(`the PDF could not be drawn: ${String(e)}`));
+    };
+    const timer = setTimeout(() => fail(new Error(`the PDF was not finished after ${timeoutMs} ms`)), timeoutMs);
+    let doc: PDFKit.PDFDocument;
+    try {
+      doc = new PDFDocument(options);
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    doc.on('data', (c: Buffer) => {
+      if (!settled) chunks.push(c);
+    });
+    doc.on('end', () => {
+      if (settle()) resolve(Buffer.concat(chunks));
+    });
+    // Stays attached after settling: an 'error' event nobody listens to is thrown, and would take
+    // the process down instead of this one report.
+    doc.on('error', fail);
+    Promise.resolve()
+      .then(() => draw(doc))
+      .then(() => {
+        if (!settled) doc.end();
+      })
+      .catch(fail);
   });
+}
+
+/** A logo as stored: its bytes and the content type it was uploaded as. */
+export interface ReportLogo {
+  bytes: Buffer;
+  type: string;
+}
+
+/**
+ * The logo when pdfkit can draw it, else why not (null reason: a format pdfkit does not read, such
+ * as WebP, which is left out without a word). A logo stored before uploads were decode-checked may
+ * be damaged, and pdfkit inflates PNG data in a callback that throws where nobody can catch it:
+ * the request hung and the error reached the process. A PNG that passes the check inflates.
+ */
+function drawableLogo(logo: ReportLogo): { bytes: Buffer } | { reason: string | null } {
+  const type: ImageType | null = logo.type === 'image/png' || logo.type === 'image/jpeg' ? logo.type : null;
+  if (!type) return { reason: null };
+  const check = checkImage(logo.bytes, type);
+  return check.ok ? { bytes: logo.bytes } : { reason: `it is damaged: ${check.reason}` };
+}
+
+/** Options of `renderReportPdf`. */
+export interface ReportRenderOptions {
+  /** Named in the server log when the logo is left out. */
+  tenantId?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * The report as PDF bytes. Every text is made safe for the font first; a logo that cannot be
+ * drawn is left out with one line in the server log.
+ * @throws Error when the document cannot be drawn (see `renderPdf`)
+ */
+export async function renderReportPdf(data: ReportData, logo?: ReportLogo | null, options: ReportRenderOptions = {}): Promise<Buffer> {
+  const tenant = options.tenantId ?? '(unknown)';
+  const drawable = logo ? drawableLogo(logo) : null;
+  if (drawable && 'reason' in drawable && drawable.reason) {
+    console.warn(`reports: the logo of tenant ${tenant} is left out of its report: ${drawable.reason}. Upload it again on the Branding page.`);
+  }
+  const info = fonts().Body.coverage;
+  const docOptions: PDFKit.PDFDocumentOptions = {
+    size: 'A4',
+    margin: PAGE.margin,
+    info: { Title: `${pdfSafeText(data.tenantName, info)}: ${pdfSafeText(data.title, info)}`, Author: 'Foresight', Subject: pdfSafeText(data.scope, info) },
+  };
+  return renderPdf(
+    docOptions,
+    (doc) => {
+      doc.registerFont('Body', fonts().Body.bytes);
+      doc.registerFont('Bold', fonts().Bold.bytes);
+      drawReport(doc, data, drawable && 'bytes' in drawable ? drawable.bytes : null, tenant);
+    },
+    { timeoutMs: options.timeoutMs },
+  );
+}
+
+function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | null, tenant: string): void {
   const brand = data.branding.primaryColor;
+  const full = PAGE.width - 2 * PAGE.margin;
   // Header band in the tenant's colour, logo when it is PNG or JPEG (pdfkit reads those).
   doc.rect(0, 0, PAGE.width, 70).fill(brand);
   let titleX = PAGE.margin;
-  if (logo && (logo.type === 'image/png' || logo.type === 'image/jpeg')) {
+  if (logo) {
     try {
-      doc.image(logo.bytes, PAGE.margin, 15, { fit: [80, 40] });
+      doc.image(logo, PAGE.margin, 15, { fit: [80, 40] });
       titleX += 92;
-    } catch {
-      // an unreadable logo never stops a report
+    } catch (e) {
+      // checked above, so this is a form pdfkit refuses outright; the report goes on without it
+      console.warn(`reports: pdfkit refused the logo of tenant ${tenant}, left out of its report: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  doc.font('Bold').fontSize(18).fillColor('#ffffff').text(data.tenantName, titleX, 18, { width: PAGE.width - titleX - PAGE.margin });
-  doc.font('Body').fontSize(10).text(`${data.title} · ${data.scope} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`, titleX, 42);
-  doc.fillColor('#1b1f24');
+  const titleWidth = PAGE.width - titleX - PAGE.margin;
+  write(doc, { font: 'Bold', size: 18, color: '#ffffff' }, data.tenantName, titleX, 18, { width: titleWidth, oneLine: true });
+  write(doc, { font: 'Body', size: 10, color: '#ffffff' }, `${data.title} · ${data.scope} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`, titleX, 42, { width: titleWidth, oneLine: true });
 
   let y = 90;
-  doc.font('Bold').fontSize(12).text(`Last 30 days: ${data.kpis.current.from} to ${data.kpis.current.to}`, PAGE.margin, y);
+  const heading: TextStyle = { font: 'Bold', size: 12, color: INK };
+  write(doc, heading, `Last 30 days: ${data.kpis.current.from} to ${data.kpis.current.to}`, PAGE.margin, y);
   y += 22;
   // The same boxes, figures and formats as the Overview page (lib/reports/data.ts dashboardFigures).
   const boxes: { title: string; value: string; note: string }[] = [];
@@ -140,37 +294,39 @@ export async function renderReportPdf(data: ReportData, logo?: { bytes: Buffer; 
   boxes.forEach((b, i) => {
     const bx = PAGE.margin + i * (bw + 10);
     doc.roundedRect(bx, y, bw, 70, 6).lineWidth(1).strokeColor(brand).stroke();
-    doc.font('Body').fontSize(8.5).fillColor('#5b6470').text(b.title, bx + 8, y + 7, { width: bw - 16 });
-    doc.font('Bold').fontSize(15).fillColor('#1b1f24').text(b.value, bx + 8, y + 21, { width: bw - 16 });
-    doc.font('Body').fontSize(7.5).fillColor('#5b6470').text(b.note, bx + 8, y + 42, { width: bw - 16 });
+    // Title and figure on one line each, the note within the box: a long name cannot push out of it.
+    write(doc, { font: 'Body', size: 8.5, color: MUTED }, b.title, bx + 8, y + 7, { width: bw - 16, oneLine: true });
+    write(doc, { font: 'Bold', size: 15, color: INK }, b.value, bx + 8, y + 21, { width: bw - 16, oneLine: true });
+    write(doc, { font: 'Body', size: 7.5, color: MUTED }, b.note, bx + 8, y + 42, { width: bw - 16, height: 27, ellipsis: true });
   });
   y += 86;
   const per = data.step === 7 ? 'week' : 'day';
-  doc
-    .font('Bold')
-    .fontSize(12)
-    .fillColor('#1b1f24')
-    .text(data.forecast ? `${data.targetName} per ${per}: recent actuals and the next ${data.forecast.days} days' forecast` : `${data.targetName} per ${per}`, PAGE.margin, y);
+  write(doc, heading, data.forecast ? `${data.targetName} per ${per}: recent actuals and the next ${data.forecast.days} days' forecast` : `${data.targetName} per ${per}`, PAGE.margin, y, { width: full, oneLine: true });
   y += 16;
-  drawForecastChart(doc, data.history, data.forecast, { x: PAGE.margin, y, w: PAGE.width - 2 * PAGE.margin, h: 170 }, brand);
+  drawForecastChart(doc, data.history, data.forecast, { x: PAGE.margin, y, w: full, h: 170 }, brand);
   y += 172;
-  doc
-    .font('Body')
-    .fontSize(8)
-    .fillColor('#5b6470')
-    .text(data.forecast ? `Grey: actuals. Line: forecast of ${data.forecast.modelVersion} (generated ${data.forecast.generatedAt.slice(0, 16).replace('T', ' ')} UTC); shaded: its 80% and 95% intervals.` : 'No model is in production yet: the chart shows actuals only.', PAGE.margin, y, { width: PAGE.width - 2 * PAGE.margin });
+  const paragraph: TextStyle = { font: 'Body', size: 9.5, color: INK };
+  write(
+    doc,
+    { font: 'Body', size: 8, color: MUTED },
+    data.forecast ? `Grey: actuals. Line: forecast of ${data.forecast.modelVersion} (generated ${data.forecast.generatedAt.slice(0, 16).replace('T', ' ')} UTC); shaded: its 80% and 95% intervals.` : 'No model is in production yet: the chart shows actuals only.',
+    PAGE.margin,
+    y,
+    { width: full, maxChars: 400 },
+  );
   y = doc.y + 12;
 
-  doc.font('Bold').fontSize(12).fillColor('#1b1f24').text('Model accuracy', PAGE.margin, y);
+  write(doc, heading, 'Model accuracy', PAGE.margin, y);
   y += 16;
-  doc.font('Body').fontSize(9.5);
-  doc.text(
+  write(
+    doc,
+    paragraph,
     data.model
       ? `Production model ${data.model.id} (${data.model.algorithm}): hold-out WAPE ${formatPercent(data.model.metrics.wape)} against ${formatPercent(data.model.baselineMetrics.wape)} for the seasonal-naive baseline; trained on ${data.model.trainingWindow.from} to ${data.model.trainingWindow.to}.`
       : 'No model is in production yet: forecasts and their accuracy appear here once one is trained.',
     PAGE.margin,
     y,
-    { width: PAGE.width - 2 * PAGE.margin },
+    { width: full, maxChars: 400 },
   );
   y = doc.y + 14;
 
@@ -179,7 +335,7 @@ export async function renderReportPdf(data: ReportData, logo?: { bytes: Buffer; 
       doc.addPage();
       y = PAGE.margin;
     }
-    doc.font('Bold').fontSize(12).fillColor('#1b1f24').text(title, PAGE.margin, y);
+    write(doc, heading, title, PAGE.margin, y, { width: full, oneLine: true });
     y += 16;
   };
   if (data.growthProducts.length > 0) {
@@ -213,10 +369,6 @@ export async function renderReportPdf(data: ReportData, logo?: { bytes: Buffer; 
     );
   }
   section(`Alerts (${data.alerts.open} open)`, 100);
-  doc
-    .font('Body')
-    .fontSize(9.5)
-    .text(data.alerts.recent.length === 0 ? 'No open alerts.' : data.alerts.recent.map((a) => `${a.at.slice(0, 10)} [${a.severity}] ${a.title}: ${a.message}`).join('\n'), PAGE.margin, y, { width: PAGE.width - 2 * PAGE.margin });
-  doc.end();
-  return done;
+  // One line of the paragraph per alert, each made safe on its own so a name cannot add lines.
+  write(doc, paragraph, data.alerts.recent.length === 0 ? 'No open alerts.' : data.alerts.recent.map((a) => `${a.at.slice(0, 10)} [${a.severity}] ${a.title}: ${a.message}`), PAGE.margin, y, { width: full, maxChars: 400 });
 }

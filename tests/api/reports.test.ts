@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { inject } from 'vitest';
 import { api, makeKey, sessionCookie } from '../support/http';
 import { ensureProductionModel } from '../support/demo-model';
+import { corruptIdat, pngBytes } from '../support/images';
 
 let manager: string;
 let viewer: string;
@@ -86,5 +87,29 @@ describe('PDF reports', () => {
     expect(await unknown.json()).toMatchObject({ error: { code: 'not_found' } });
     expect((await api('/api/v1/reports/executive.pdf', { key: viewer })).status).toBe(403);
     expect((await api('/api/v1/reports/other.pdf', { key: manager })).status).toBe(404);
+  });
+
+  it('a damaged logo stored before uploads were decode-checked does not hang the reports: they answer a PDF without it', async () => {
+    process.env.FORESIGHT_HOME = inject('home');
+    const { storage, tenantPath } = await import('@/lib/storage');
+    const { getTenantOrThrow, setTenantBranding } = await import('@/lib/tenants');
+    const before = (await getTenantOrThrow('demo')).branding;
+    // RGBA, one byte of its compressed data changed, checksums right: what once hung every report.
+    await storage().writeBlob(tenantPath('demo', 'tenants', 'logo.bin'), corruptIdat(pngBytes(64, 32)));
+    await setTenantBranding('demo', { ...before, logoType: 'image/png', logoVersion: before.logoVersion + 1 });
+    try {
+      for (const file of ['executive.pdf', 'store.pdf?store=1']) {
+        const started = Date.now();
+        const res = await api(`/api/v1/reports/${file}`, { key: manager, signal: AbortSignal.timeout(15_000) });
+        expect(res.status, file).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/pdf');
+        const text = pdfText(await res.arrayBuffer());
+        expect(text).toContain(before.displayName);
+        expect(text).toContain('Best sellers, last 30 days');
+        expect(Date.now() - started, file).toBeLessThan(15_000);
+      }
+    } finally {
+      await setTenantBranding('demo', { ...before, logoVersion: before.logoVersion + 2 });
+    }
   });
 });

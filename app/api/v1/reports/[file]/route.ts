@@ -17,7 +17,15 @@ export const GET = apiRoute({ permission: 'reports.download', query: reportQuery
   const data = await reportData(ctx.tenantId, kind, query.store);
   const whiteLabel = tierHas(ctx.tenant.tier, 'whiteLabel');
   const logoBytes = whiteLabel && ctx.tenant.branding.logoType ? await readLogo(ctx.tenantId) : undefined;
-  const pdf = await renderReportPdf(whiteLabel ? data : { ...data, branding: { ...data.branding, primaryColor: '#1f6feb' } }, logoBytes && ctx.tenant.branding.logoType ? { bytes: logoBytes, type: ctx.tenant.branding.logoType } : null);
+  let pdf: Buffer;
+  try {
+    pdf = await renderReportPdf(whiteLabel ? data : { ...data, branding: { ...data.branding, primaryColor: '#1f6feb' } }, logoBytes && ctx.tenant.branding.logoType ? { bytes: logoBytes, type: ctx.tenant.branding.logoType } : null, { tenantId: ctx.tenantId });
+  } catch (e) {
+    // Logged here, once, with the cause; the caller gets a SPEC 7 error instead of a hung request.
+    console.error(`reports: ${params.file} of tenant ${ctx.tenantId} could not be drawn:`, e);
+    await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'reports.download', target: params.file, outcome: 'failure', ip: ctx.ip, details: { store: query.store ?? null, error: 'render' } });
+    throw new AppError('internal', 'The report could not be drawn. The error has been logged; try again later, and tell your admin if it keeps failing.', { report: params.file });
+  }
   await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'reports.download', target: params.file, outcome: 'success', ip: ctx.ip, details: { store: query.store ?? null } });
   const name = `${ctx.tenantId}-${kind}${query.store ? `-${query.store.replace(/[^A-Za-z0-9_-]/g, '_')}` : ''}-${data.generatedAt.slice(0, 10)}.pdf`;
   return new Response(new Uint8Array(pdf), {
