@@ -44,12 +44,14 @@ export async function proxy(req: NextRequest) {
 /**
  * Only requests that carry a session cookie reach the proxy: the others (API-key calls, the sign-in
  * page) would return unchanged from its first line anyway, and skipping the proxy saves a large
- * part of the framework's per-request cost on the API's hot path. (Next reads this config
- * statically at build time: the values must be literals.)
+ * part of the framework's per-request cost on the API's hot path. The upload route
+ * (`POST /api/v1/datasets`) never does: Next.js reads the whole body of a proxied request into
+ * memory first (cut at `proxyClientMaxBodySize`), and an upload must stream to disk. (Next reads
+ * this config statically at build time: the values must be literals.)
  */
 export const config = {
   matcher: [
-    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth|vendor/).*)', has: [{ type: 'cookie', key: 'next-auth.session-token' }] },
-    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth|vendor/).*)', has: [{ type: 'cookie', key: '__Secure-next-auth.session-token' }] },
+    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth|vendor/|api/v1/datasets$).*)', has: [{ type: 'cookie', key: 'next-auth.session-token' }] },
+    { source: '/((?!_next/static|_next/image|favicon.ico|api/health|api/auth|vendor/|api/v1/datasets$).*)', has: [{ type: 'cookie', key: '__Secure-next-auth.session-token' }] },
   ],
 };
