@@ -172,7 +172,8 @@ function webBodyAsNode(body: ReadableStream<Uint8Array> | null): Readable {
           yield value;
         }
       } finally {
-        // Cancelling would tear the connection down before the answer is written: drain instead.
+        // Read on and discard rather than cancel: the rest of the body is consumed as Node does for
+        // a body nobody read, whatever stream Next.js built it from, and the answer goes out after.
         if (!ended) void (async () => {
           for (;;) if ((await reader.read()).done) return;
         })().catch(() => undefined);

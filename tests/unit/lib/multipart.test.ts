@@ -1,11 +1,14 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors';
 import { readMultipart, type MultipartLimits } from '@/lib/http/multipart';
 import { storage } from '@/lib/storage';
+import { apiRequestOf } from '@/lib/api/fast-path';
 
 const BOUNDARY = 'xyzBOUNDARY';
 const TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
@@ -104,5 +107,42 @@ describe('storage writeBlobStream', () => {
     const broken = path.join(home, 'uploads', 'f1');
     await expect(storage().writeBlobStream(broken, body('a,b\n'.repeat(1000), { piece: 100, fail: true }))).rejects.toThrow('socket hang up');
     expect(await fs.readdir(path.join(home, 'uploads'))).toEqual(['f0']);
+  });
+});
+
+describe('a request body streamed from Node (the fast path\'s ApiRequest.body())', () => {
+  it('refusing it midway still answers the client, which is still sending', async () => {
+    const server = http.createServer((req, res) => {
+      readMultipart(apiRequestOf(req).body(), String(req.headers['content-type']), limits({ maxBytes: 64 * 1024 }), async (f) => void (await collect(f.stream))).then(
+        () => res.writeHead(200).end('taken'),
+        (e: AppError) => res.writeHead(e.status).end(e.code),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'POST', path: '/', headers: { 'content-type': TYPE } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, text });
+          });
+        });
+        req.on('error', reject);
+        req.write(form([{ name: 'files', filename: 'a.csv', content: '' }], false).replace(/\r\n$/, ''));
+        // Chunked and never ended: only the limit can end it.
+        const piece = Buffer.alloc(16 * 1024, 'a,b\n');
+        const pump = () => {
+          while (!req.destroyed && req.write(piece));
+          if (!req.destroyed) req.once('drain', pump);
+        };
+        pump();
+      });
+      expect(answer).toEqual({ status: 413, text: 'payload_too_large' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
