@@ -63,13 +63,15 @@ export async function proxy(req: NextRequest) {
 /**
  * Every page, and the session (cookie) calls of the API for the sliding expiry. API-key calls
  * carry no cookie and skip the proxy, which saves a large part of the framework's per-request
- * cost on the API's hot path. (Next reads this config statically at build time: the values must
- * be literals.)
+ * cost on the API's hot path. The upload route (`/api/v1/datasets`) never passes it: Next.js
+ * reads the whole body of a proxied request into memory first (cut at `proxyClientMaxBodySize`),
+ * and an upload must stream to disk. (Next reads this config statically at build time: the
+ * values must be literals.)
  */
 export const config = {
   matcher: [
     { source: '/((?!api/|_next/static|_next/image|vendor/).*)' },
-    { source: '/api/v1/:path*', has: [{ type: 'cookie', key: 'next-auth.session-token' }] },
-    { source: '/api/v1/:path*', has: [{ type: 'cookie', key: '__Secure-next-auth.session-token' }] },
+    { source: '/api/v1/((?!datasets$).*)', has: [{ type: 'cookie', key: 'next-auth.session-token' }] },
+    { source: '/api/v1/((?!datasets$).*)', has: [{ type: 'cookie', key: '__Secure-next-auth.session-token' }] },
   ],
 };

@@ -29,4 +29,10 @@ export const settings = {
   bcryptRounds: () => intFromEnv('BCRYPT_ROUNDS', 10, 4, 15),
   /** Threads a training process (job worker, CLI) fits trees on; 0 = the available cores, at most 4. */
   trainingThreads: () => intFromEnv('FORESIGHT_TRAINING_THREADS', 0, 0, 64),
+  /**
+   * Largest upload (one import request, all its files) in bytes, from FORESIGHT_UPLOAD_MAX_MB.
+   * 512 MB holds a few million rows of a generic CSV (Walmart's rows take about 56 bytes) or the
+   * retail files of several years; uploads stream to disk, so the cap guards the disk, not memory.
+   */
+  uploadMaxBytes: () => intFromEnv('FORESIGHT_UPLOAD_MAX_MB', 512, 1, 1024 * 1024) * 1024 * 1024,
 };

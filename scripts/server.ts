@@ -43,6 +43,10 @@ async function main(): Promise<void> {
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  // Node cuts any request after 5 minutes by default: too short for a large upload on a slow line.
+  // Stalled uploads are cut by the upload reader itself (60 s without data); headers still must
+  // arrive within Node's headersTimeout.
+  server.requestTimeout = 60 * 60_000;
   server.listen(port, hostname, () => console.log(`▲ Foresight ready on http://${hostname ?? 'localhost'}:${port}`));
   // Stop taking connections, let the responses under way finish (at most 5 s), then exit.
   const stop = () => {

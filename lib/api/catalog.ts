@@ -35,7 +35,7 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   {
     method: 'post',
     path: '/datasets',
-    summary: 'Upload files and start the import job (validated before anything is stored)',
+    summary: 'Upload files, streamed to disk, and start the import job (validated before anything is stored). 413 over FORESIGHT_UPLOAD_MAX_MB or the storage left, 409 while another import is active: both before the body is read',
     permission: 'data.import',
     multipart: {
       format: { type: 'string', description: '"retail" (the 8 CSV files) or "generic" (one CSV and a mapping)', required: true },
@@ -45,7 +45,7 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
     },
     response: { status: 202, description: 'The ingest job' },
   },
-  { method: 'post', path: '/datasets/preview', summary: 'Columns, detected types and date formats of a CSV, for a mapping', permission: 'data.import', multipart: { file: { type: 'file', description: 'One CSV', required: true } }, response: { status: 200, description: 'The preview' } },
+  { method: 'post', path: '/datasets/preview', summary: 'Columns, detected types and date formats of a CSV, for a mapping, from its start (a body over 2 MB: 413)', permission: 'data.import', multipart: { file: { type: 'file', description: 'One CSV, or its first part (e.g. 1 MB, cut at a line end)', required: true }, size: { type: 'string', description: "The whole file's size in bytes, when `file` is its first part: the row count is estimated from it" } }, response: { status: 200, description: 'The preview' } },
   { method: 'get', path: '/jobs', summary: 'Recent jobs (imports, training), newest first', permission: 'dashboards.read', query: jobListQuerySchema, response: { status: 200, description: 'Jobs' } },
   { method: 'get', path: '/jobs/{id}', summary: 'One job: status, progress, result or why it failed', permission: 'dashboards.read', response: { status: 200, description: 'The job' } },
   { method: 'post', path: '/jobs/{id}/cancel', summary: 'Cancel a running job (needs the permission that starts it)', permission: 'dashboards.read', response: { status: 200, description: 'The job' } },

@@ -15,6 +15,7 @@
  * of the Next.js build (one set of caches, limiter and meters, which live on globalThis anyway).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { AppError } from '../errors';
@@ -95,7 +96,32 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   });
 }
 
-/** Node's request as an ApiRequest: no Web Request, no body stream. */
+/**
+ * The request's body as a stream with backpressure. Destroying it does not destroy the request
+ * (that would close the connection before the answer): what is left is read and discarded.
+ */
+function streamOf(req: IncomingMessage): Readable {
+  const out = new PassThrough();
+  if (!req.complete && (req.destroyed || req.readableAborted)) {
+    out.destroy(new AppError('bad_request', 'The request body was cut off before its end.'));
+    return out;
+  }
+  req.pipe(out);
+  const cut = () => req.complete || out.destroy(new Error('The request body was cut off before its end.'));
+  req.once('aborted', cut);
+  req.once('close', cut);
+  out.once('close', () => {
+    req.off('aborted', cut);
+    req.off('close', cut);
+    if (!req.complete) {
+      req.unpipe(out);
+      req.resume();
+    }
+  });
+  return out;
+}
+
+/** Node's request as an ApiRequest: no Web Request. */
 export function apiRequestOf(req: IncomingMessage): ApiRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -118,6 +144,7 @@ export function apiRequestOf(req: IncomingMessage): ApiRequest {
       const init: RequestInit = { method: req.method, headers: { 'content-type': header('content-type') ?? '' }, body: new Uint8Array(await bytes(Number.MAX_SAFE_INTEGER)) };
       return new Request(`http://localhost${url}`, init).formData();
     },
+    body: () => streamOf(req),
     // Never reached: the fast path takes only requests with an Authorization header, which
     // authenticate() resolves as an API key before it would look at a session.
     principal: async () => null,

@@ -1,4 +1,5 @@
 import 'server-only';
+import { Readable } from 'node:stream';
 import { NextResponse, type NextRequest } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { AppError, isAppError } from '../errors';
@@ -35,8 +36,14 @@ export interface ApiRequest {
    * @throws AppError payload_too_large as soon as more than `maxBytes` bytes have arrived.
    */
   text(maxBytes: number): Promise<string>;
-  /** The body as multipart or URL-encoded form data. */
+  /** The body as multipart or URL-encoded form data (held in memory: small forms only). */
   formData(): Promise<FormData>;
+  /**
+   * The body as a stream, read only as fast as it is consumed (uploads go to disk through it).
+   * Destroying it stops reading; the rest of the body is then discarded as it arrives, so the
+   * answer still reaches the client. An aborted client makes it error.
+   */
+  body(): Readable;
   /** The session principal from the request's cookies (API keys come in the Authorization header). */
   principal(): Promise<Principal | null>;
 }
@@ -177,8 +184,37 @@ function fromNext(req: NextRequest): ApiRequest {
       return Buffer.concat(chunks).toString('utf8');
     },
     formData: () => req.formData(),
+    body: () => webBodyAsNode(req.body),
     principal: () => currentPrincipal(),
   };
+}
+
+/** A Web request body as a Node stream that pulls a chunk only when its reader wants one. */
+function webBodyAsNode(body: ReadableStream<Uint8Array> | null): Readable {
+  if (!body) return Readable.from([]);
+  const reader = body.getReader();
+  return Readable.from(
+    (async function* () {
+      let ended = false;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            ended = true;
+            return;
+          }
+          yield value;
+        }
+      } finally {
+        // Read on and discard rather than cancel: the rest of the body is consumed as Node does for
+        // a body nobody read, whatever stream Next.js built it from, and the answer goes out after.
+        if (!ended) void (async () => {
+          for (;;) if ((await reader.read()).done) return;
+        })().catch(() => undefined);
+      }
+    })(),
+    { objectMode: false },
+  );
 }
 
 /**

@@ -9,6 +9,8 @@ import { effectiveQuotas } from '../tiers';
 import { listVersions } from '../registry/store';
 import { tenantPath } from '../storage';
 import { withFileLock } from '../storage/lock';
+import { currentProcess } from '../process';
+import { removeDeadStagedUploads } from './staging';
 
 /** Who starts a job: the tenant it runs for, the actor it is audited as, the caller's address. */
 export interface LaunchContext {
@@ -20,7 +22,9 @@ export interface LaunchContext {
 /**
  * Starts a job in its own worker process (`scripts/job-worker.ts`, so training or an ingest never
  * blocks a request), with at most one active job of a kind per tenant. `prepare` runs after the
- * record exists and before the worker starts (e.g. to stage the uploaded files). No 'server-only':
+ * record exists and before the worker starts (e.g. to stage the uploaded files: the job is active,
+ * so a second import is refused at once, and a server that stops meanwhile leaves a job that settles
+ * as failed). Before `prepare`, the tenant's staged uploads of dead jobs are removed. No 'server-only':
  * the scheduler, the CLI and job workers start jobs too.
  * @throws AppError conflict when a job of this kind is already queued or running for the tenant
  *   (details.jobId names it).
@@ -33,8 +37,10 @@ export async function launchJob(ctx: LaunchContext, kind: JobKind, params: Recor
     const running = (await listJobs(ctx.tenantId, { kind, limit: 20 })).find(isActive);
     if (running) throw new AppError('conflict', `Another ${kind} job is still running (started ${running.createdAt.slice(11, 19)} UTC). Wait for it or cancel it.`, { jobId: running.id });
     if (kind === 'train' || kind === 'retrain') await assertTrainingQuota(ctx.tenantId, kind);
-    return createJob(ctx.tenantId, kind, params, ctx.actor);
+    return createJob(ctx.tenantId, kind, params, ctx.actor, currentProcess());
   });
+  // The next job is when a killed import's staged files go, if the server start did not see them.
+  await removeDeadStagedUploads(ctx.tenantId).catch((e: unknown) => console.error(`staged uploads of ${ctx.tenantId}: cleaning failed:`, (e as Error).message));
   try {
     await prepare(job);
   } catch (e) {

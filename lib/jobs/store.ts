@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { processAlive } from '../process';
+import { processAlive, processStillRunning, type ProcessIdentity } from '../process';
 import { AppError } from '../errors';
 import { storage, tenantPath } from '../storage';
 import { jobSchema, type Job, type JobKind } from '../schemas/jobs';
@@ -19,6 +19,11 @@ export function committedEnd(job: Job, why: string): Job {
 
 /** A job whose process is gone while it was queued or running ended without saying so. */
 function settle(job: Job): Job {
+  if (job.status === 'queued' && job.pid === null && job.preparedBy && !processStillRunning(job.preparedBy)) {
+    return job.cancelRequested
+      ? { ...job, status: 'cancelled', finishedAt: job.finishedAt ?? new Date().toISOString(), error: null }
+      : { ...job, status: 'failed', finishedAt: job.finishedAt ?? new Date().toISOString(), error: 'The job never started: the process preparing it stopped (e.g. a server restart while its files were uploading). Nothing was done; start it again.' };
+  }
   if ((job.status === 'running' || job.status === 'queued') && job.pid !== null && !processAlive(job.pid)) {
     if (job.committed) return committedEnd(job, 'Its process ended before the last checks finished (e.g. a cancel or a restart); what was saved stands.');
     return job.cancelRequested
@@ -28,7 +33,8 @@ function settle(job: Job): Job {
   return job;
 }
 
-export async function createJob(tenantId: string, kind: JobKind, params: Record<string, unknown>, actor: AuditActor): Promise<Job> {
+/** A new queued job; `preparedBy` is the process that will stage its input and start its worker. */
+export async function createJob(tenantId: string, kind: JobKind, params: Record<string, unknown>, actor: AuditActor, preparedBy: ProcessIdentity | null = null): Promise<Job> {
   const job: Job = {
     id: `j_${randomBytes(8).toString('hex')}`,
     tenantId,
@@ -43,6 +49,7 @@ export async function createJob(tenantId: string, kind: JobKind, params: Record<
     startedAt: null,
     finishedAt: null,
     pid: null,
+    preparedBy,
     cancelRequested: false,
     actor,
   };

@@ -23,8 +23,9 @@ export type TopProductsQuery = z.infer<typeof topProductsQuerySchema>;
 /** The most rows one `POST /api/v1/predict/batch` takes (more: 413). */
 export const MAX_BATCH_ROWS = 100_000;
 /**
- * The largest batch body in bytes (more: 413 before it is read): the proxy in front of route
- * handlers buffers at most 10 MB of a body; a row without overrides takes about 55 bytes.
+ * The largest batch body in bytes (more: 413, before it is read when its Content-Length says so);
+ * a row without overrides takes about 55 bytes. The largest JSON body of any route: next.config.ts
+ * keeps the proxy's body buffer above it, so a bigger body is always this 413, never a cut body.
  */
 export const MAX_BATCH_BYTES = 10 * 1024 * 1024;
 

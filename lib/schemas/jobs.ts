@@ -24,6 +24,11 @@ export const jobSchema = z.object({
   finishedAt: z.string().nullable(),
   /** Process running it, to tell a live job from one whose process died. */
   pid: z.number().int().nullable(),
+  /**
+   * The process that prepares the job before its worker starts (the server receiving an upload):
+   * a queued job without a worker whose preparing process is gone will never start.
+   */
+  preparedBy: z.object({ pid: z.number().int(), startedAt: z.number() }).nullable().optional(),
   cancelRequested: z.boolean(),
   /**
    * What the job already saved for good, set before its last optional steps (an import's drift and

@@ -143,6 +143,37 @@ export class FileStorage implements Storage {
     await withFileLock(key, () => atomicWriteFile(key, bytes));
   }
 
+  async writeBlobStream(key: string, source: AsyncIterable<Uint8Array>): Promise<number> {
+    return withFileLock(key, async () => {
+      const dir = path.dirname(key);
+      await fs.mkdir(dir, { recursive: true });
+      // A hidden temp name (list() skips it) until the last byte is on disk.
+      const tmp = path.join(dir, `.${path.basename(key)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      const handle = await fs.open(tmp, 'w', 0o600);
+      let size = 0;
+      try {
+        for await (const chunk of source) {
+          await handle.write(chunk);
+          size += chunk.byteLength;
+        }
+        await handle.sync();
+      } catch (e) {
+        await handle.close();
+        await fs.rm(tmp, { force: true });
+        throw e;
+      }
+      await handle.close();
+      try {
+        await fs.rename(tmp, key);
+      } catch (e) {
+        await fs.rm(tmp, { force: true });
+        throw e;
+      }
+      await fsyncDir(dir);
+      return size;
+    });
+  }
+
   async readBlob(key: string): Promise<Buffer | undefined> {
     return readIfExists(key);
   }

@@ -32,6 +32,11 @@ export interface Storage {
   readLines<T>(key: string, schema: ZodType<T>): Promise<T[]>;
   /** Replaces a binary object atomically. */
   writeBlob(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Writes a binary object from a stream, as it arrives, and returns its size: it appears under
+   * `key` only once complete (a stream that errors leaves nothing, not a shorter object).
+   */
+  writeBlobStream(key: string, source: AsyncIterable<Uint8Array>): Promise<number>;
   readBlob(key: string): Promise<Buffer | undefined>;
   exists(key: string): Promise<boolean>;
   /** Names directly under a key (empty when it does not exist). */

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -115,6 +116,39 @@ describe('Data page', () => {
     expect(report).toContain('nothing was imported');
     expect(report).toContain('Weekly_Sales');
     expect(await page.getByTestId('profile-key-store').textContent()).toBe('45');
+    await page.context().close();
+  });
+
+  it('an admin imports a 15 MB CSV through the Data page: the mapping wizard, the upload and the job', async () => {
+    process.env.FORESIGHT_HOME = inject('home');
+    const { createTenantWithAdmin } = await import('@/lib/provisioning');
+    const { SYSTEM_ACTOR } = await import('@/lib/audit');
+    await createTenantWithAdmin({ id: 'bigcsv', name: 'Big CSV', tier: 'enterprise', adminEmail: 'admin@bigcsv.test', adminName: 'B', adminPassword: inject('password') }, SYSTEM_ACTOR);
+    // Walmart's 45 stores copied 42 times under new store numbers: 1,890 stores, 143 weeks, over 15 MB.
+    const [header, ...lines] = fs.readFileSync(WALMART, 'utf8').trim().split(/\r?\n/);
+    const out: string[] = [header];
+    for (let copy = 0; copy < 42; copy++) for (const line of lines) out.push(`${Number(line.slice(0, line.indexOf(','))) + 45 * copy}${line.slice(line.indexOf(','))}`);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-bigcsv-')), 'stores.csv');
+    fs.writeFileSync(file, `${out.join('\n')}\n`);
+    expect(fs.statSync(file).size).toBeGreaterThan(15_000_000);
+
+    const page = await signedInPage(browser, 'admin@bigcsv.test');
+    await page.goto('/data');
+    // The page says how large an upload may be (the test server's FORESIGHT_UPLOAD_MAX_MB).
+    expect(await page.getByTestId('upload-form').textContent()).toContain(`${inject('uploadMaxMb')} MB`);
+    await page.getByLabel('One CSV with a column mapping').check();
+    await page.getByTestId('generic-file').setInputFiles(file);
+    await page.waitForSelector('[data-testid=mapping]', { timeout: 30_000 });
+    expect(await page.getByLabel('Use of column Date').inputValue()).toBe('date');
+    await page.getByLabel('Use of column Store').selectOption('key');
+    await page.getByLabel('Use of column Weekly_Sales').selectOption('target');
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await expect.poll(() => page.getByTestId('profile-key-store').textContent().catch(() => null), { timeout: 120_000 }).toBe('1,890');
+    expect(await page.getByTestId('profile-periods').textContent()).toContain('143 weeks');
+    await page.reload();
+    expect(await page.getByTestId('job').first().getAttribute('data-status')).toBe('succeeded');
+    expect(await page.getByTestId('import-message').textContent()).toContain(`Imported ${(6435 * 42).toLocaleString('en')} rows`);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
     await page.context().close();
   });
 });

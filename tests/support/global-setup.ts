@@ -12,6 +12,8 @@ import { startLocalServer } from '../../scripts/local-server';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const TEST_PASSWORD = 'Integration-pass-2026';
+/** FORESIGHT_UPLOAD_MAX_MB of the test server. */
+export const TEST_UPLOAD_MAX_MB = 256;
 
 /** Debian packages the API and browser tests use: Chromium (browser tests) and pdftotext (PDF tests). */
 function ensureDebianTools(): void {
@@ -38,6 +40,9 @@ export default async function setup(project: TestProject) {
   process.env.FORESIGHT_HOME = home;
   process.env.DEMO_PASSWORD = TEST_PASSWORD;
   process.env.BCRYPT_ROUNDS = '4';
+  // A per-upload cap low enough that the over-the-cap tests stay cheap, high enough for the
+  // 200 MB streaming test (tests/api/uploads.test.ts); the server inherits it.
+  process.env.FORESIGHT_UPLOAD_MAX_MB = String(TEST_UPLOAD_MAX_MB);
 
   const { buildIfNeeded } = await import('../../scripts/start');
   buildIfNeeded();
@@ -61,6 +66,9 @@ export default async function setup(project: TestProject) {
   project.provide('baseURL', baseURL);
   project.provide('home', home);
   project.provide('password', TEST_PASSWORD);
+  // The server's own process (scripts/server.ts runs Next.js in it): tests watch its memory.
+  project.provide('serverPid', server.pid ?? 0);
+  project.provide('uploadMaxMb', TEST_UPLOAD_MAX_MB);
 
   return async () => {
     server?.kill('SIGTERM');
@@ -75,5 +83,7 @@ declare module 'vitest' {
     baseURL: string;
     home: string;
     password: string;
+    serverPid: number;
+    uploadMaxMb: number;
   }
 }

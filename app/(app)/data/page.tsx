@@ -13,6 +13,7 @@ import { getHolidayCalendar, BASE_CALENDARS } from '@/lib/holidays';
 import { listHolidays } from '@/ml/features/holidays';
 import { parseIsoDay } from '@/ml/data/dates';
 import { setHolidaysAction } from './actions';
+import { settings } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'Data' };
 
@@ -38,7 +39,7 @@ export default async function DataPage() {
             Every row is checked before anything is stored: with any error nothing is imported, and the report says which file, line and column. Importing the
             same files again changes nothing; newer days are appended.
           </p>
-          <DataUpload />
+          <DataUpload maxUploadBytes={settings.uploadMaxBytes()} />
         </section>
       )}
       {latest && (

@@ -28,9 +28,23 @@ function postWithProgress(url: string, form: FormData, onProgress: (share: numbe
   });
 }
 
+/** What the preview reads of a file: its start, cut at the last line end (the server takes at most 2 MB). */
+const PREVIEW_BYTES = 1024 * 1024;
+
+/** The first PREVIEW_BYTES of a file, ending at a line end so that no row is cut in half. */
+async function fileStart(file: File): Promise<Blob> {
+  if (file.size <= PREVIEW_BYTES) return file;
+  const head = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
+  const end = head.lastIndexOf(0x0a);
+  return new Blob([end > 0 ? head.subarray(0, end + 1) : head], { type: file.type });
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(bytes % 1048576 === 0 ? 0 : 1)} MB`;
+
 const RETAIL_FILES = ['sales.csv', 'online.csv', 'markdowns.csv', 'price_history.csv', 'discounts_history.csv', 'stores.csv', 'catalog.csv', 'actual_matrix.csv'];
 
-export function DataUpload() {
+/** The import form: the retail files or one CSV with a mapping wizard, uploaded with progress; `maxUploadBytes` is the per-upload cap. */
+export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
   const router = useRouter();
   const [format, setFormat] = useState<'retail' | 'generic'>('retail');
   const [files, setFiles] = useState<File[]>([]);
@@ -51,8 +65,11 @@ export function DataUpload() {
   async function loadPreview(file: File) {
     setError(null);
     setPreview(null);
+    // The wizard needs the columns and a sample, not the whole file: the start of it is sent, and
+    // the row count is estimated from the file's size.
     const form = new FormData();
-    form.append('file', file);
+    form.append('size', String(file.size));
+    form.append('file', await fileStart(file), file.name);
     const res = await fetch('/api/v1/datasets/preview', { method: 'POST', body: form });
     const body = (await res.json()) as { preview: CsvPreview } | ApiError;
     if (!res.ok || 'error' in body) {
@@ -82,9 +99,14 @@ export function DataUpload() {
       setError('Choose the files to upload first.');
       return;
     }
+    const total = files.reduce((s, f) => s + f.size, 0);
+    if (total > maxUploadBytes) {
+      setError(`The files are ${megabytes(total)}; one upload takes at most ${megabytes(maxUploadBytes)}.`);
+      return;
+    }
+    // The text fields first: the server checks them as they arrive, before the files.
     const form = new FormData();
     form.append('format', format);
-    for (const f of files) form.append('files', f, f.name);
     if (format === 'generic') {
       if (!mapping.date || !mapping.target) {
         setError('Choose the date column and the column to forecast.');
@@ -103,6 +125,7 @@ export function DataUpload() {
         }),
       );
     }
+    for (const f of files) form.append('files', f, f.name);
     setUploadShare(0);
     try {
       const { status, body } = await postWithProgress('/api/v1/datasets', form, setUploadShare);
@@ -237,11 +260,10 @@ export function DataUpload() {
           </div>
         </div>
       )}
-      {files.length > 0 && (
-        <p className="muted">
-          {files.length} file{files.length === 1 ? '' : 's'}, {(files.reduce((s, f) => s + f.size, 0) / 1048576).toFixed(1)} MB
-        </p>
-      )}
+      <p className="muted" data-testid="upload-limit">
+        {files.length > 0 ? `${files.length} file${files.length === 1 ? '' : 's'}, ${(files.reduce((s, f) => s + f.size, 0) / 1048576).toFixed(1)} MB. ` : ''}
+        One upload takes up to {megabytes(maxUploadBytes)} (all its files together), within the storage of your plan.
+      </p>
       {uploadShare !== null && (
         <div>
           <div className="usage-bar" role="progressbar" aria-label="Upload" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(uploadShare * 100)}>

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, it, expect, vi, beforeAll, afterAll, afterEach } from 'vitest';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -41,6 +42,7 @@ function request(file: string): ApiRequest {
     header: (name) => (name.toLowerCase() === 'authorization' ? `Bearer ${key}` : null),
     text: async () => '',
     formData: async () => new FormData(),
+    body: () => Readable.from([]),
     principal: async () => null,
   };
 }

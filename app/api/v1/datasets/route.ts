@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { apiRoute } from '@/lib/api/handler';
 import { readManifest } from '@/lib/datasets/store';
-import { readUploadForm, startIngest } from '@/lib/datasets/upload';
+import { receiveUpload } from '@/lib/datasets/upload';
 import { AppError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
@@ -14,9 +14,12 @@ export const GET = apiRoute({ permission: 'data.read' }, async (ctx) => {
   return { dataset: visible, generated_at: new Date().toISOString() };
 });
 
-/** Uploads files (multipart: format, files, mapping, joins) and starts the ingest job: 202 with the job. */
+/**
+ * Uploads files (multipart: format, files, mapping, joins), streamed to disk, and starts the ingest
+ * job: 202 with the job; 409 while another import is active and 413 over the upload cap or the
+ * storage left, both before the body is read (see receiveUpload).
+ */
 export const POST = apiRoute({ permission: 'data.import' }, async (ctx, { req }) => {
-  const { request, files } = await readUploadForm(req, ctx);
-  const job = await startIngest(ctx, request, files);
+  const job = await receiveUpload(ctx, req);
   return NextResponse.json({ job, generated_at: new Date().toISOString() }, { status: 202 });
 });
