@@ -140,10 +140,6 @@ export function apiRequestOf(req: IncomingMessage): ApiRequest {
     searchParams: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
     header,
     text: async (maxBytes) => (await bytes(maxBytes)).toString('utf8'),
-    async formData() {
-      const init: RequestInit = { method: req.method, headers: { 'content-type': header('content-type') ?? '' }, body: new Uint8Array(await bytes(Number.MAX_SAFE_INTEGER)) };
-      return new Request(`http://localhost${url}`, init).formData();
-    },
     body: () => streamOf(req),
     // Never reached: the fast path takes only requests with an Authorization header, which
     // authenticate() resolves as an API key before it would look at a session.

@@ -36,8 +36,6 @@ export interface ApiRequest {
    * @throws AppError payload_too_large as soon as more than `maxBytes` bytes have arrived.
    */
   text(maxBytes: number): Promise<string>;
-  /** The body as multipart or URL-encoded form data (held in memory: small forms only). */
-  formData(): Promise<FormData>;
   /**
    * The body as a stream, read only as fast as it is consumed (uploads go to disk through it).
    * Destroying it stops reading; the rest of the body is then discarded as it arrives, so the
@@ -183,7 +181,6 @@ function fromNext(req: NextRequest): ApiRequest {
       }
       return Buffer.concat(chunks).toString('utf8');
     },
-    formData: () => req.formData(),
     body: () => webBodyAsNode(req.body),
     principal: () => currentPrincipal(),
   };

@@ -41,7 +41,6 @@ function request(file: string): ApiRequest {
     searchParams: new URLSearchParams(),
     header: (name) => (name.toLowerCase() === 'authorization' ? `Bearer ${key}` : null),
     text: async () => '',
-    formData: async () => new FormData(),
     body: () => Readable.from([]),
     principal: async () => null,
   };
