@@ -41,6 +41,14 @@ describe('admin', () => {
     await form.getByRole('button', { name: 'Add user' }).click();
     await expect.poll(() => form.locator('.alert').textContent()).toContain('valid email');
 
+    // A guessable password is refused with the reason, and nothing is created.
+    await form.getByLabel('Email').fill('weak.pass@demo.test');
+    await form.getByLabel('Name', { exact: true }).fill('Weak Pass');
+    await form.getByLabel(/Initial password/).fill('Password2026');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await expect.poll(() => form.locator('.alert').textContent()).toContain('common password with digits');
+    expect(await page.getByTestId('user-row-weak.pass@demo.test').count()).toBe(0);
+
     await page.goto('/admin/api-keys');
     const keyForm = page.getByTestId('create-key');
     await keyForm.getByLabel('Name').fill('ERP sync');
@@ -183,6 +191,29 @@ describe('sign-in form', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('.alert').textContent()).toContain('Wrong email or password');
     expect(new URL(page.url()).pathname).toBe('/signin');
+    await context.close();
+  });
+
+  it('asks which organisation when the password opens several, listing only those, and signs in to the one chosen', async () => {
+    process.env.FORESIGHT_HOME = inject('home');
+    const { createUser } = await import('@/lib/users');
+    await createUser('demo', { email: 'twin@both.test', name: 'Twin', role: 'analyst', password: 'saffron tundra pebble orchid' });
+    await createUser('other', { email: 'twin@both.test', name: 'Twin', role: 'viewer', password: 'saffron tundra pebble orchid' });
+    await createUser('burst', { email: 'twin@both.test', name: 'Twin', role: 'viewer', password: 'another quite different phrase' });
+    const context = await browser.newContext({ baseURL: inject('baseURL') });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill('twin@both.test');
+    await page.getByLabel('Password').fill('saffron tundra pebble orchid');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const choice = page.getByTestId('organisation-choice');
+    await choice.waitFor();
+    expect(await choice.getByRole('radio').count()).toBe(2);
+    expect(await choice.textContent()).not.toContain('Tenant burst');
+    await choice.getByLabel('Tenant other').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+    expect(await page.getByTestId('current-role').textContent()).toBe('Viewer');
     await context.close();
   });
 });
