@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createTenantSchema, createUserSchema } from '@/lib/schemas/admin';
+import { changePasswordSchema, createTenantSchema, createUserSchema } from '@/lib/schemas/admin';
 import { passwordSchema } from '@/lib/schemas/tenant';
 import { checkPassword, passwordProblem, PASSWORD_MESSAGES, type PasswordProblem } from '@/lib/auth/password-policy';
 import commonPasswords from '@/lib/auth/data/common-passwords.json';
@@ -112,6 +112,8 @@ describe('password policy', () => {
     expect(ownEmail.error?.issues).toEqual([expect.objectContaining({ path: ['password'], message: PASSWORD_MESSAGES.email })]);
     const tenant = createTenantSchema.safeParse({ id: 'acme', name: 'Acme Stores', tier: 'starter', adminEmail: 'boss@acme.test', adminPassword: 'AcmeStores2026' });
     expect(tenant.error?.issues).toEqual([expect.objectContaining({ path: ['adminPassword'], message: PASSWORD_MESSAGES.organisation })]);
+    const change = changePasswordSchema.safeParse({ current: 'anything', next: 'password1234', confirm: 'password1234' });
+    expect(change.error?.issues).toEqual([expect.objectContaining({ path: ['next'], message: PASSWORD_MESSAGES.common_variant })]);
     expect(passwordSchema.safeParse('aaaaaaaaaaa1').success).toBe(false);
     expect(passwordSchema.safeParse('password1234').success).toBe(false);
     expect(passwordSchema.safeParse('Tram-Lantern-Oyster-91').success).toBe(true);
