@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { SYSTEM_ACTOR, recordAudit } from './audit';
 import { createTenant, findTenant, listTenants } from './tenants';
-import { createPlatformAdmin, createUser, findAccountByEmail } from './users';
+import { createPlatformAdmin, createUser, listPlatformAdmins, listUsers } from './users';
 import type { Role } from './auth/permissions';
+import { passwordProblem } from './auth/password-policy';
+import { AppError } from './errors';
 import { DEFAULT_DEMO_OPTIONS, generateRetailDemo, RETAIL_FILES, type RetailDemoOptions } from '@/ml/data/generator';
 import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { ingestDataset, type IngestOutcome } from './datasets/ingest';
@@ -137,14 +139,21 @@ export async function seedDemo(
     created = true;
   }
   const accounts: string[] = [];
+  // A chosen DEMO_PASSWORD meets the policy like any other, said in its own name.
+  const checkChosenPassword = (email: string) => {
+    const problem = passwordFromEnv ? passwordProblem(passwordFromEnv, { email, organisation: [DEMO_TENANT_ID, 'Demo Grocery'] }) : undefined;
+    if (problem) throw new AppError('bad_request', `DEMO_PASSWORD is refused: ${problem}`);
+  };
   for (const u of DEMO_USERS) {
-    if (await findAccountByEmail(u.email)) continue;
+    if ((await listUsers(DEMO_TENANT_ID)).some((existing) => existing.email === u.email)) continue;
+    checkChosenPassword(u.email);
     await createUser(DEMO_TENANT_ID, { ...u, password });
     await recordAudit(DEMO_TENANT_ID, { actor: SYSTEM_ACTOR, action: 'users.create', target: u.email, outcome: 'success', details: { role: u.role, by: 'seed-demo' } });
     accounts.push(`${u.email} (${u.role})`);
     created = true;
   }
-  if (!(await findAccountByEmail(PLATFORM_ADMIN_EMAIL))) {
+  if (!(await listPlatformAdmins()).some((a) => a.email === PLATFORM_ADMIN_EMAIL)) {
+    checkChosenPassword(PLATFORM_ADMIN_EMAIL);
     await createPlatformAdmin({ email: PLATFORM_ADMIN_EMAIL, name: 'Platform Admin', password });
     await recordAudit(null, { actor: SYSTEM_ACTOR, action: 'platform.admin.create', target: PLATFORM_ADMIN_EMAIL, outcome: 'success' });
     accounts.push(`${PLATFORM_ADMIN_EMAIL} (platform admin)`);

@@ -13,6 +13,7 @@ import { createApiKey } from '../lib/apikeys';
 import { tierHas } from '../lib/tiers';
 import { emailSchema, passwordSchema, roleSchema, tenantIdSchema, tierSchema } from '../lib/schemas/tenant';
 import { isAppError } from '../lib/errors';
+import { passwordProblem } from '../lib/auth/password-policy';
 import { foresightHome } from '../lib/config';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -44,7 +45,8 @@ Usage: npm run foresight -- <command> [options]
   tenant reactivate --id ID
   tenant delete --id ID --yes        delete the tenant and all of its files
   user create --tenant T --email E --role admin|manager|analyst|viewer [--name N] [--password P]
-                                     (without --password one is generated and printed once)
+                                     (without --password one is generated and printed once; a
+                                     chosen one meets the password policy, see docs/security.md)
   apikey create --tenant T --role R [--name N]
                                      prints the key once; only its hash is stored
   ingest --tenant T --format retail --dir D
@@ -190,11 +192,14 @@ async function run(argv: string[]): Promise<void> {
     case 'user create': {
       const o = options(args, { tenant: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } });
       const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
-      if (!(await listTenants()).some((t) => t.id === tenantId)) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
+      const userTenant = (await listTenants()).find((t) => t.id === tenantId);
+      if (!userTenant) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
       const email = validate(emailSchema, o.email, 'email');
       const role = validate(roleSchema, o.role, 'role');
-      const generated = o.password === undefined ? `${randomBytes(12).toString('base64url')}7a` : undefined;
+      const generated = o.password === undefined ? randomBytes(16).toString('base64url') : undefined;
       const password = validate(passwordSchema, o.password ?? generated, 'password');
+      const refused = passwordProblem(password, { email, organisation: [tenantId, userTenant.name, userTenant.branding.displayName] });
+      if (refused) throw new UsageError(`--password: ${refused}`);
       const name = validate(z.string().trim().min(1).max(100), o.name ?? email.split('@')[0], 'name');
       const user = await createUser(tenantId, { email, name, role, password });
       await recordAudit(tenantId, { actor: CLI_ACTOR, action: 'users.create', target: user.email, outcome: 'success', details: { role } });

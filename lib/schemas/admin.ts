@@ -1,13 +1,18 @@
 import { z } from 'zod';
-import { emailSchema, passwordSchema, roleSchema, tenantIdSchema, tierSchema } from './tenant';
+import { emailSchema, passwordContextIssue, passwordSchema, roleSchema, tenantIdSchema, tierSchema } from './tenant';
 
 /** Form schemas of the admin screens (CONVENTIONS: one base schema per domain, picked per use). */
-export const createUserSchema = z.object({
-  email: emailSchema,
-  name: z.string().trim().min(1, 'Name is required').max(100),
-  role: roleSchema,
-  password: passwordSchema,
-});
+export const createUserSchema = z
+  .object({
+    email: emailSchema,
+    name: z.string().trim().min(1, 'Name is required').max(100),
+    role: roleSchema,
+    password: passwordSchema,
+  })
+  .superRefine((v, ctx) => {
+    const problem = passwordContextIssue(v.password, { email: v.email });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['password'] });
+  });
 
 export const userIdSchema = z.object({ userId: z.string().regex(/^u_[a-z0-9]{16}$/, 'Unknown user') });
 export const changeRoleSchema = userIdSchema.extend({ role: roleSchema });
@@ -38,14 +43,19 @@ export const changePasswordSchema = z
   .object({ current: z.string().min(1, 'Enter your current password'), next: passwordSchema, confirm: z.string() })
   .refine((v) => v.next === v.confirm, { message: 'The two new passwords differ', path: ['confirm'] });
 
-export const createTenantSchema = z.object({
-  id: tenantIdSchema,
-  name: z.string().trim().min(1, 'Name is required').max(80),
-  tier: tierSchema,
-  adminEmail: emailSchema,
-  adminName: z.string().trim().min(1).max(100).default('Administrator'),
-  adminPassword: passwordSchema,
-});
+export const createTenantSchema = z
+  .object({
+    id: tenantIdSchema,
+    name: z.string().trim().min(1, 'Name is required').max(80),
+    tier: tierSchema,
+    adminEmail: emailSchema,
+    adminName: z.string().trim().min(1).max(100).default('Administrator'),
+    adminPassword: passwordSchema,
+  })
+  .superRefine((v, ctx) => {
+    const problem = passwordContextIssue(v.adminPassword, { email: v.adminEmail, organisation: [v.id, v.name] });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['adminPassword'] });
+  });
 export const tenantRefSchema = z.object({ tenantId: tenantIdSchema });
 export const setTierSchema = tenantRefSchema.extend({ tier: tierSchema });
 export const setStatusSchema = tenantRefSchema.extend({ status: z.enum(['active', 'suspended']) });

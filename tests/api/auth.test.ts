@@ -27,15 +27,29 @@ describe('sign-in', () => {
     expect(wrong.error).toBe(unknown.error);
   });
 
-  it('locks the account after 5 failures: the 6th attempt is refused even with the right password', async () => {
+  it('locks the account after 5 failures: the 6th attempt is refused even with the right password, answered as a wrong password', async () => {
+    const wrong = await signIn('nobody@other.test', 'wrong-x');
+    expect(wrong.error).toMatch(/Wrong email or password/);
     for (let i = 0; i < 5; i++) {
       const r = await signIn('locky@other.test', `wrong-${i}`);
       expect(r.ok).toBe(false);
-      expect(r.error).toMatch(/Wrong email or password/);
+      expect(r.error).toBe(wrong.error);
     }
     const sixth = await signIn('locky@other.test', 'Right-pass-2026');
     expect(sixth.ok).toBe(false);
-    expect(sixth.error).toMatch(/locked/);
+    // Nothing tells an attacker that the account exists and is locked; the audit does say it.
+    expect(sixth.error).toBe(wrong.error);
+    const { queryAudit } = await import('@/lib/audit');
+    const { records } = await queryAudit('other', { action: 'auth.signin', page: 1, pageSize: 500 });
+    expect(records.some((r) => r.actor.label === 'locky@other.test' && r.details.reason === 'locked')).toBe(true);
+  });
+
+  it('a password that differs only after its 72nd byte does not sign in', async () => {
+    const { createUser } = await import('@/lib/users');
+    const long = 'tram lantern oyster velvet quarry marble hinge saffron tundra pebble orchid walnut';
+    await createUser('other', { email: 'longpass@other.test', name: 'Long', role: 'viewer', password: long });
+    expect((await signIn('longpass@other.test', `${long.slice(0, 72)}XXXXXXXXXX`)).ok).toBe(false);
+    expect((await signIn('longpass@other.test', long)).ok).toBe(true);
   });
 
   it('a session cookie lives for the idle period and is re-issued on activity', async () => {

@@ -170,7 +170,7 @@ describe('tenant isolation', () => {
     const { createTenantWithAdmin } = await import('@/lib/provisioning');
     const { deleteTenant } = await import('@/lib/tenants');
     const { SYSTEM_ACTOR } = await import('@/lib/audit');
-    await createTenantWithAdmin({ id: 'doomed', name: 'Doomed', tier: 'enterprise', adminEmail: 'admin@doomed.test', adminName: 'D', adminPassword: 'Doomed-pass-2026' }, SYSTEM_ACTOR);
+    await createTenantWithAdmin({ id: 'doomed', name: 'Doomed', tier: 'enterprise', adminEmail: 'admin@doomed.test', adminName: 'D', adminPassword: 'tundra pebble orchid' }, SYSTEM_ACTOR);
     const key = await makeKey('doomed', 'admin');
     expect((await api('/api/v1/me', { key })).status).toBe(200);
     await deleteTenant('doomed');

@@ -27,7 +27,7 @@ describe('admin', () => {
     await form.getByLabel('Email').fill('new.analyst@demo.test');
     await form.getByLabel('Name', { exact: true }).fill('New Analyst');
     await form.getByLabel('Role').selectOption('analyst');
-    await form.getByLabel(/Initial password/).fill('Fresh-analyst-2026');
+    await form.getByLabel(/Initial password/).fill('Orchid-lantern-2026');
     await form.getByRole('button', { name: 'Add user' }).click();
     await expect.poll(() => form.locator('.alert').textContent()).toContain('Created new.analyst@demo.test');
     await expect.poll(() => page.getByTestId('user-row-new.analyst@demo.test').count()).toBe(1);
@@ -37,9 +37,17 @@ describe('admin', () => {
     // The form was reset after the success: fill it again.
     await form.getByLabel('Email').fill('nobody@nowhere');
     await form.getByLabel('Name', { exact: true }).fill('Nobody');
-    await form.getByLabel(/Initial password/).fill('Fresh-analyst-2026');
+    await form.getByLabel(/Initial password/).fill('Orchid-lantern-2026');
     await form.getByRole('button', { name: 'Add user' }).click();
     await expect.poll(() => form.locator('.alert').textContent()).toContain('valid email');
+
+    // A guessable password is refused with the reason, and nothing is created.
+    await form.getByLabel('Email').fill('weak.pass@demo.test');
+    await form.getByLabel('Name', { exact: true }).fill('Weak Pass');
+    await form.getByLabel(/Initial password/).fill('Password2026');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await expect.poll(() => form.locator('.alert').textContent()).toContain('common password with digits');
+    expect(await page.getByTestId('user-row-weak.pass@demo.test').count()).toBe(0);
 
     await page.goto('/admin/api-keys');
     const keyForm = page.getByTestId('create-key');
@@ -75,7 +83,7 @@ describe('admin', () => {
     await form.getByLabel('Email').fill('temp.viewer@demo.test');
     await form.getByLabel('Name', { exact: true }).fill('Temp Viewer');
     await form.getByLabel('Role').selectOption('viewer');
-    await form.getByLabel(/Initial password/).fill('Temp-viewer-2026');
+    await form.getByLabel(/Initial password/).fill('Pebble-saffron-2026');
     await form.getByRole('button', { name: 'Add user' }).click();
     const row = page.getByTestId('user-row-temp.viewer@demo.test');
     await expect.poll(() => row.count()).toBe(1);
@@ -85,14 +93,14 @@ describe('admin', () => {
     await expect.poll(() => row.locator('.alert').textContent().catch(() => '')).toContain('is now analyst');
     await page.reload();
     expect(await page.getByTestId('user-row-temp.viewer@demo.test').getByLabel('Role of temp.viewer@demo.test').inputValue()).toBe('analyst');
-    const asAnalyst = await signIn('temp.viewer@demo.test', 'Temp-viewer-2026');
+    const asAnalyst = await signIn('temp.viewer@demo.test', 'Pebble-saffron-2026');
     expect(asAnalyst.ok).toBe(true);
     expect((await api('/audit', { cookie: asAnalyst.cookie })).status).toBe(200);
 
     await page.getByTestId('user-row-temp.viewer@demo.test').getByRole('button', { name: 'Deactivate' }).click();
     await expect.poll(() => page.getByTestId('user-row-temp.viewer@demo.test').textContent()).toContain('deactivated');
     expect((await api('/audit', { cookie: asAnalyst.cookie })).status).not.toBe(200);
-    const again = await signIn('temp.viewer@demo.test', 'Temp-viewer-2026');
+    const again = await signIn('temp.viewer@demo.test', 'Pebble-saffron-2026');
     expect(again.ok).toBe(false);
     expect(again.error).toMatch(/deactivated/);
     await page.context().close();
@@ -185,6 +193,29 @@ describe('sign-in form', () => {
     expect(new URL(page.url()).pathname).toBe('/signin');
     await context.close();
   });
+
+  it('asks which organisation when the password opens several, listing only those, and signs in to the one chosen', async () => {
+    process.env.FORESIGHT_HOME = inject('home');
+    const { createUser } = await import('@/lib/users');
+    await createUser('demo', { email: 'twin@demo.test', name: 'Twin', role: 'analyst', password: 'saffron tundra pebble orchid' });
+    await createUser('other', { email: 'twin@demo.test', name: 'Twin', role: 'viewer', password: 'saffron tundra pebble orchid' });
+    await createUser('burst', { email: 'twin@demo.test', name: 'Twin', role: 'viewer', password: 'another quite different phrase' });
+    const context = await browser.newContext({ baseURL: inject('baseURL') });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill('twin@demo.test');
+    await page.getByLabel('Password').fill('saffron tundra pebble orchid');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const choice = page.getByTestId('organisation-choice');
+    await choice.waitFor();
+    expect(await choice.getByRole('radio').count()).toBe(2);
+    expect(await choice.textContent()).not.toContain('Tenant burst');
+    await choice.getByLabel('Tenant other').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+    expect(await page.getByTestId('current-role').textContent()).toBe('Viewer');
+    await context.close();
+  });
 });
 
 describe('platform admin', () => {
@@ -196,7 +227,7 @@ describe('platform admin', () => {
     await form.getByLabel('Name', { exact: true }).fill('Fresh Co');
     await form.getByLabel('Plan').selectOption('pro');
     await form.getByLabel('First admin email').fill('boss@fresh.test');
-    await form.getByLabel(/First admin password/).fill('Fresh-admin-2026');
+    await form.getByLabel(/First admin password/).fill('Velvet-quarry-2026');
     await form.getByRole('button', { name: 'Create tenant' }).click();
     await expect.poll(() => page.getByTestId('tenant-row-fresh-co').count()).toBe(1);
 
@@ -207,7 +238,7 @@ describe('platform admin', () => {
     const p2 = await other.newPage();
     await p2.goto('/signin');
     await p2.getByLabel('Email').fill('boss@fresh.test');
-    await p2.getByLabel('Password').fill('Fresh-admin-2026');
+    await p2.getByLabel('Password').fill('Velvet-quarry-2026');
     await p2.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => p2.locator('.alert').textContent()).toContain('suspended');
     await other.close();

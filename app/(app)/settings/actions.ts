@@ -1,10 +1,10 @@
 'use server';
 
-import bcrypt from 'bcryptjs';
 import { tenantAction, AppError } from '@/lib/actions';
 import { recordAudit } from '@/lib/audit';
 import { changePasswordSchema } from '@/lib/schemas/admin';
-import { getUserOrThrow, hashPassword, updateUser } from '@/lib/users';
+import { getUserOrThrow, hashPassword, updateUser, verifyPassword } from '@/lib/users';
+import { assertPasswordAllowed } from '@/lib/auth/password-policy';
 import { z } from 'zod';
 import { revalidatePath } from 'next/cache';
 import { updateRetrainingSettings } from '@/lib/retraining/settings';
@@ -31,10 +31,11 @@ export const updateRetrainingAction = tenantAction('schedules.manage', retrainin
 export const changePasswordAction = tenantAction('dashboards.read', changePasswordSchema, async (ctx, input) => {
   if (!ctx.userId) throw new AppError('forbidden', 'Only a signed-in person can change a password.');
   const user = await getUserOrThrow({ tenantId: ctx.tenantId, userId: ctx.userId });
-  if (!(await bcrypt.compare(input.current, user.passwordHash))) {
+  if (!(await verifyPassword(input.current, user.passwordHash)).ok) {
     await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'users.password', target: user.email, outcome: 'failure', ip: ctx.ip, details: { reason: 'wrong current password' } });
     throw new AppError('bad_request', 'Your current password is not right.', { field: 'current' });
   }
+  assertPasswordAllowed(input.next, { email: user.email, organisation: [ctx.tenantId, ctx.tenant.name, ctx.tenant.branding.displayName] }, 'next');
   const passwordHash = await hashPassword(input.next);
   const updated = await updateUser(ctx.tenantId, user.id, (u) => ({ ...u, passwordHash }));
   // The change ended every session of the account; this one goes on with the new version.

@@ -93,6 +93,14 @@ describe('foresight CLI: tenants, users, API keys', () => {
     const badRole = await cli('user', 'create', '--tenant', 'nobody', '--email', 'a@b.test', '--role', 'root');
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain('--tenant');
+    // A chosen password meets the password policy, and the refusal says why.
+    expect((await cli('tenant', 'create', '--id', 'pwco', '--name', 'Pw Co')).code).toBe(0);
+    for (const weak of ['Password2026', 'aaaaaaaaaaa1', 'pwco-2026-admin!']) {
+      const refused = await cli('user', 'create', '--tenant', 'pwco', '--email', 'boss@pwco.test', '--role', 'admin', '--password', weak);
+      expect(refused.code, weak).toBe(2);
+      expect(refused.stderr).toMatch(/--password: This password (is|repeats)/);
+    }
+    expect(await fs.readFile(path.join(home, 'tenants', 'pwco', 'users.json'), 'utf8').catch(() => '')).not.toContain('boss@pwco.test');
     const unknown = await cli('tenant', 'create', '--id', 'x', '--name', 'X', '--colour', 'red');
     expect(unknown.code).toBe(2);
     // A starter plan has no API access: no key is made that could never be used.

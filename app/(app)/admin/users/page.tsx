@@ -29,7 +29,7 @@ export default async function UsersPage() {
             <RoleSelect />
           </label>
           <label>
-            Initial password (12+ characters, letters and digits)
+            Initial password (12 to 128 characters; a few unrelated words work well)
             <input name="password" type="password" autoComplete="new-password" required minLength={12} />
           </label>
         </ActionForm>

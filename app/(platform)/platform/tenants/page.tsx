@@ -53,7 +53,7 @@ export default async function TenantsPage() {
             <input name="adminName" defaultValue="Administrator" />
           </label>
           <label>
-            First admin password (12+ characters)
+            First admin password (12 to 128 characters; a few unrelated words work well)
             <input name="adminPassword" type="password" autoComplete="new-password" required minLength={12} />
           </label>
         </ActionForm>
