@@ -29,4 +29,6 @@ export const settings = {
   bcryptRounds: () => intFromEnv('BCRYPT_ROUNDS', 10, 4, 15),
   /** Threads a training process (job worker, CLI) fits trees on; 0 = the available cores, at most 4. */
   trainingThreads: () => intFromEnv('FORESIGHT_TRAINING_THREADS', 0, 0, 64),
+  /** Days beyond the bulk of an import's observation dates (after or before) from which a date is refused as a typo. */
+  importMaxDateGapDays: () => intFromEnv('IMPORT_MAX_DATE_GAP_DAYS', 366, 1, 1_000_000),
 };
