@@ -4,7 +4,7 @@ import type { ApiRequest } from '../api/handler';
 import { AppError } from '../errors';
 import type { TenantContext } from '../auth/guards';
 import { effectiveQuotas } from '../tiers';
-import { genericMappingSchema, attributeJoinSchema } from '../schemas/ingest';
+import { genericMappingSchema, attributeJoinSchema, importModeSchema } from '../schemas/ingest';
 import type { UploadedFile } from '../ingest/csv';
 import { submitJob } from '../jobs/submit';
 import { stageUpload, type StagedRequest } from '../jobs/staging';
@@ -12,13 +12,15 @@ import type { Job } from '../schemas/jobs';
 import { tenantStorageBytes } from './store';
 
 /**
- * Reads a multipart upload (`format`, `files`, and for the generic format `mapping` and `joins` as
- * JSON) and starts the ingest job. Nothing reaches the dataset before the job validated it all.
+ * Reads a multipart upload (`format`, `files`, `mode` append or replace, and for the generic
+ * format `mapping` and `joins` as JSON) and starts the ingest job. Nothing reaches the dataset
+ * before the job validated it all.
  */
 const formSchema = z.discriminatedUnion('format', [
-  z.object({ format: z.literal('retail') }),
+  z.object({ format: z.literal('retail'), mode: importModeSchema.default('append') }),
   z.object({
     format: z.literal('generic'),
+    mode: importModeSchema.default('append'),
     mapping: z.string().transform((s, ctx) => {
       try {
         return genericMappingSchema.parse(JSON.parse(s));
@@ -52,17 +54,18 @@ export async function readUploadForm(req: Pick<ApiRequest, 'header' | 'formData'
   } catch {
     throw new AppError('bad_request', 'Send the files as multipart/form-data.');
   }
-  const parsed = formSchema.safeParse({ format: form.get('format'), mapping: form.get('mapping') ?? undefined, joins: form.get('joins') ?? undefined });
+  const parsed = formSchema.safeParse({ format: form.get('format'), mode: form.get('mode') ?? undefined, mapping: form.get('mapping') ?? undefined, joins: form.get('joins') ?? undefined });
   if (!parsed.success) throw new AppError('bad_request', parsed.error.issues.map((i) => i.message).join('; '), { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
   const entries = form.getAll('files').filter((f): f is File => typeof f !== 'string');
   if (entries.length === 0) throw new AppError('bad_request', 'No files were uploaded (field "files").');
   if (entries.length > 20) throw new AppError('bad_request', `${entries.length} files were uploaded; at most 20 are accepted.`);
   const files = await Promise.all(entries.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   const names = files.map((f) => f.name);
-  const request: StagedRequest = parsed.data.format === 'retail' ? { format: 'retail', names } : { format: 'generic', names, mapping: parsed.data.mapping, joins: parsed.data.joins };
+  const { mode } = parsed.data;
+  const request: StagedRequest = parsed.data.format === 'retail' ? { format: 'retail', names, mode } : { format: 'generic', names, mapping: parsed.data.mapping, joins: parsed.data.joins, mode };
   return { request, files };
 }
 
 export async function startIngest(ctx: TenantContext, request: StagedRequest, files: UploadedFile[]): Promise<Job> {
-  return submitJob(ctx, 'ingest', { format: request.format, files: request.names }, (job) => stageUpload(ctx.tenantId, job.id, request, files));
+  return submitJob(ctx, 'ingest', { format: request.format, files: request.names, mode: request.mode ?? 'append' }, (job) => stageUpload(ctx.tenantId, job.id, request, files));
 }

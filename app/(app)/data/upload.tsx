@@ -33,6 +33,7 @@ const RETAIL_FILES = ['sales.csv', 'online.csv', 'markdowns.csv', 'price_history
 export function DataUpload() {
   const router = useRouter();
   const [format, setFormat] = useState<'retail' | 'generic'>('retail');
+  const [mode, setMode] = useState<'append' | 'replace'>('append');
   const [files, setFiles] = useState<File[]>([]);
   const [uploadShare, setUploadShare] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -84,6 +85,7 @@ export function DataUpload() {
     }
     const form = new FormData();
     form.append('format', format);
+    form.append('mode', mode);
     for (const f of files) form.append('files', f, f.name);
     if (format === 'generic') {
       if (!mapping.date || !mapping.target) {
@@ -237,6 +239,13 @@ export function DataUpload() {
           </div>
         </div>
       )}
+      <label>
+        Days the stored data already has
+        <select name="mode" value={mode} onChange={(e) => setMode(e.target.value === 'replace' ? 'replace' : 'append')} data-testid="import-mode">
+          <option value="append">keep them: add newer days only, refuse a file that changes them</option>
+          <option value="replace">replace them with the file&apos;s values (corrections)</option>
+        </select>
+      </label>
       {files.length > 0 && (
         <p className="muted">
           {files.length} file{files.length === 1 ? '' : 's'}, {(files.reduce((s, f) => s + f.size, 0) / 1048576).toFixed(1)} MB
