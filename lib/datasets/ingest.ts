@@ -59,7 +59,7 @@ function differenceIssues(differences: readonly StoredDayDifference[], locate: I
   return differences
     .map((d) => {
       const at = locate(d.row, d.column);
-      const reason = `date ${formatDay(d.day)}${keysText(d.keys)}: ${d.column} ${shown(d.stored)} is stored, the file has ${shown(d.incoming)}${at.line === null ? ' (no row of the file gives it: a listed day without a row sold 0)' : ''}`;
+      const reason = `date ${formatDay(d.day)}${keysText(d.keys)}: ${d.column} ${shown(d.stored)} is stored, the file has ${shown(d.incoming)}${at.line === null ? ' (the file has no row for that day: a listed day without one has sold 0)' : ''}`;
       return { file: at.file, line: at.line, column: at.column, reason };
     })
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? Infinity) - (b.line ?? Infinity)));
@@ -119,6 +119,7 @@ export async function ingestDataset(
     let changedRows = 0;
     let changedDays: { first: number; last: number } | null = null;
     let report = result.report;
+    let keptNote = '';
     if (previous) {
       if (previous.format !== req.format) {
         throw new AppError('conflict', `The stored dataset came from the ${previous.format} format; this upload is ${req.format}. Delete the dataset first to switch.`);
@@ -148,8 +149,9 @@ export async function ingestDataset(
             const soft = storedDayDifferences(current.table, incoming, { numeric: result.softColumns, categorical: [], observed: result.observed, limit: 1 });
             if (soft.rows > 0) {
               const [d] = differenceIssues(soft.first, result.locate);
-              const warning = { ...d, reason: `${plural(soft.rows, 'stored row gets', 'stored rows get')} another value in this upload, kept as stored in append mode (replace mode applies it); first: ${d.reason}` };
+              const warning = { ...d, reason: `${plural(soft.rows, 'stored row gets', 'stored rows get')} another ${d.column} from this upload, kept as stored in append mode (replace mode applies it); first: ${d.reason}` };
               report = { ...report, warnings: [...report.warnings, warning], warningCount: report.warningCount + 1 };
+              keptNote = ` ${plural(soft.rows, 'stored row keeps its', 'stored rows keep their')} ${d.column} although ${d.file} gives another (see the warning; replace mode applies it).`;
             }
           }
         }
@@ -160,7 +162,7 @@ export async function ingestDataset(
         throw e;
       }
       if (appendedRows === 0 && changedRows === 0) {
-        const message = mode === 'replace' ? 'The file matches the stored data: nothing changed.' : 'No newer days than the stored data: nothing changed.';
+        const message = (mode === 'replace' ? 'The file matches the stored data: nothing changed.' : 'No newer days than the stored data: nothing changed.') + keptNote;
         return { kind: 'done' as const, outcome: { ...base, report, status: 'unchanged' as const, rows: previous.rows, appendedRows: 0, message } };
       }
     }
@@ -191,10 +193,10 @@ export async function ingestDataset(
         fingerprint: result.fingerprint,
       },
     });
-    return { kind: 'saved' as const, manifest, table, previous, appendedRows, earlierRows, changedRows, changedDays, report };
+    return { kind: 'saved' as const, manifest, table, previous, appendedRows, earlierRows, changedRows, changedDays, report, keptNote };
   });
   if (saved.kind === 'done') return saved.outcome;
-  const { manifest, table, previous, appendedRows, earlierRows, changedRows, changedDays, report } = saved;
+  const { manifest, table, previous, appendedRows, earlierRows, changedRows, changedDays, report, keptNote } = saved;
   const summary = !previous
     ? `Imported ${manifest.rows.toLocaleString('en')} rows`
     : [
@@ -208,7 +210,7 @@ export async function ingestDataset(
         .filter(Boolean)
         .join(' and ');
   // What the job says if it ends from here on without finishing (the import stands either way).
-  await hooks.onSaved?.(previous?.dateRange ? `${summary}; their drift and decay checks did not finish.` : `${summary}.`);
+  await hooks.onSaved?.(previous?.dateRange ? `${summary}; ${changedDays ? 'the' : 'their'} drift and decay checks did not finish.` : `${summary}.`);
   // Newer days arrived, or stored days changed under the monitoring's figures: drift, the
   // production model's live error and the retraining they call for, on the table as it now is.
   // Outside the dataset lock: the import is saved, and monitoring (a recursive forecast of the new
@@ -237,7 +239,7 @@ export async function ingestDataset(
     drifted,
     decay,
     retrainJobId,
-    message: [`${summary}.`, drifted.length ? `Drift detected on ${drifted.join(', ')}: see Monitoring.` : '', monitorNote, productionNote].filter(Boolean).join(' '),
+    message: [`${summary}.${keptNote}`, drifted.length ? `Drift detected on ${drifted.join(', ')}: see Monitoring.` : '', monitorNote, productionNote].filter(Boolean).join(' '),
   };
 }
 

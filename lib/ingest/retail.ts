@@ -157,12 +157,15 @@ export function importRetail(files: readonly UploadedFile[], limits: Partial<Ing
 }
 
 /**
- * Finds the line of a per-day file that gave a table cell (the first row of that store, item and
- * day), re-reading that file on first use: only a refusal needs lines, so the import keeps none.
+ * Finds the line of the file that gave a table cell: for a per-day column the first row of that
+ * store, item and day; for price the price_history row in force that day (the latest on or before
+ * it, or the first when the price was back-filled). The file is re-read on first use: only a
+ * refusal or a warning needs lines, so the import itself keeps none.
  */
 function retailLocator(byName: ReadonlyMap<RetailFile, UploadedFile>, table: DailyTable, lim: IngestLimits): SourceLocator {
-  const index = new Map<RetailFile, Map<string, number>>();
-  const lineIndex = (n: RetailFile): Map<string, number> => {
+  /** Per file, per `store \0 item`: the days (ascending) and the first line of each. */
+  const index = new Map<RetailFile, Map<string, { days: number[]; lines: number[] }>>();
+  const seriesIndex = (n: RetailFile): Map<string, { days: number[]; lines: number[] }> => {
     let m = index.get(n);
     if (m) return m;
     m = new Map();
@@ -174,20 +177,29 @@ function retailLocator(byName: ReadonlyMap<RetailFile, UploadedFile>, table: Dai
     const st = str(p, 'store_id');
     const it = str(p, 'item_id');
     const d = f64(p, 'date');
-    for (let i = 0; i < p.rows; i++) {
-      const key = `${st[i]}\u0000${it[i]}\u0000${d[i]}`;
-      if (!m.has(key)) m.set(key, p.lines[i]);
+    const order = Array.from({ length: p.rows }, (_, i) => i).sort((a, b) => d[a] - d[b] || p.lines[a] - p.lines[b]);
+    for (const i of order) {
+      const key = `${st[i]}\u0000${it[i]}`;
+      let e = m.get(key);
+      if (!e) m.set(key, (e = { days: [], lines: [] }));
+      if (e.days[e.days.length - 1] === d[i]) continue;
+      e.days.push(d[i]);
+      e.lines.push(p.lines[i]);
     }
     return m;
   };
   return (row, column) => {
-    // A price holds from its row's date until the next: there is no row of the day itself to name.
-    const source = RETAIL_DAY_COLUMNS[column] ?? { file: column === 'price' ? 'price_history.csv' : 'sales.csv', column };
-    if (!RETAIL_DAY_COLUMNS[column]) return { ...source, line: null };
+    const asOf = column === 'price';
+    const source = RETAIL_DAY_COLUMNS[column] ?? { file: asOf ? 'price_history.csv' : 'sales.csv', column };
+    if (!asOf && !RETAIL_DAY_COLUMNS[column]) return { ...source, line: null };
     const s = seriesOfRow(table, row);
-    const store = table.keyVocab[0][table.seriesKeys[0][s]];
-    const item = table.keyVocab[1][table.seriesKeys[1][s]];
-    return { ...source, line: lineIndex(source.file).get(`${store}\u0000${item}\u0000${table.day[row]}`) ?? null };
+    const e = seriesIndex(source.file).get(`${table.keyVocab[0][table.seriesKeys[0][s]]}\u0000${table.keyVocab[1][table.seriesKeys[1][s]]}`);
+    if (!e) return { ...source, line: null };
+    const day = table.day[row];
+    let k = e.days.length - 1;
+    while (k >= 0 && e.days[k] > day) k--;
+    if (asOf) return { ...source, line: e.lines[Math.max(0, k)] };
+    return { ...source, line: k >= 0 && e.days[k] === day ? e.lines[k] : null };
   };
 }
 

@@ -102,6 +102,24 @@ describe('retail: corrections of stored days', () => {
     expect(await dataSnapshot()).toEqual(before);
   });
 
+  it('a price of stored days that differs (price_history holds until the next): kept in append mode with a warning at its line, applied by replace', async () => {
+    const tiny = tinyRetail();
+    await ingest({ format: 'retail', files: tiny });
+    const before = await dataSnapshot();
+    const prices = Buffer.from((tiny.find((f) => f.name === 'price_history.csv') as UploadedFile).bytes as Uint8Array).toString('utf8').replace('1,2024-01-06,a1,110,2,1', '1,2024-01-06,a1,120,2,1');
+    const files = withFile(tiny, 'price_history.csv', prices);
+    const kept = await ingest({ format: 'retail', files });
+    expect(kept.status).toBe('unchanged');
+    expect(kept.message).toBe('No newer days than the stored data: nothing changed. 5 stored rows keep their price although price_history.csv gives another (see the warning; replace mode applies it).');
+    const warning = kept.report.warnings.find((w) => w.file === 'price_history.csv' && /another price/.test(w.reason));
+    expect(warning).toMatchObject({ line: 3, column: 'price' });
+    expect(warning!.reason).toMatch(/date 2024-01-06, store 1, item a1: price 110 is stored, the file has 120/);
+    expect(await dataSnapshot()).toEqual(before);
+    const replaced = await ingest({ format: 'retail', files, mode: 'replace' });
+    expect(replaced).toMatchObject({ status: 'imported', changedRows: 5 });
+    expect(replaced.message).toMatch(/^Replaced 5 stored rows \(2024-01-06 to 2024-01-10\)\./);
+  });
+
   it('replace mode reaches the job through the staged upload', async () => {
     const tiny = tinyRetail();
     await ingest({ format: 'retail', files: tiny });
