@@ -35,4 +35,6 @@ export const settings = {
    * retail files of several years; uploads stream to disk, so the cap guards the disk, not memory.
    */
   uploadMaxBytes: () => intFromEnv('FORESIGHT_UPLOAD_MAX_MB', 512, 1, 1024 * 1024) * 1024 * 1024,
+  /** Days beyond the bulk of an import's observation dates (after or before) from which a date is refused as a typo. */
+  importMaxDateGapDays: () => intFromEnv('IMPORT_MAX_DATE_GAP_DAYS', 366, 1, 1_000_000),
 };

@@ -22,7 +22,7 @@ import { readCsvDir } from '../lib/ingest/files';
 import { parseJoinArg, parseMappingArg, previewCsv } from '../lib/ingest/generic';
 import { ingestDataset, type IngestRequest } from '../lib/datasets/ingest';
 import { progressBar } from '../lib/cli/progress';
-import type { ValidationReport } from '../lib/schemas/ingest';
+import { importModeSchema, type ValidationReport } from '../lib/schemas/ingest';
 import { BASE_CALENDARS, importHolidayCsv, type BaseCalendar } from '../lib/holidays';
 import { CommandUsageError, evaluateCommand, retrainCommand, trainCommand } from './commands/train';
 import { enableTrainingThreads } from '../lib/training/threads';
@@ -49,15 +49,18 @@ Usage: npm run foresight -- <command> [options]
                                      chosen one meets the password policy, see docs/security.md)
   apikey create --tenant T --role R [--name N]
                                      prints the key once; only its hash is stored
-  ingest --tenant T --format retail --dir D
+  ingest --tenant T --format retail --dir D [--mode append|replace]
                                      imports the retailer's 8 CSV files from folder D
   ingest --tenant T --format generic --file F --map date=Date,store=Store,target=Weekly_Sales[,numeric=A|B or *][,categorical=C]
          [--join stores.csv:store=store_nbr]... [--date-format DD/MM/YYYY] [--frequency daily|weekly]
-         [--holidays F [--holiday-base ru|us-retail|none]]
+         [--holidays F [--holiday-base ru|us-retail|none]] [--mode append|replace]
                                      imports one CSV with a column mapping (numeric=* takes every
                                      other numeric column); --join adds attribute files on a key;
                                      --holidays sets the tenant's holiday calendar from a CSV of
                                      dates (date[,name]) on top of a built-in calendar
+                                     --mode append (default) adds newer days and refuses (exit 1)
+                                     rows of stored days that differ; --mode replace overwrites the
+                                     stored values of the days and series in the files
   holidays import --tenant T --file F [--base ru|us-retail|none]
                                      sets the holiday calendar alone
   train --tenant T [--algo gbm,rf,ridge,ensemble] [--tune] [--seed N] [--holdout-days N]
@@ -234,11 +237,13 @@ async function run(argv: string[]): Promise<void> {
         frequency: { type: 'string' },
         holidays: { type: 'string' },
         'holiday-base': { type: 'string' },
+        mode: { type: 'string' },
       });
       const tenantId = validate(tenantIdSchema, o.tenant, 'tenant');
       const tenant = await findTenant(tenantId);
       if (!tenant) throw new UsageError(`--tenant: no tenant "${tenantId}" (see: tenant list)`);
       const format = validate(z.enum(['retail', 'generic']), o.format, 'format');
+      const mode = validate(importModeSchema.default('append'), o.mode, 'mode');
       let request: IngestRequest;
       if (format === 'retail') {
         const dir = validate(z.string().min(1, 'a folder is required'), o.dir, 'dir');
@@ -246,7 +251,7 @@ async function run(argv: string[]): Promise<void> {
           throw new UsageError(`--dir: cannot read ${dir}: ${e.code ?? e.message}`);
         });
         if (files.length === 0) throw new UsageError(`--dir: no .csv files in ${dir}`);
-        request = { format, files };
+        request = { format, files, mode };
       } else {
         const filePath = validate(z.string().min(1, 'a file is required'), o.file, 'file');
         const file = await readUpload(filePath);
@@ -282,7 +287,7 @@ async function run(argv: string[]): Promise<void> {
           const joinFile = await readUpload(path.resolve(path.dirname(path.resolve(filePath)), spec.file));
           joins.push({ file: joinFile, key: spec.key, column: spec.column });
         }
-        request = { format, file, mapping, joins };
+        request = { format, file, mapping, joins, mode };
       }
       if (typeof o.holidays === 'string') await importHolidays(tenantId, o.holidays, o['holiday-base'] ?? (format === 'generic' ? 'us-retail' : 'ru'));
       const bar = progressBar(`ingest ${tenantId}`);

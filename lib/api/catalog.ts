@@ -42,6 +42,11 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
       files: { type: 'file', description: 'The CSV files (repeat the field)', required: true },
       mapping: { type: 'string', description: `Generic format: JSON of ${JSON.stringify(Object.keys(genericMappingSchema.shape))}` },
       joins: { type: 'string', description: 'Generic format: JSON list of { name, key, column } attribute files joined on a key' },
+      mode: {
+        type: 'string',
+        description:
+          '"append" (default): add newer days; rows for stored days that differ refuse the import (the job fails with their lines). "replace": the rows of the files overwrite the stored values of their days and series; the job result says how many rows changed',
+      },
     },
     response: { status: 202, description: 'The ingest job' },
   },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DailyTable, PlannedEvent } from '@/ml/data/table';
 import type { TableProfile } from '@/ml/data/profile';
 import { AppError } from '../errors';
+import { importModeSchema } from '../schemas/ingest';
 import { storage, tenantPath, tenantRoots } from '../storage';
 import { effectiveQuotas } from '../tiers';
 import type { Tenant } from '../schemas/tenant';
@@ -22,6 +23,9 @@ const importSchema = z.object({
   files: z.array(z.string()),
   rows: z.number().int(),
   appendedRows: z.number().int(),
+  /** Stored rows the import overwrote (replace mode); absent in records from before modes existed. */
+  changedRows: z.number().int().default(0),
+  mode: importModeSchema.default('append'),
 });
 
 export const datasetManifestSchema = z.object({

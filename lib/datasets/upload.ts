@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import type { TenantContext } from '../auth/guards';
 import { readMultipart } from '../http/multipart';
 import { effectiveQuotas } from '../tiers';
-import { genericMappingSchema, attributeJoinSchema } from '../schemas/ingest';
+import { genericMappingSchema, attributeJoinSchema, importModeSchema } from '../schemas/ingest';
 import { submitJob } from '../jobs/submit';
 import { removeStagedUpload, stageFile, stageRequest, type StagedRequest } from '../jobs/staging';
 import { updateJob } from '../jobs/store';
@@ -21,12 +21,14 @@ export const MAX_UPLOAD_FILES = 20;
 const MAX_FIELD_BYTES = 64 * 1024;
 
 /**
- * The form's text fields: `format`, and for the generic format `mapping` and `joins` as JSON.
+ * The form's text fields: `format`, `mode` (append or replace), and for the generic format
+ * `mapping` and `joins` as JSON.
  */
 const formSchema = z.discriminatedUnion('format', [
-  z.object({ format: z.literal('retail') }),
+  z.object({ format: z.literal('retail'), mode: importModeSchema.default('append') }),
   z.object({
     format: z.literal('generic'),
+    mode: importModeSchema.default('append'),
     mapping: z.string().transform((s, ctx) => {
       try {
         return genericMappingSchema.parse(JSON.parse(s));
@@ -70,7 +72,7 @@ export function declaredLength(req: Pick<ApiRequest, 'header'>): number | undefi
 }
 
 /**
- * Takes a multipart upload (`format`, `files`, and for the generic format `mapping` and `joins`)
+ * Takes a multipart upload (`format`, `mode`, `files`, and for the generic format `mapping` and `joins`)
  * and starts its ingest job: 202 with the job. What can be refused without the body is refused
  * before it is read: not multipart (400), a Content-Length over the per-upload cap or the storage
  * left (413), another import still active (409; the job is created first, so a second upload is
@@ -90,7 +92,7 @@ export async function receiveUpload(ctx: TenantContext, req: Pick<ApiRequest, 'h
     try {
       const request = await stageUploadBody(ctx.tenantId, job.id, req.body(), contentType, room);
       await stageRequest(ctx.tenantId, job.id, request);
-      await updateJob(ctx.tenantId, job.id, (j) => ({ ...j, params: { format: request.format, files: request.names }, progress: { ...j.progress, message: 'Queued' } }));
+      await updateJob(ctx.tenantId, job.id, (j) => ({ ...j, params: { format: request.format, files: request.names, mode: request.mode ?? 'append' }, progress: { ...j.progress, message: 'Queued' } }));
     } catch (e) {
       await removeStagedUpload(ctx.tenantId, job.id);
       throw e;
@@ -114,7 +116,8 @@ async function stageUploadBody(tenantId: string, jobId: string, body: ReturnType
   });
   const parsed = parseForm(fields);
   if (names.length === 0) throw new AppError('bad_request', 'No files were uploaded (field "files").');
-  return parsed.format === 'retail' ? { format: 'retail', names } : { format: 'generic', names, mapping: parsed.mapping, joins: parsed.joins };
+  const { mode } = parsed;
+  return parsed.format === 'retail' ? { format: 'retail', names, mode } : { format: 'generic', names, mapping: parsed.mapping, joins: parsed.joins, mode };
 }
 
 /** Whether the fields so far are all a form can have: a retail format, or a generic one with its mapping. */
@@ -126,7 +129,7 @@ function formComplete(fields: ReadonlyMap<string, string[]>): boolean {
 /** @throws AppError bad_request saying what is wrong with the form's text fields. */
 function parseForm(fields: ReadonlyMap<string, string[]>): z.infer<typeof formSchema> {
   const one = (name: string) => fields.get(name)?.[0];
-  const parsed = formSchema.safeParse({ format: one('format'), mapping: one('mapping'), joins: one('joins') });
+  const parsed = formSchema.safeParse({ format: one('format'), mode: one('mode'), mapping: one('mapping'), joins: one('joins') });
   if (!parsed.success) throw new AppError('bad_request', parsed.error.issues.map((i) => i.message).join('; '), { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
   return parsed.data;
 }

@@ -5,6 +5,7 @@
  * No Next.js, no storage: runs from the CLI, workers and tests alike.
  */
 import Papa from 'papaparse';
+import { formatDay } from '@/ml/data/dates';
 import { CELL_SCHEMAS, fastNumber, type CellKind, type ColumnSpec, type IngestIssue, type ValidationReport } from '@/lib/schemas/ingest';
 
 export const MAX_REPORTED_ERRORS = 100;
@@ -77,7 +78,13 @@ export function decodeCsv(file: string, bytes: Uint8Array | string, maxLineBytes
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
-      log.error(file, null, null, 'not valid UTF-8 text (save the file as CSV UTF-8)');
+      // The decoder only says that the file is bad; the scan says where, one error per line.
+      let found = 0;
+      forEachInvalidUtf8Line(bytes, (line, byte, position) => {
+        found++;
+        log.error(file, line, null, `not valid UTF-8 text: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at position ${position} of the line (save the file as CSV UTF-8)`);
+      });
+      if (found === 0) log.error(file, null, null, 'not valid UTF-8 text (save the file as CSV UTF-8)');
       return null;
     }
   }
@@ -105,6 +112,100 @@ export function decodeCsv(file: string, bytes: Uint8Array | string, maxLineBytes
   }
   if (text.includes('\r\n')) log.warn(file, null, null, 'Windows line endings (CRLF) read as line breaks');
   return text;
+}
+
+/**
+ * Calls `onLine(line, byte, position)` once per physical line (1-based) holding bytes that are not
+ * well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), with the
+ * first bad byte and its 1-based position in the line.
+ */
+export function forEachInvalidUtf8Line(b: Uint8Array, onLine: (line: number, byte: number, position: number) => void): void {
+  let line = 1;
+  let lineStart = 0;
+  let reported = 0;
+  const cont = (i: number, lo = 0x80, hi = 0xbf): boolean => i < b.length && b[i] >= lo && b[i] <= hi;
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    let len = 0;
+    if (c < 0x80) len = 1;
+    else if (c >= 0xc2 && c <= 0xdf) len = cont(i + 1) ? 2 : 0;
+    else if (c >= 0xe0 && c <= 0xef) {
+      const lo = c === 0xe0 ? 0xa0 : 0x80;
+      const hi = c === 0xed ? 0x9f : 0xbf;
+      len = cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      const lo = c === 0xf0 ? 0x90 : 0x80;
+      const hi = c === 0xf4 ? 0x8f : 0xbf;
+      len = cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    }
+    if (len === 0) {
+      if (reported < line) {
+        reported = line;
+        onLine(line, c, i - lineStart + 1);
+      }
+      i++;
+      continue;
+    }
+    if (c === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+    i += len;
+  }
+}
+
+/**
+ * Warns once per date column whose values carry a time of day (and zone): they are read as the
+ * calendar date written, the recorder's local date (docs/data.md section 2).
+ */
+export function warnTimesOfDay(log: IssueLog, file: string, column: string, count: number, firstLine: number, example: string): void {
+  if (count === 0) return;
+  log.warn(
+    file,
+    firstLine,
+    column,
+    `${count} date${count === 1 ? ' has' : 's have'} a time of day (first ${JSON.stringify(example.slice(0, 40))}): each is read as the calendar date written, its local date; the time and zone are not applied`,
+  );
+}
+
+/**
+ * Where a table cell came from: the file, its physical line (null when no row gave it: a retail
+ * day without a row) and the file's column.
+ */
+export type SourceLocator = (row: number, column: string) => { file: string; line: number | null; column: string };
+
+/** What an importer tells the merge about its table, for the rows that fall on stored days (lib/datasets/ingest.ts). */
+export interface ImportProvenance {
+  /** Columns holding each day's own values (the target is always one): compared with the stored days in append mode. */
+  dayColumns: { numeric: readonly string[]; categorical: readonly string[] };
+  /** Columns compared with the stored days for a warning only (an as-of retail price). */
+  softColumns: readonly string[];
+  /** Per table row, 1 when a file row gave it; null when every row is the file's statement (retail: a day without a row sold 0). */
+  observed: Uint8Array | null;
+  locate: SourceLocator;
+}
+
+/** The provenance of a failed import: no table, nothing to locate. */
+export const NO_PROVENANCE: ImportProvenance = { dayColumns: { numeric: [], categorical: [] }, softColumns: [], observed: null, locate: (_row, column) => ({ file: '', line: null, column }) };
+
+/**
+ * Logs an error at the line of every observation dated outside `span` (the bulk of the data,
+ * ml/data/date-span.ts): one row dated 9999-12-31 would otherwise stretch every series' dense grid
+ * over millions of periods.
+ */
+export function refuseFarDates(log: IssueLog, file: string, column: string, days: ArrayLike<number>, lines: ArrayLike<number>, span: { first: number; last: number } | null, maxGap: number): void {
+  if (!span) return;
+  for (let i = 0; i < days.length; i++) {
+    const d = days[i];
+    if (d >= span.first && d <= span.last) continue;
+    const after = d > span.last;
+    log.error(
+      file,
+      lines[i],
+      column,
+      `${formatDay(d)} is more than ${maxGap} days ${after ? 'after' : 'before'} ${formatDay(after ? span.last : span.first)}, the ${after ? 'last' : 'first'} date of the bulk of the data: taken for a typo and refused (IMPORT_MAX_DATE_GAP_DAYS sets how far beyond the data a date may be)`,
+    );
+  }
 }
 
 export type ParsedColumn = Float64Array | string[];
@@ -150,6 +251,7 @@ export function parseCsvFile(
   const out: ParsedColumn[] = columns.map((c) => (c.kind === 'id' || c.kind === 'text' ? new Array<string>() : new Float64Array(capacity)));
   const lines = new Int32Array(capacity);
   const memo = columns.map(() => new Map<string, unknown>());
+  const timed = columns.map(() => ({ count: 0, line: 0, example: '' }));
   let rows = 0;
   let headerFailed = false;
 
@@ -209,6 +311,10 @@ export function parseCsvFile(
         log.error(file, ln, spec.name, `${v.reason}: ${JSON.stringify(shown)}`);
         continue;
       }
+      if (spec.kind === 'date' && raw.length > 10 && raw.trim().length > 10) {
+        const t = timed[j];
+        if (t.count++ === 0) [t.line, t.example] = [ln, raw.trim()];
+      }
       if (typeof v === 'string' && v.length > 0 && isFormulaLike(v)) {
         log.warn(file, ln, spec.name, 'cell starts like a spreadsheet formula; kept as plain text (CSV exports escape it)');
       }
@@ -251,6 +357,7 @@ export function parseCsvFile(
     return null;
   }
   if (headerFailed) return null;
+  columns.forEach((c, j) => warnTimesOfDay(log, file, c.name, timed[j].count, timed[j].line, timed[j].example));
   log.rowsByFile[file] = rows;
   if (rows === 0 && log.errorCount === errorsBefore) {
     if (options.mayBeEmpty) log.warn(file, null, null, 'header only: no data rows');

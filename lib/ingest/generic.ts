@@ -5,37 +5,57 @@
  * unless given. Validation, limits and the report follow the retail importer (lib/ingest/csv.ts).
  */
 import Papa from 'papaparse';
-import { dayFromCivil, formatDay, isValidCivil } from '@/ml/data/dates';
+import { dayFromCivil, formatDay, isTimeOfDay, isValidCivil } from '@/ml/data/dates';
+import { bulkDateSpan, type KnownSpan } from '@/ml/data/date-span';
 import type { CategoricalColumn, DailyTable } from '@/ml/data/table';
 import {
   genericMappingSchema, ingestLimitsSchema, NUMBER_PATTERN,
   type ColumnSpec, type DateFormat, type GenericMapping, type IngestLimits, type ValidationReport,
 } from '@/lib/schemas/ingest';
-import { IssueLog, byteLength, checkFileName, decodeCsv, parseCsvFile, type UploadedFile } from './csv';
+import {
+  IssueLog, NO_PROVENANCE, byteLength, checkFileName, decodeCsv, parseCsvFile, refuseFarDates, warnTimesOfDay,
+  type ImportProvenance, type UploadedFile,
+} from './csv';
 import { fingerprintFiles } from './retail';
 
 export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY'];
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+const DATE_PATTERNS: Readonly<Record<DateFormat, RegExp>> = {
+  'YYYY-MM-DD': /^(\d{4})-(\d{1,2})-(\d{1,2})/,
+  'DD/MM/YYYY': /^(\d{1,2})\/(\d{1,2})\/(\d{4})/,
+  'MM/DD/YYYY': /^(\d{1,2})\/(\d{1,2})\/(\d{4})/,
+  'DD.MM.YYYY': /^(\d{1,2})\.(\d{1,2})\.(\d{4})/,
+};
+
+/**
+ * Year, month and day written in `text` in the given format, or null when it is not in that form.
+ * A time of day and zone may follow the date (`isTimeOfDay`): the date written is the day.
+ */
+function civilParts(text: string, format: DateFormat): { y: number; m: number; d: number } | null {
+  const s = text.trim();
+  const p = DATE_PATTERNS[format].exec(s);
+  if (!p || (p[0].length < s.length && !isTimeOfDay(s.slice(p[0].length)))) return null;
+  if (format === 'YYYY-MM-DD') return { y: Number(p[1]), m: Number(p[2]), d: Number(p[3]) };
+  const a = Number(p[1]);
+  const b = Number(p[2]);
+  return format === 'MM/DD/YYYY' ? { y: Number(p[3]), m: a, d: b } : { y: Number(p[3]), m: b, d: a };
+}
+
 /** Day number of a date string in the given format, NaN when it does not match or is impossible. */
 export function parseDateAs(text: string, format: DateFormat): number {
-  const s = text.trim();
-  let y: number;
-  let m: number;
-  let d: number;
-  if (format === 'YYYY-MM-DD') {
-    const p = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s);
-    if (!p) return NaN;
-    [y, m, d] = [Number(p[1]), Number(p[2]), Number(p[3])];
-  } else {
-    const sep = format === 'DD.MM.YYYY' ? '\\.' : '/';
-    const p = new RegExp(`^(\\d{1,2})${sep}(\\d{1,2})${sep}(\\d{4})$`).exec(s);
-    if (!p) return NaN;
-    const a = Number(p[1]);
-    const b = Number(p[2]);
-    y = Number(p[3]);
-    [d, m] = format === 'MM/DD/YYYY' ? [b, a] : [a, b];
-  }
-  return isValidCivil(y, m, d) ? dayFromCivil(y, m, d) : NaN;
+  const c = civilParts(text, format);
+  return c && isValidCivil(c.y, c.m, c.d) ? dayFromCivil(c.y, c.m, c.d) : NaN;
+}
+
+/** Why `text` is not a date in `format` (for the report): not in that form, or not a calendar date and why. */
+export function dateProblem(text: string, format: DateFormat): string {
+  const shown = JSON.stringify(text.trim().slice(0, 40));
+  const c = civilParts(text, format);
+  if (!c) return `not a date in ${format} form (a time of day such as 10:00:00Z may follow): ${shown}`;
+  const why = c.m < 1 || c.m > 12 ? `month ${c.m}` : c.y < 1000 ? `year ${c.y} is before 1000` : c.d < 1 ? `day ${c.d}` : `${MONTHS[c.m - 1]} ${c.y} has no day ${c.d}`;
+  return `not a calendar date: ${shown} (${why})`;
 }
 
 export interface DateFormatDetection {
@@ -154,7 +174,7 @@ export interface AttributeFile {
   column: string;
 }
 
-export interface GenericImportResult {
+export interface GenericImportResult extends ImportProvenance {
   report: ValidationReport;
   table: DailyTable | null;
   fingerprint: string;
@@ -175,14 +195,19 @@ function keyOrder(values: readonly string[]): (a: string, b: string) => number {
 export function importGeneric(
   file: UploadedFile,
   mappingInput: GenericMapping,
-  options: { joins?: readonly AttributeFile[]; limits?: Partial<IngestLimits> } = {},
+  options: {
+    joins?: readonly AttributeFile[];
+    limits?: Partial<IngestLimits>;
+    /** The tenant's stored data, which the file's dates are judged against (far-off dates are refused). */
+    stored?: KnownSpan;
+  } = {},
 ): GenericImportResult {
   const lim = ingestLimitsSchema.parse(options.limits ?? {});
   const log = new IssueLog();
   const joins = options.joins ?? [];
   const fingerprint = fingerprintFiles([file, ...joins.map((j) => j.file)]);
   const detected: GenericImportResult['detected'] = { dateFormat: null, dateFormatAmbiguous: false, frequency: null, series: 0, periods: 0 };
-  const fail = (): GenericImportResult => ({ report: log.report(), table: null, fingerprint, dateRange: null, detected });
+  const fail = (): GenericImportResult => ({ ...NO_PROVENANCE, report: log.report(), table: null, fingerprint, dateRange: null, detected });
   const mappingResult = genericMappingSchema.safeParse(mappingInput);
   if (!mappingResult.success) {
     for (const i of mappingResult.error.issues) log.error('(mapping)', null, i.path.join('.') || null, i.message);
@@ -216,31 +241,46 @@ export function importGeneric(
   if (!parsed) return fail();
   const col = (name: string): string[] | Float64Array => parsed.columns[name];
 
-  // Dates: the format chosen, or detected from all distinct values.
+  // Dates: the format chosen, or detected from all distinct values. When no format fits every
+  // value, the one fitting most rows is the column's and each row it does not fit is an error at
+  // its line (mixed formats, 2023-02-30, month 13), so the report says where, not only which column.
   const rawDates = col(mapping.date) as string[];
   let format = mapping.dateFormat ?? null;
+  let fitting = -1;
   if (!format) {
     const det = detectDateFormat(rawDates);
     format = det.format;
     detected.dateFormatAmbiguous = det.ambiguous;
-    if (!format) {
-      log.error(file.name, null, mapping.date, `no date format fits every value (tried ${DATE_FORMATS.join(', ')})`);
-      return fail();
-    }
+    if (!format) [format, fitting] = mostFittingFormat(rawDates);
   }
   detected.dateFormat = format;
   const days = new Int32Array(parsed.rows);
   const memo = new Map<string, number>();
+  const timedValues = new Set<string>();
+  let timed = 0;
+  let firstTimed = -1;
   for (let i = 0; i < parsed.rows; i++) {
     const raw = rawDates[i];
     let d = memo.get(raw);
     if (d === undefined) {
       d = parseDateAs(raw, format);
       memo.set(raw, d);
+      if (!Number.isNaN(d) && hasTimeOfDay(raw, format)) timedValues.add(raw);
     }
-    if (Number.isNaN(d)) log.error(file.name, parsed.lines[i], mapping.date, `not a date in ${format} form: ${JSON.stringify(raw.slice(0, 40))}`);
+    if (Number.isNaN(d)) {
+      const reason =
+        fitting === 0
+          ? `not a date in any accepted format (${DATE_FORMATS.join(', ')}): ${JSON.stringify(raw.trim().slice(0, 40))}`
+          : fitting > 0 && !DATE_PATTERNS[format].test(raw.trim())
+            ? `mixed date formats: the column's dates are ${format} (${fitting.toLocaleString('en')} of ${parsed.rows.toLocaleString('en')} rows), this one is not: ${JSON.stringify(raw.trim().slice(0, 40))}`
+            : dateProblem(raw, format);
+      log.error(file.name, parsed.lines[i], mapping.date, reason);
+    } else if (timedValues.has(raw) && timed++ === 0) firstTimed = i;
     days[i] = d;
   }
+  if (log.errorCount > 0) return fail();
+  if (timed > 0) warnTimesOfDay(log, file.name, mapping.date, timed, parsed.lines[firstTimed], rawDates[firstTimed]);
+  refuseFarDates(log, file.name, mapping.date, days, parsed.lines, bulkDateSpan([days], lim.maxDateGapDays, options.stored), lim.maxDateGapDays);
   if (log.errorCount > 0) return fail();
   const frequency = mapping.frequency ?? detectFrequency(days);
   detected.frequency = frequency;
@@ -380,7 +420,40 @@ export function importGeneric(
     numeric,
     categorical,
   };
-  return { report: log.report(), table, fingerprint, dateRange: { first: formatDay(minDay), last: formatDay(maxDay) }, detected };
+  const lines = parsed.lines;
+  return {
+    report: log.report(),
+    table,
+    fingerprint,
+    dateRange: { first: formatDay(minDay), last: formatDay(maxDay) },
+    detected,
+    // Every mapped column of the file is a value of its row's day; joined attributes are per series.
+    dayColumns: { numeric: [...mapping.numeric], categorical: [...mapping.categorical] },
+    softColumns: [],
+    observed: filled,
+    locate: (row, column) => ({ file: file.name, line: srcRow[row] >= 0 ? lines[srcRow[row]] : null, column }),
+  };
+}
+
+/** The format parsing the most rows of a column no format parses entirely, and that count (ties: DATE_FORMATS order). */
+function mostFittingFormat(values: readonly string[]): [DateFormat, number] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: DateFormat = DATE_FORMATS[0];
+  let bestRows = -1;
+  for (const f of DATE_FORMATS) {
+    let rows = 0;
+    for (const [v, n] of counts) if (!Number.isNaN(parseDateAs(v, f))) rows += n;
+    if (rows > bestRows) [best, bestRows] = [f, rows];
+  }
+  return [best, bestRows];
+}
+
+/** True when a parsed date value carries a time of day after its date. */
+function hasTimeOfDay(raw: string, format: DateFormat): boolean {
+  const s = raw.trim();
+  const m = DATE_PATTERNS[format].exec(s);
+  return m !== null && m[0].length < s.length;
 }
 
 /** Adds the columns of an attribute file, joined on one series key, as per-row attributes. */

@@ -17,9 +17,13 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDay } from '@/ml/data/dates';
-import { dateRange, type CategoricalColumn, type DailyTable, type PlannedEvent } from '@/ml/data/table';
+import { dateRange, seriesOfRow, type CategoricalColumn, type DailyTable, type PlannedEvent } from '@/ml/data/table';
 import { ingestLimitsSchema, RETAIL_FILE_NAMES, RETAIL_LAYOUT, type IngestLimits, type RetailFile, type ValidationReport } from '@/lib/schemas/ingest';
-import { IssueLog, byteLength, checkFileName, decodeCsv, parseCsvFile, type ParsedFile, type UploadedFile } from './csv';
+import {
+  IssueLog, NO_PROVENANCE, byteLength, checkFileName, decodeCsv, parseCsvFile, refuseFarDates,
+  type ImportProvenance, type ParsedFile, type SourceLocator, type UploadedFile,
+} from './csv';
+import { bulkDateSpan, type KnownSpan } from '@/ml/data/date-span';
 
 /** Missing-value policy per table column (also in docs/data.md). */
 export const RETAIL_COLUMN_POLICY: Readonly<Record<string, string>> = {
@@ -38,7 +42,27 @@ export const RETAIL_COLUMN_POLICY: Readonly<Record<string, string>> = {
   'division, format, city, dept_name, class_name, subclass_name, item_type': 'from stores/catalog, -1 (missing) when the id is unknown',
 };
 
-export interface RetailImportResult {
+/**
+ * The table columns each per-day file gives (the target, quantity, comes from sales.csv too). In
+ * append mode their values on stored days must equal the stored ones; price (as of price_history)
+ * is compared for a warning only, and listed (actual_matrix is the current assortment, not a
+ * history), store and catalog attributes not at all (docs/data.md section 3).
+ */
+export const RETAIL_DAY_COLUMNS: Readonly<Record<string, { file: RetailFile; column: string }>> = {
+  quantity: { file: 'sales.csv', column: 'quantity' },
+  sum_total: { file: 'sales.csv', column: 'sum_total' },
+  online_qty: { file: 'online.csv', column: 'quantity' },
+  markdown_qty: { file: 'markdowns.csv', column: 'quantity' },
+  markdown_price: { file: 'markdowns.csv', column: 'price' },
+  promo: { file: 'discounts_history.csv', column: 'date' },
+  promo_depth: { file: 'discounts_history.csv', column: 'sale_price_time_promo' },
+  promo_day: { file: 'discounts_history.csv', column: 'number_disc_day' },
+};
+
+/** Files whose dates are observations: a date far beyond the bulk of them is refused (discounts may be planned years ahead). */
+const OBSERVATION_FILES = ['sales.csv', 'online.csv', 'markdowns.csv'] as const;
+
+export interface RetailImportResult extends ImportProvenance {
   report: ValidationReport;
   /** Present only when the report has no errors. */
   table: DailyTable | null;
@@ -67,12 +91,15 @@ export function fingerprintFiles(files: readonly UploadedFile[]): string {
   return h.digest('hex');
 }
 
-/** Validates the 8 files and merges them. Never throws on bad input: the report says what is wrong. */
-export function importRetail(files: readonly UploadedFile[], limits: Partial<IngestLimits> = {}): RetailImportResult {
+/**
+ * Validates the 8 files and merges them. Never throws on bad input: the report says what is wrong.
+ * `options.stored` is the tenant's stored data, which the observation dates are judged against.
+ */
+export function importRetail(files: readonly UploadedFile[], limits: Partial<IngestLimits> = {}, options: { stored?: KnownSpan } = {}): RetailImportResult {
   const lim = ingestLimitsSchema.parse(limits);
   const log = new IssueLog();
   const fingerprint = fingerprintFiles(files);
-  const fail = (): RetailImportResult => ({ report: log.report(), table: null, fingerprint, dateRange: null, plannedPromotions: [] });
+  const fail = (): RetailImportResult => ({ ...NO_PROVENANCE, report: log.report(), table: null, fingerprint, dateRange: null, plannedPromotions: [] });
 
   const byName = new Map<RetailFile, UploadedFile>();
   let total = 0;
@@ -108,12 +135,72 @@ export function importRetail(files: readonly UploadedFile[], limits: Partial<Ing
     if (p) parsed[n] = p;
   }
   if (log.errorCount > 0) return fail();
+  const span = bulkDateSpan(OBSERVATION_FILES.map((n) => f64(parsed[n], 'date')), lim.maxDateGapDays, options.stored);
+  for (const n of OBSERVATION_FILES) refuseFarDates(log, n, 'date', f64(parsed[n], 'date'), parsed[n].lines, span, lim.maxDateGapDays);
+  if (log.errorCount > 0) return fail();
   const merged = mergeRetail(parsed, log);
   if (log.errorCount > 0 || merged === null) return fail();
   const { table, planned } = merged;
   const range = dateRange(table);
   const dates = Number.isFinite(range.first) ? { first: formatDay(range.first), last: formatDay(range.last) } : null;
-  return { report: log.report(), table, fingerprint, dateRange: dates, plannedPromotions: planned };
+  return {
+    report: log.report(),
+    table,
+    fingerprint,
+    dateRange: dates,
+    plannedPromotions: planned,
+    dayColumns: { numeric: Object.keys(RETAIL_DAY_COLUMNS).filter((c) => c !== 'quantity'), categorical: [] },
+    softColumns: ['price'],
+    observed: null,
+    locate: retailLocator(byName, table, lim),
+  };
+}
+
+/**
+ * Finds the line of the file that gave a table cell: for a per-day column the first row of that
+ * store, item and day; for price the price_history row in force that day (the latest on or before
+ * it, or the first when the price was back-filled). The file is re-read on first use: only a
+ * refusal or a warning needs lines, so the import itself keeps none.
+ */
+function retailLocator(byName: ReadonlyMap<RetailFile, UploadedFile>, table: DailyTable, lim: IngestLimits): SourceLocator {
+  /** Per file, per `store \0 item`: the days (ascending) and the first line of each. */
+  const index = new Map<RetailFile, Map<string, { days: number[]; lines: number[] }>>();
+  const seriesIndex = (n: RetailFile): Map<string, { days: number[]; lines: number[] }> => {
+    let m = index.get(n);
+    if (m) return m;
+    m = new Map();
+    index.set(n, m);
+    const log = new IssueLog();
+    const text = decodeCsv(n, (byName.get(n) as UploadedFile).bytes, lim.maxLineBytes, log);
+    const p = text === null ? null : parseCsvFile(n, text, RETAIL_LAYOUT[n].columns, log, { mayBeEmpty: true });
+    if (!p) return m;
+    const st = str(p, 'store_id');
+    const it = str(p, 'item_id');
+    const d = f64(p, 'date');
+    const order = Array.from({ length: p.rows }, (_, i) => i).sort((a, b) => d[a] - d[b] || p.lines[a] - p.lines[b]);
+    for (const i of order) {
+      const key = `${st[i]}\u0000${it[i]}`;
+      let e = m.get(key);
+      if (!e) m.set(key, (e = { days: [], lines: [] }));
+      if (e.days[e.days.length - 1] === d[i]) continue;
+      e.days.push(d[i]);
+      e.lines.push(p.lines[i]);
+    }
+    return m;
+  };
+  return (row, column) => {
+    const asOf = column === 'price';
+    const source = RETAIL_DAY_COLUMNS[column] ?? { file: asOf ? 'price_history.csv' : 'sales.csv', column };
+    if (!asOf && !RETAIL_DAY_COLUMNS[column]) return { ...source, line: null };
+    const s = seriesOfRow(table, row);
+    const e = seriesIndex(source.file).get(`${table.keyVocab[0][table.seriesKeys[0][s]]}\u0000${table.keyVocab[1][table.seriesKeys[1][s]]}`);
+    if (!e) return { ...source, line: null };
+    const day = table.day[row];
+    let k = e.days.length - 1;
+    while (k >= 0 && e.days[k] > day) k--;
+    if (asOf) return { ...source, line: e.lines[Math.max(0, k)] };
+    return { ...source, line: k >= 0 && e.days[k] === day ? e.lines[k] : null };
+  };
 }
 
 /** A string dictionary: value -> code, codes dense from 0. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storage, tenantPath } from '../storage';
-import { genericMappingSchema, attributeJoinSchema } from '../schemas/ingest';
+import { genericMappingSchema, attributeJoinSchema, importModeSchema } from '../schemas/ingest';
 import type { UploadedFile } from '../ingest/csv';
 import type { IngestRequest } from '../datasets/ingest';
 import { isAppError } from '../errors';
@@ -16,8 +16,8 @@ import { getJobOrThrow, isActive } from './store';
  * a job is launched (`removeDeadStagedUploads`).
  */
 export const stagedRequestSchema = z.discriminatedUnion('format', [
-  z.object({ format: z.literal('retail'), names: z.array(z.string()) }),
-  z.object({ format: z.literal('generic'), names: z.array(z.string()).min(1), mapping: genericMappingSchema, joins: z.array(attributeJoinSchema).default([]) }),
+  z.object({ format: z.literal('retail'), names: z.array(z.string()), mode: importModeSchema.optional() }),
+  z.object({ format: z.literal('generic'), names: z.array(z.string()).min(1), mapping: genericMappingSchema, joins: z.array(attributeJoinSchema).default([]), mode: importModeSchema.optional() }),
 ]);
 export type StagedRequest = z.infer<typeof stagedRequestSchema>;
 
@@ -55,12 +55,13 @@ export async function readStagedUpload(tenantId: string, jobId: string): Promise
     if (!bytes) throw new Error(`Uploaded file ${request.names[i]} is missing.`);
     files.push({ name: request.names[i], bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
   }
-  if (request.format === 'retail') return { format: 'retail', files };
+  if (request.format === 'retail') return { format: 'retail', files, mode: request.mode };
   const [main, ...rest] = files;
   return {
     format: 'generic',
     file: main,
     mapping: request.mapping,
+    mode: request.mode,
     joins: request.joins.map((j) => {
       const file = rest.find((f) => f.name === j.name);
       if (!file) throw new Error(`The attribute file ${j.name} was not uploaded.`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ksTest, populationStabilityIndex, psiBand, PSI_SIGNIFICANT } from '@/ml/monitoring/drift';
 import { formatDay } from '@/ml/data/dates';
 import { dateRange, type DailyTable } from '@/ml/data/table';
-import { raiseAlert } from '../alerts';
+import { listAlerts, raiseAlert } from '../alerts';
 import { storage, tenantPath } from '../storage';
 
 /**
@@ -91,13 +91,16 @@ export async function monitorNewDays(tenantId: string, t: DailyTable, newFromDay
     psi: Object.fromEntries(report.columns.map((c) => [c.name, c.psi])),
   });
   const drifted = report.columns.filter((c) => c.psi !== null && c.psi > PSI_SIGNIFICANT);
+  // Days re-measured after a correction (a replace import) must not raise the same alert twice.
+  const open = drifted.length ? await listAlerts(tenantId, { open: true, kind: 'drift' }) : [];
   for (const c of drifted) {
+    if (open.some((a) => a.details.column === c.name && a.details.from === report.current.from && a.details.to === report.current.to)) continue;
     await raiseAlert(tenantId, {
       kind: 'drift',
       severity: c.role === 'target' ? 'critical' : 'warning',
       title: `${c.role === 'target' ? 'Target' : 'Feature'} drift: ${c.name}`,
       message: `PSI ${c.psi?.toFixed(2)} (over ${PSI_SIGNIFICANT}) on ${report.current.from} to ${report.current.to} against ${report.reference.from} to ${report.reference.to}; mean ${c.referenceMean?.toFixed(2)} → ${c.currentMean?.toFixed(2)}.`,
-      details: { column: c.name, psi: c.psi, ks: c.ks, pValue: c.pValue },
+      details: { column: c.name, psi: c.psi, ks: c.ks, pValue: c.pValue, from: report.current.from, to: report.current.to },
     });
   }
   return { report, drifted: drifted.map((c) => c.name) };

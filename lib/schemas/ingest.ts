@@ -7,7 +7,7 @@
  * test checks the two agree, and any cell the fast path rejects goes through zod for its reason.
  */
 import { z } from 'zod';
-import { parseIsoDay } from '@/ml/data/dates';
+import { isTimeOfDay, parseIsoDay } from '@/ml/data/dates';
 
 /** Plain decimal number: optional sign, digits, optional fraction and exponent. No thousands separators. */
 export const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -28,12 +28,17 @@ export const optionalNumberCell = z
   .transform((s) => (s === '' ? NaN : Number(s)))
   .refine((n) => Number.isNaN(n) || Number.isFinite(n), 'number out of range');
 
-/** ISO calendar date `YYYY-MM-DD` to a day number (days since 1970-01-01). */
+/**
+ * ISO calendar date `YYYY-MM-DD` to a day number (days since 1970-01-01). A time of day and zone
+ * may follow (`2024-03-01T23:30:00-05:00`, `2024-03-01 10:00:00Z`): the date written is the day,
+ * the local date of the till, and the time and zone are not applied (docs/data.md section 2).
+ */
 export const isoDateCell = z
   .string()
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date in YYYY-MM-DD form')
-  .transform((s) => parseIsoDay(s))
+  .regex(/^\d{4}-\d{2}-\d{2}(?:[Tt ].*)?$/, 'not a date in YYYY-MM-DD form')
+  .refine((s) => s.length === 10 || isTimeOfDay(s.slice(10)), 'not a time of day after the date (HH:MM or HH:MM:SS, optionally a zone such as Z or +03:00)')
+  .transform((s) => parseIsoDay(s.slice(0, 10)))
   .refine((d) => Number.isFinite(d), 'not a calendar date');
 
 // eslint-disable-next-line no-control-regex
@@ -149,8 +154,21 @@ export const ingestLimitsSchema = z.object({
   maxTotalBytes: z.number().int().positive().default(2 * 1024 * 1024 * 1024),
   /** Longest accepted physical line, bytes: a 10 MB line is an attack or a broken export, not data. */
   maxLineBytes: z.number().int().positive().default(1024 * 1024),
+  /**
+   * Observation dates more than this many days beyond the bulk of the data (before or after) are
+   * refused as typos (ml/data/date-span.ts); the setting IMPORT_MAX_DATE_GAP_DAYS (lib/config.ts).
+   */
+  maxDateGapDays: z.number().int().positive().default(366),
 });
 export type IngestLimits = z.infer<typeof ingestLimitsSchema>;
+
+/**
+ * What an import does with days already stored: `append` (the default) adds newer days and
+ * refuses a file whose rows for stored days differ from them; `replace` overwrites the stored
+ * values of the days and series in the file (docs/data.md section 3).
+ */
+export const importModeSchema = z.enum(['append', 'replace'], { error: 'mode must be "append" or "replace"' });
+export type ImportMode = z.infer<typeof importModeSchema>;
 
 export const dateFormatSchema = z.enum(['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY']);
 export type DateFormat = z.infer<typeof dateFormatSchema>;

@@ -63,6 +63,33 @@ export function parseIsoDay(text: string): number {
   return dayFromCivil(y, m, d);
 }
 
+// `T` or a space, HH:MM, optional :SS with a fraction, then an optional zone (Z, ±HH, ±HHMM, ±HH:MM).
+const TIME_OF_DAY = /^[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)? ?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/i;
+
+/**
+ * True when `rest` (what follows a date) is exactly a time of day with an optional zone, as
+ * spreadsheets and tills write it: `T23:30:00-05:00`, ` 10:00:00Z`, ` 07:15`, `T10:00:00.123+0300`.
+ * Hours 00-23, minutes 00-59, seconds 00-60 (a leap second), zone hours 00-23.
+ */
+export function isTimeOfDay(rest: string): boolean {
+  const m = TIME_OF_DAY.exec(rest);
+  if (!m) return false;
+  const [, hh, mm, ss, zh, zm] = m;
+  return Number(hh) <= 23 && Number(mm) <= 59 && (ss === undefined || Number(ss) <= 60) && (zh === undefined || Number(zh) <= 23) && (zm === undefined || Number(zm) <= 59);
+}
+
+/**
+ * Day number of `YYYY-MM-DD`, optionally followed by a time of day and zone (`isTimeOfDay`): the
+ * calendar date written, i.e. the local date of whoever recorded it; the time and zone are not
+ * applied (a till's 23:30 at UTC-5 is a sale of that evening, not of the next UTC day).
+ * NaN for anything else.
+ */
+export function parseLocalIsoDay(text: string): number {
+  if (text.length === 10) return parseIsoDay(text);
+  if (text.length < 10 || !isTimeOfDay(text.slice(10))) return NaN;
+  return parseIsoDay(text.slice(0, 10));
+}
+
 function digits(text: string, start: number, count: number): number {
   let v = 0;
   for (let i = start; i < start + count; i++) {

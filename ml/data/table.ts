@@ -80,21 +80,45 @@ export function rowOf(t: DailyTable, s: number, day: number): number {
   return r < b ? r : -1;
 }
 
-/**
- * Appends the newer periods of `incoming` to `base`: for every series, periods after the last
- * period `base` holds are added (gaps filled with `gapTarget` and missing regressors); periods
- * `base` already holds are kept from `base`. So merging a re-import of the same files changes
- * nothing (`appendedRows === 0`, and the returned table is `base` itself).
- * @throws RangeError when the two tables have different frequency, keys or columns.
- */
-export function mergeTables(base: DailyTable, incoming: DailyTable): { table: DailyTable; appendedRows: number; newSeries: number } {
+/** Series index holding `row` (binary search over `seriesStart`). */
+export function seriesOfRow(t: DailyTable, row: number): number {
+  let lo = 0;
+  let hi = seriesCount(t) - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t.seriesStart[mid] <= row) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** How a merge treats the periods `base` already holds. */
+export interface MergeOptions {
+  /** 'append' (default): stored periods are kept from `base`; 'replace': `incoming`'s observed rows overwrite them. */
+  mode?: 'append' | 'replace';
+  /** Per incoming row, 1 when it holds values read from a file; 0 for a gap the importer filled. Default: every row. */
+  observed?: Uint8Array | null;
+}
+
+/** One incoming row on a stored period whose value differs from the stored one (the first differing column). */
+export interface StoredDayDifference {
+  /** Row of `incoming`. */
+  row: number;
+  day: number;
+  /** Series key values, e.g. { store: '1', item: 'a1' }. */
+  keys: Record<string, string>;
+  column: string;
+  stored: number | string | null;
+  incoming: number | string | null;
+}
+
+const sameNumber = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
+const catValue = (c: CategoricalColumn, r: number): string | null => (c.codes[r] < 0 ? null : c.vocab[c.codes[r]]);
+
+/** Per incoming series, the base series with the same key values (-1: a new series). */
+function matchSeries(base: DailyTable, incoming: DailyTable): Int32Array {
   if (base.step !== incoming.step || base.keyNames.join() !== incoming.keyNames.join() || base.targetName !== incoming.targetName) {
     throw new RangeError('mergeTables: frequency, series keys or target differ');
-  }
-  const numNames = Object.keys(base.numeric);
-  const catNames = Object.keys(base.categorical);
-  if (numNames.join() !== Object.keys(incoming.numeric).join() || catNames.join() !== Object.keys(incoming.categorical).join()) {
-    throw new RangeError('mergeTables: the tables have different columns');
   }
   const nk = base.keyNames.length;
   const keyOf = (t: DailyTable, s: number): string => {
@@ -104,37 +128,105 @@ export function mergeTables(base: DailyTable, incoming: DailyTable): { table: Da
   };
   const baseSeries = new Map<string, number>();
   for (let s = 0; s < seriesCount(base); s++) baseSeries.set(keyOf(base, s), s);
-
-  // Plan: per base series the number of rows to add, then new series in incoming order.
-  const nb = seriesCount(base);
-  const ni = seriesCount(incoming);
-  const addTo = new Int32Array(nb);
-  const addFrom = new Int32Array(nb).fill(-1); // incoming series feeding a base series
-  const newOnes: number[] = [];
-  let appended = 0;
-  for (let s = 0; s < ni; s++) {
-    const a = incoming.seriesStart[s];
-    const b = incoming.seriesStart[s + 1];
-    if (b <= a) continue;
+  const match = new Int32Array(seriesCount(incoming)).fill(-1);
+  for (let s = 0; s < match.length; s++) {
     const bs = baseSeries.get(keyOf(incoming, s));
-    if (bs === undefined) {
-      newOnes.push(s);
-      appended += b - a;
-      continue;
+    if (bs === undefined) continue;
+    const a = incoming.seriesStart[s];
+    const b = base.seriesStart[bs];
+    if (incoming.seriesStart[s + 1] > a && base.seriesStart[bs + 1] > b && (incoming.day[a] - base.day[b]) % base.step !== 0) {
+      throw new RangeError(`series ${seriesLabel(incoming, s)}: its periods fall on other days than the stored ones (weekly dates on another weekday?)`);
     }
-    const lastBase = base.day[base.seriesStart[bs + 1] - 1];
-    const lastNew = incoming.day[b - 1];
-    if (lastNew > lastBase) {
-      addTo[bs] = (lastNew - lastBase) / base.step;
-      addFrom[bs] = s;
-      appended += addTo[bs];
+    match[s] = bs;
+  }
+  return match;
+}
+
+/**
+ * The incoming rows on periods `base` already holds whose values differ from the stored ones, in
+ * the target or the given columns (NaN equals NaN; categories compare by value). Counts every
+ * differing row and lists the first `limit` (in incoming order: series, then date). Rows not
+ * `observed` (gaps an importer filled) are skipped.
+ * @throws RangeError when the tables have different frequency, keys, target, or misaligned periods.
+ */
+export function storedDayDifferences(
+  base: DailyTable,
+  incoming: DailyTable,
+  options: { numeric: readonly string[]; categorical: readonly string[]; observed?: Uint8Array | null; limit?: number },
+): { rows: number; first: StoredDayDifference[] } {
+  const match = matchSeries(base, incoming);
+  const limit = options.limit ?? 100;
+  const numeric = options.numeric.filter((c) => base.numeric[c] && incoming.numeric[c]);
+  const categorical = options.categorical.filter((c) => base.categorical[c] && incoming.categorical[c]);
+  const first: StoredDayDifference[] = [];
+  let rows = 0;
+  for (let s = 0; s < match.length; s++) {
+    const bs = match[s];
+    if (bs < 0) continue;
+    for (let r = incoming.seriesStart[s]; r < incoming.seriesStart[s + 1]; r++) {
+      if (options.observed && !options.observed[r]) continue;
+      const q = rowOf(base, bs, incoming.day[r]);
+      if (q < 0) continue;
+      let column: string | null = null;
+      let stored: number | string | null = null;
+      let value: number | string | null = null;
+      if (!sameNumber(base.target[q], incoming.target[r])) [column, stored, value] = [incoming.targetName, base.target[q], incoming.target[r]];
+      for (let j = 0; column === null && j < numeric.length; j++) {
+        const c = numeric[j];
+        if (!sameNumber(base.numeric[c][q], incoming.numeric[c][r])) [column, stored, value] = [c, base.numeric[c][q], incoming.numeric[c][r]];
+      }
+      for (let j = 0; column === null && j < categorical.length; j++) {
+        const c = categorical[j];
+        const [x, y] = [catValue(base.categorical[c], q), catValue(incoming.categorical[c], r)];
+        if (x !== y) [column, stored, value] = [c, x, y];
+      }
+      if (column === null) continue;
+      rows++;
+      if (first.length < limit) {
+        const keys = Object.fromEntries(incoming.keyNames.map((k, i) => [k, incoming.keyVocab[i][incoming.seriesKeys[i][s]]]));
+        const num = (v: number | string | null) => (typeof v === 'number' && Number.isNaN(v) ? null : v);
+        first.push({ row: r, day: incoming.day[r], keys, column, stored: num(stored), incoming: num(value) });
+      }
     }
   }
-  if (appended === 0) return { table: base, appendedRows: 0, newSeries: 0 };
+  return { rows, first };
+}
 
-  const rows = base.rows + appended;
-  const keyVocab = base.keyVocab.map((v) => [...v]);
-  const keyIndex = keyVocab.map((v) => new Map(v.map((x, i) => [x, i])));
+/** What `mergeTables` did. */
+export interface MergeResult {
+  table: DailyTable;
+  /** Rows added: periods `base` did not hold (newer, earlier, or in new series). */
+  appendedRows: number;
+  /** Of those, rows before their series' first stored period. */
+  earlierRows: number;
+  newSeries: number;
+  /** Replace mode: stored rows whose values the incoming rows changed. */
+  changedRows: number;
+  /** First and last day of the changed rows; null when none. */
+  changedDays: { first: number; last: number } | null;
+}
+
+/**
+ * Merges `incoming` into `base`: every series runs over the union of its periods in both (gaps
+ * between them filled with `gapTarget` and missing regressors, categories carried forward), new
+ * series come after the stored ones in incoming order. Periods `base` holds are kept from it in
+ * append mode; in replace mode the observed incoming rows overwrite them (every column), and the
+ * stored rows they change are counted. So merging a re-import of the same files changes nothing
+ * (`appendedRows` and `changedRows` 0, and the returned table is `base` itself).
+ * @throws RangeError when the two tables have different frequency, keys, columns or misaligned periods.
+ */
+export function mergeTables(base: DailyTable, incoming: DailyTable, options: MergeOptions = {}): MergeResult {
+  const replace = options.mode === 'replace';
+  const observed = options.observed ?? null;
+  const match = matchSeries(base, incoming);
+  const numNames = Object.keys(base.numeric);
+  const catNames = Object.keys(base.categorical);
+  if (numNames.join() !== Object.keys(incoming.numeric).join() || catNames.join() !== Object.keys(incoming.categorical).join()) {
+    throw new RangeError('mergeTables: the tables have different columns');
+  }
+  const nb = seriesCount(base);
+  const ni = seriesCount(incoming);
+  const step = base.step;
   const catVocab = catNames.map((n) => [...base.categorical[n].vocab]);
   const catIndex = catVocab.map((v) => new Map(v.map((x, i) => [x, i])));
   const catRemap = catNames.map((n, ci) =>
@@ -148,6 +240,63 @@ export function mergeTables(base: DailyTable, incoming: DailyTable): { table: Da
       return code;
     }),
   );
+  const remapped = (j: number, code: number): number => (code >= 0 ? catRemap[j][code] : code);
+  const differs = (q: number, r: number): boolean => {
+    if (!sameNumber(base.target[q], incoming.target[r])) return true;
+    for (const n of numNames) if (!sameNumber(base.numeric[n][q], incoming.numeric[n][r])) return true;
+    for (let j = 0; j < catNames.length; j++) if (base.categorical[catNames[j]].codes[q] !== remapped(j, incoming.categorical[catNames[j]].codes[r])) return true;
+    return false;
+  };
+
+  // Plan: per base series its incoming partner, span and added rows; the changed rows in replace mode.
+  const partner = new Int32Array(nb).fill(-1);
+  const newOnes: number[] = [];
+  for (let s = 0; s < ni; s++) {
+    if (incoming.seriesStart[s + 1] <= incoming.seriesStart[s]) continue;
+    if (match[s] < 0) newOnes.push(s);
+    else partner[match[s]] = s;
+  }
+  const outFirst = new Float64Array(nb);
+  const outLast = new Float64Array(nb);
+  let appended = 0;
+  let earlier = 0;
+  let changed = 0;
+  let changedFirst = Infinity;
+  let changedLast = -Infinity;
+  for (let bs = 0; bs < nb; bs++) {
+    const a = base.seriesStart[bs];
+    const b = base.seriesStart[bs + 1];
+    const s = partner[bs];
+    if (s < 0 || b <= a) {
+      // A stored series without rows cannot happen (dense grids); one the upload lacks stays as it is.
+      outFirst[bs] = b > a ? base.day[a] : 0;
+      outLast[bs] = b > a ? base.day[b - 1] : -step;
+      continue;
+    }
+    const ia = incoming.seriesStart[s];
+    const ib = incoming.seriesStart[s + 1];
+    outFirst[bs] = Math.min(base.day[a], incoming.day[ia]);
+    outLast[bs] = Math.max(base.day[b - 1], incoming.day[ib - 1]);
+    appended += (outLast[bs] - outFirst[bs]) / step + 1 - (b - a);
+    earlier += (base.day[a] - outFirst[bs]) / step;
+    if (!replace) continue;
+    for (let r = ia; r < ib; r++) {
+      if (observed && !observed[r]) continue;
+      const q = rowOf(base, bs, incoming.day[r]);
+      if (q >= 0 && differs(q, r)) {
+        changed++;
+        if (incoming.day[r] < changedFirst) changedFirst = incoming.day[r];
+        if (incoming.day[r] > changedLast) changedLast = incoming.day[r];
+      }
+    }
+  }
+  for (const s of newOnes) appended += incoming.seriesStart[s + 1] - incoming.seriesStart[s];
+  const changedDays = changed > 0 ? { first: changedFirst, last: changedLast } : null;
+  if (appended === 0 && changed === 0) return { table: base, appendedRows: 0, earlierRows: 0, newSeries: 0, changedRows: 0, changedDays: null };
+
+  const rows = base.rows + appended;
+  const keyVocab = base.keyVocab.map((v) => [...v]);
+  const keyIndex = keyVocab.map((v) => new Map(v.map((x, i) => [x, i])));
   const day = new Int32Array(rows);
   const target = new Float64Array(rows);
   const numeric = numNames.map(() => new Float64Array(rows));
@@ -161,38 +310,38 @@ export function mergeTables(base: DailyTable, incoming: DailyTable): { table: Da
     for (let j = 0; j < numNames.length; j++) numeric[j][w] = src.numeric[numNames[j]][r];
     for (let j = 0; j < catNames.length; j++) {
       const code = src.categorical[catNames[j]].codes[r];
-      cats[j][w] = isIncoming && code >= 0 ? catRemap[j][code] : code;
+      cats[j][w] = isIncoming ? remapped(j, code) : code;
     }
     w++;
   };
-  for (let s = 0; s < nb; s++) {
-    seriesStart[s] = w;
-    for (let i = 0; i < nk; i++) seriesKeys[i][s] = base.seriesKeys[i][s];
-    const a = base.seriesStart[s];
-    const b = base.seriesStart[s + 1];
-    for (let r = a; r < b; r++) copyRow(base, r, false);
-    if (addTo[s] > 0) {
-      const src = addFrom[s];
-      const lastBase = base.day[b - 1];
-      for (let k = 1; k <= addTo[s]; k++) {
-        const d = lastBase + k * base.step;
-        const r = rowOf(incoming, src, d);
-        if (r >= 0) copyRow(incoming, r, true);
-        else {
-          // A gap between the old and the new periods: no input row, so the gap policy applies.
-          day[w] = d;
-          target[w] = base.gapTarget;
-          for (let j = 0; j < numNames.length; j++) numeric[j][w] = NaN;
-          for (let j = 0; j < catNames.length; j++) cats[j][w] = cats[j][w - 1];
-          w++;
-        }
+  for (let bs = 0; bs < nb; bs++) {
+    seriesStart[bs] = w;
+    for (let i = 0; i < base.keyNames.length; i++) seriesKeys[i][bs] = base.seriesKeys[i][bs];
+    const s = partner[bs];
+    if (s < 0) {
+      for (let r = base.seriesStart[bs]; r < base.seriesStart[bs + 1]; r++) copyRow(base, r, false);
+      continue;
+    }
+    for (let d = outFirst[bs]; d <= outLast[bs]; d += step) {
+      const q = rowOf(base, bs, d);
+      const r = rowOf(incoming, s, d);
+      const fromFile = r >= 0 && (!observed || observed[r] === 1);
+      if (q >= 0 && !(replace && fromFile)) copyRow(base, q, false);
+      else if (r >= 0) copyRow(incoming, r, true);
+      else {
+        // Between the stored and the new periods: no input row, so the gap policy applies.
+        day[w] = d;
+        target[w] = base.gapTarget;
+        for (let j = 0; j < numNames.length; j++) numeric[j][w] = NaN;
+        for (let j = 0; j < catNames.length; j++) cats[j][w] = cats[j][w - 1];
+        w++;
       }
     }
   }
   newOnes.forEach((s, k) => {
     const out = nb + k;
     seriesStart[out] = w;
-    for (let i = 0; i < nk; i++) {
+    for (let i = 0; i < base.keyNames.length; i++) {
       const v = incoming.keyVocab[i][incoming.seriesKeys[i][s]];
       let code = keyIndex[i].get(v);
       if (code === undefined) {
@@ -222,7 +371,10 @@ export function mergeTables(base: DailyTable, incoming: DailyTable): { table: Da
       categorical: Object.fromEntries(catNames.map((n, j) => [n, { codes: cats[j], vocab: catVocab[j] }])),
     },
     appendedRows: appended,
+    earlierRows: earlier,
     newSeries: newOnes.length,
+    changedRows: changed,
+    changedDays,
   };
 }
 

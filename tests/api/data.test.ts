@@ -67,6 +67,30 @@ describe('data import through the API', () => {
     expect(job2.result?.status).toBe('unchanged');
   });
 
+  it('a correction of a stored week: refused in append mode with its line, applied with mode=replace, an unknown mode is a 400', async () => {
+    // Walmart.csv is stored (the test above); its first row, store 1 on 05/02/2010, with other sales.
+    const header = 'Store,Date,Weekly_Sales,Holiday_Flag,Temperature,Fuel_Price,CPI,Unemployment';
+    const fix = `${header}\n1,05/02/2010,1700000,0,42.31,2.572,211.0963582,8.106\n`;
+    const mapping = JSON.stringify({ date: 'Date', target: 'Weekly_Sales', keys: { store: 'Store' }, numeric: ['Holiday_Flag', 'Temperature', 'Fuel_Price', 'CPI', 'Unemployment'], dateFormat: 'DD/MM/YYYY', frequency: 'weekly' });
+    const send = async (parts: Record<string, string>) => {
+      const res = await api('/api/v1/datasets', { method: 'POST', key: otherManager, body: upload({ format: 'generic', mapping, ...parts }, [{ name: 'fix.csv', content: fix }]) });
+      expect(res.status).toBe(202);
+      return waitForJob(((await res.json()) as { job: Job }).job.id, otherManager);
+    };
+    const refused = await send({});
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatch(/^Nothing imported: 1 row falls on days already stored and differs from them \(first: fix\.csv line 2, date 2010-02-05, store 1: Weekly_Sales 1643690\.9 is stored, the file has 1700000\)\. Import again with replace mode/);
+    const replaced = await send({ mode: 'replace' });
+    expect(replaced.status, replaced.error ?? '').toBe('succeeded');
+    expect(replaced.result).toMatchObject({ status: 'imported', mode: 'replace', changedRows: 1, appendedRows: 0 });
+    const { dataset } = (await (await api('/api/v1/datasets', { key: otherViewer })).json()) as { dataset: { rows: number; imports: { mode: string; changedRows: number }[] } };
+    expect(dataset.rows).toBe(6435);
+    expect(dataset.imports.at(-1)).toMatchObject({ mode: 'replace', changedRows: 1 });
+    const bad = await api('/api/v1/datasets', { method: 'POST', key: otherManager, body: upload({ format: 'generic', mapping, mode: 'overwrite' }, [{ name: 'fix.csv', content: fix }]) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/mode must be "append" or "replace"/);
+  });
+
   it('viewers cannot import, and jobs of another tenant are not found', async () => {
     const form = upload({ format: 'retail' }, [{ name: 'sales.csv', content: 'x' }]);
     expect((await api('/api/v1/datasets', { method: 'POST', key: otherViewer, body: form })).status).toBe(403);

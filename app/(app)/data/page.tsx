@@ -37,7 +37,7 @@ export default async function DataPage() {
           <h2>Import</h2>
           <p className="muted">
             Every row is checked before anything is stored: with any error nothing is imported, and the report says which file, line and column. Importing the
-            same files again changes nothing; newer days are appended.
+            same files again changes nothing; newer days are appended. A file that changes days already stored is refused unless you choose to replace them.
           </p>
           <DataUpload maxUploadBytes={settings.uploadMaxBytes()} />
         </section>

@@ -47,6 +47,7 @@ const RETAIL_FILES = ['sales.csv', 'online.csv', 'markdowns.csv', 'price_history
 export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
   const router = useRouter();
   const [format, setFormat] = useState<'retail' | 'generic'>('retail');
+  const [mode, setMode] = useState<'append' | 'replace'>('append');
   const [files, setFiles] = useState<File[]>([]);
   const [uploadShare, setUploadShare] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -107,6 +108,7 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
     // The text fields first: the server checks them as they arrive, before the files.
     const form = new FormData();
     form.append('format', format);
+    form.append('mode', mode);
     if (format === 'generic') {
       if (!mapping.date || !mapping.target) {
         setError('Choose the date column and the column to forecast.');
@@ -260,6 +262,13 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
           </div>
         </div>
       )}
+      <label>
+        Days the stored data already has
+        <select name="mode" value={mode} onChange={(e) => setMode(e.target.value === 'replace' ? 'replace' : 'append')} data-testid="import-mode">
+          <option value="append">keep them: add newer days only, refuse a file that changes them</option>
+          <option value="replace">replace them with the file&apos;s values (corrections)</option>
+        </select>
+      </label>
       <p className="muted" data-testid="upload-limit">
         {files.length > 0 ? `${files.length} file${files.length === 1 ? '' : 's'}, ${(files.reduce((s, f) => s + f.size, 0) / 1048576).toFixed(1)} MB. ` : ''}
         One upload takes up to {megabytes(maxUploadBytes)} (all its files together), within the storage of your plan.
