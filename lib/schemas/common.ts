@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseIsoDay } from '@/ml/data/dates';
+import { parseIsoDay } from '../../ml/data/dates';
 
 /**
  * Building blocks for query strings and bodies that say exactly what they accept (ASVS 4.0
