@@ -94,12 +94,30 @@ async function authenticate(req: ApiRequest): Promise<ApiContext> {
   return { tenantId: p.tenantId, tenant: p.tenant, role: p.role, actor: actorOf(p), ip, userId: p.userId, via: 'session' };
 }
 
-function checkRate(ctx: ApiContext): void {
+/**
+ * Calls a person's pages make for them (the job bars' polling, the wizard's preview, a download):
+ * allowed per signed-in user and minute. They are the product's own traffic, so they neither
+ * spend the organisation's API rate limit nor count against its paid monthly API calls.
+ */
+export const SESSION_CALLS_PER_MINUTE = 1200;
+
+/** The rate limit (and, for API keys, the monthly quota and metering) this call falls under. */
+async function checkRate(ctx: ApiContext): Promise<void> {
+  if (ctx.via === 'session') {
+    const decision = rateLimiter().take(`session:${ctx.tenantId}:${ctx.userId}`, SESSION_CALLS_PER_MINUTE);
+    if (!decision.allowed) throw new AppError('rate_limited', `More than ${SESSION_CALLS_PER_MINUTE} requests a minute from your pages; wait a moment.`, { limit: SESSION_CALLS_PER_MINUTE }, decision.retryAfter);
+    return;
+  }
   const limit = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides).rateLimitPerMinute;
   const decision = rateLimiter().take(`tenant:${ctx.tenantId}`, limit);
   if (!decision.allowed) {
     throw new AppError('rate_limited', `Rate limit of ${limit} requests a minute reached for this organisation.`, { limit }, decision.retryAfter);
   }
+  const quota = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides).apiCallsPerMonth;
+  if ((await apiCallsThisMonth(ctx.tenantId)) >= quota) {
+    throw new AppError('quota_exceeded', `This organisation has used its ${quota} API calls for the month. An admin can upgrade the plan.`, { quota });
+  }
+  meterApiCall(ctx.tenantId);
 }
 
 async function parseInput<T>(schema: ZodType<T>, raw: unknown, where: 'query' | 'body'): Promise<T> {
@@ -234,12 +252,7 @@ async function answer<Q, B>(options: RouteOptions<Q, B>, handler: Handler<Q, B>,
   let ctx: ApiContext | undefined;
   try {
     ctx = await authenticate(req);
-    checkRate(ctx);
-    const quota = effectiveQuotas(ctx.tenant.tier, ctx.tenant.quotaOverrides).apiCallsPerMonth;
-    if ((await apiCallsThisMonth(ctx.tenantId)) >= quota) {
-      throw new AppError('quota_exceeded', `This organisation has used its ${quota} API calls for the month. An admin can upgrade the plan.`, { quota });
-    }
-    meterApiCall(ctx.tenantId);
+    await checkRate(ctx);
     if (!can(ctx.role, options.permission)) {
       await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.permission, outcome: 'denied', ip: ctx.ip, target: req.pathname });
       throw new AppError('forbidden', `Your role (${ctx.role}) lacks the permission "${options.permission}".`);

@@ -46,7 +46,8 @@ export interface IngestOutcome {
   retrainJobId?: string | null;
 }
 
-export type Progress = (done: number, total: number, message: string) => void;
+/** Reports progress; a returned promise (a job's progress write) is waited for before the next long step. */
+export type Progress = (done: number, total: number, message: string) => unknown;
 
 const allFiles = (req: IngestRequest): UploadedFile[] => (req.format === 'retail' ? req.files : [req.file, ...(req.joins ?? []).map((j) => j.file)]);
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -91,7 +92,7 @@ export async function ingestDataset(
   const quota = effectiveQuotas(tenant.tier, tenant.quotaOverrides).storageBytes;
   const room = Math.max(1, quota - (await tenantStorageBytes(tenant.id)));
   const uploadBytes = files.reduce((sum, f) => sum + byteLength(f), 0);
-  progress(1, 4, `Validating ${files.length} file${files.length === 1 ? '' : 's'} (${(uploadBytes / (1024 * 1024)).toFixed(1)} MB)`);
+  await progress(1, 4, `Validating ${files.length} file${files.length === 1 ? '' : 's'} (${(uploadBytes / (1024 * 1024)).toFixed(1)} MB)`);
   const limits = { maxFileBytes: room, maxTotalBytes: room, maxDateGapDays: settings.importMaxDateGapDays() };
   // The stored days anchor the far-date check, so a one-row file dated 9999 is judged against them.
   const storedBefore = await readManifest(tenant.id);
@@ -106,7 +107,7 @@ export async function ingestDataset(
     return { ...base, status: 'invalid', rows: 0, appendedRows: 0, message: `Nothing imported: ${plural(result.report.errorCount, 'error')} in the files.` };
   }
   const incoming: DailyTable = result.table;
-  progress(2, 4, 'Merging with the stored data');
+  await progress(2, 4, 'Merging with the stored data');
   const saved = await withDatasetLock(tenant.id, async () => {
     const previous = await readManifest(tenant.id);
     // Replace mode compares values, not bytes: the same files may undo a later correction.
@@ -167,7 +168,7 @@ export async function ingestDataset(
       }
     }
     signal?.throwIfAborted();
-    progress(3, 4, 'Profiling and saving');
+    await progress(3, 4, 'Profiling and saving');
     const profile = profileTable(table);
     const planned = 'plannedPromotions' in result ? result.plannedPromotions : [];
     const manifest = await saveDataset(tenant, {
@@ -227,7 +228,7 @@ export async function ingestDataset(
     retrainJobId = monitored.retrain?.jobId ?? null;
   }
   const productionNote = changedDays ? await replacedDaysNote(tenant.id, changedDays, table.step) : '';
-  progress(4, 4, 'Done');
+  await progress(4, 4, 'Done');
   return {
     ...base,
     report,

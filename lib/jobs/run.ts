@@ -14,7 +14,8 @@ import { committedEnd, getJobOrThrow, updateJob } from './store';
 
 export interface JobContext {
   job: Job;
-  progress: (done: number, total: number, message: string) => void;
+  /** Returns the progress write when one was made (at most every 200 ms), for long synchronous work to wait on. */
+  progress: (done: number, total: number, message: string) => unknown;
   signal: AbortSignal;
 }
 
@@ -84,14 +85,14 @@ const PROGRESS_WRITE_MS = 200;
  * Runs one queued job to its end in this process, writing progress (at most every 200 ms) and the
  * outcome to its record. Used by the job worker process and by the CLI.
  */
-export async function runJob(tenantId: string, jobId: string, options: { signal?: AbortSignal; onProgress?: JobContext['progress'] } = {}): Promise<Job> {
+export async function runJob(tenantId: string, jobId: string, options: { signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => unknown } = {}): Promise<Job> {
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason));
   let job = await updateJob(tenantId, jobId, (j) => ({ ...j, status: 'running', startedAt: new Date().toISOString(), pid: process.pid }));
   if (job.cancelRequested) controller.abort(new Error('cancelled'));
   let lastWrite = 0;
   let pending: Promise<unknown> = Promise.resolve();
-  const progress = (done: number, total: number, message: string) => {
+  const progress = (done: number, total: number, message: string): Promise<unknown> | undefined => {
     options.onProgress?.(done, total, message);
     const now = Date.now();
     if (now - lastWrite < PROGRESS_WRITE_MS && done < total) return;
@@ -100,6 +101,8 @@ export async function runJob(tenantId: string, jobId: string, options: { signal?
       const current = await updateJob(tenantId, jobId, (j) => ({ ...j, progress: { done, total, message } }));
       if (current.cancelRequested) controller.abort(new Error('cancelled'));
     });
+    // A failed write is not the job's failure: the next one may land, and the end is written anyway.
+    return pending.catch((e: unknown) => console.error(`job ${jobId}: writing its progress failed:`, (e as Error).message));
   };
   try {
     const result = await HANDLERS[job.kind]({ job, progress, signal: controller.signal });

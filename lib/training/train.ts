@@ -63,7 +63,11 @@ export interface TrainOptions {
   onTrial?: (trial: TrainingTrial) => void;
 }
 
-export type ProgressFn = (done: number, total: number, message: string) => void;
+/**
+ * Reports progress. It may return a promise (a job writing its progress record): training waits
+ * for it before its next long synchronous step, or the write could not run until the end.
+ */
+export type ProgressFn = (done: number, total: number, message: string) => unknown;
 
 /** Every SPEC 5 metric plus the value added over seasonal naive and the fit time. */
 export interface ModelMetrics extends RegressionMetrics {
@@ -216,7 +220,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
   let done = 0;
   const advance = async (message: string): Promise<void> => {
     done++;
-    progress(Math.min(done, total), total, message);
+    await progress(Math.min(done, total), total, message);
     await tick();
     checkAbort(signal);
   };
@@ -248,6 +252,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
 
   // Tuning: random search over boosting with rolling-origin CV on the training window.
   const trials: TrainingTrial[] = [];
+  let lastReport: unknown;
   if (options.tune && base.includes('gbm')) {
     const all = pick(fs, win.all);
     const allDates = Int32Array.from(win.all, (r) => fs.rowDate[r]);
@@ -258,7 +263,9 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
       tuneTrials,
       seed,
       async (trial) => {
-        // Each trial is long and synchronous: yield first so a cancellation (SIGTERM, progress write) is seen between trials.
+        // Each trial is long and synchronous: let the last trial's progress write land and yield
+        // first, so that the bar moves and a cancellation (SIGTERM) is seen between trials.
+        await lastReport;
         await tick();
         checkAbort(signal);
         const p: ModelParams = { ...gbmBase, ...trial, nEstimators: 200, earlyStoppingRounds: 10 };
@@ -272,7 +279,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
           trials.push(trial);
           options.onTrial?.(trial);
           done++;
-          progress(Math.min(done, total), total, `tuning trial ${t.index + 1}/${tuneTrials}: WAPE ${t.wape.toFixed(4)}`);
+          lastReport = progress(Math.min(done, total), total, `tuning trial ${t.index + 1}/${tuneTrials}: WAPE ${t.wape.toFixed(4)}`);
         },
       },
     );
