@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { ZodType } from 'zod';
 import { storage } from './storage';
 import { FileStorage } from './storage/fs-storage';
+import { processSingleton } from './process-state';
 
 /**
  * Small documents that every API request reads (the tenant index, a tenant's API keys), kept
@@ -30,10 +31,9 @@ interface Entry {
 const MAX_AGE_MS = 1_000;
 const MAX_ENTRIES = 5_000;
 
-// On globalThis: Next.js may load this module once per bundle, and a write in a server action must
+// Process-wide: Next.js may load this module once per bundle, and a write in a server action must
 // drop the entry the API routes read.
-const holder = globalThis as unknown as { __foresightDocumentCache?: Map<string, Entry> };
-const entries = (holder.__foresightDocumentCache ??= new Map<string, Entry>());
+const entries = processSingleton('document-cache.entries', () => new Map<string, Entry>());
 
 function signatureOf(key: string): string {
   try {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { processAlive } from './process';
+import { processSingleton } from './process-state';
 import { MissingFolderError, platformPath, storage, tenantPath } from './storage';
 import { findTenant } from './tenants';
 
@@ -53,27 +54,38 @@ interface MeterState {
   stored: Map<string, { at: number; month: string; calls: number }>;
   /** Batches committed so far (a re-read that raced a commit is not kept). */
   commits: number;
+  /** On the first count, not at import: only a process that counts has anything to write at exit. */
+  exitHookInstalled: boolean;
 }
 
-// On globalThis: Next.js may load this module once per bundle, and the quota check must see every
+// Process-wide: Next.js may load this module once per bundle, and the quota check must see every
 // bundle's counts.
-const holder = globalThis as unknown as { __foresightMeter?: MeterState };
-const state: MeterState = (holder.__foresightMeter ??= {
-  writer: `${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
-  seq: 0,
-  pending: new Map(),
-  inFlight: new Map(),
-  timer: undefined,
-  flushing: Promise.resolve(),
-  stored: new Map(),
-  commits: 0,
-});
+const state = processSingleton(
+  'usage.meter',
+  (): MeterState => ({
+    writer: `${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+    seq: 0,
+    pending: new Map(),
+    inFlight: new Map(),
+    timer: undefined,
+    flushing: Promise.resolve(),
+    stored: new Map(),
+    commits: 0,
+    exitHookInstalled: false,
+  }),
+);
 
 const monthOf = (d = new Date()) => d.toISOString().slice(0, 7);
 const usageKey = (tenantId: string) => tenantPath(tenantId, 'tenants', 'usage.json');
 /** Key of the stored-calls figure: the tenant under the current store (cheaper than resolving its path on every call). */
 const storedKey = (tenantId: string) => `${process.env.FORESIGHT_HOME ?? ''}\u0000${tenantId}`;
 const emptyUsage = (): UsageFile => ({ months: {}, appliedBatches: {} });
+
+function installExitHook(): void {
+  if (state.exitHookInstalled) return;
+  state.exitHookInstalled = true;
+  process.once('exit', flushUsageOnExit);
+}
 
 function sumFor(calls: MonthCalls | undefined, month: string): number {
   return calls?.get(month)?.apiCalls ?? 0;
@@ -91,14 +103,6 @@ function applyBatch(u: UsageFile, batch: Batch, nowMs: number): UsageFile {
   for (const [w, a] of Object.entries(u.appliedBatches)) if (nowMs - Date.parse(a.at) < APPLIED_KEEP_MS) appliedBatches[w] = a;
   appliedBatches[state.writer] = { seq: batch.seq, at: new Date(nowMs).toISOString() };
   return { months, appliedBatches };
-}
-
-let exitHookInstalled = false;
-function installExitHook(): void {
-  const flag = globalThis as unknown as { __foresightMeterExitHook?: boolean };
-  if (exitHookInstalled || flag.__foresightMeterExitHook) return;
-  exitHookInstalled = flag.__foresightMeterExitHook = true;
-  process.once('exit', flushUsageOnExit);
 }
 
 /** Counts one API call of the tenant (written within two seconds; see the file comment). */

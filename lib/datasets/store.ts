@@ -9,6 +9,7 @@ import { effectiveQuotas } from '../tiers';
 import type { Tenant } from '../schemas/tenant';
 import { withFileLock } from '../storage/lock';
 import { decodeTable, encodeTable } from '@/ml/data/table-codec';
+import { processSingleton } from '../process-state';
 
 /**
  * A tenant's processed dataset: `data/<tenant>/dataset.json` (the manifest: what was imported,
@@ -59,9 +60,8 @@ export async function readManifest(tenantId: string): Promise<DatasetManifest | 
   return storage().readJson(manifestKey(tenantId), datasetManifestSchema);
 }
 
-// On globalThis: every Next.js bundle that reads the table shares one decoded copy.
-const tableHolder = globalThis as unknown as { __foresightTables?: Map<string, { file: string; table: DailyTable }> };
-const tableCache = (tableHolder.__foresightTables ??= new Map());
+// Process-wide: every Next.js bundle that reads the table shares one decoded copy.
+const tableCache = processSingleton('datasets.tables', () => new Map<string, { file: string; table: DailyTable }>());
 
 /** The tenant's current table, decoded once per table file and kept in memory. */
 export async function loadTable(tenantId: string): Promise<{ manifest: DatasetManifest; table: DailyTable } | undefined> {

@@ -28,6 +28,7 @@ import type { ForecastLevel } from '@/ml/forecasting/levels';
 import type { PredictRowInput, PredictRowOutput } from '@/ml/forecasting/forecaster';
 import { onModelLoaded, servingModel, servingState, type ServingModel, type ServingState } from './serving';
 import { subscribeProductionChange } from '../registry/events';
+import { processSingleton } from '../process-state';
 
 export interface ForecastPoint {
   date: string;
@@ -109,8 +110,7 @@ async function forecastSeries(model: ServingModel, series: readonly number[], pe
 }
 
 /** Deduplicates concurrent computations of one cache key (one cold total, not ten), across every bundle's copy of this module. */
-const inflightHolder = globalThis as unknown as { __foresightInflight?: Map<string, Promise<unknown>>; __foresightWarming?: Map<string, Promise<void>> };
-const inflight = (inflightHolder.__foresightInflight ??= new Map());
+const inflight = processSingleton('forecast.inflight', () => new Map<string, Promise<unknown>>());
 async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
   const cache = forecastCache();
   const hit = cache.get(key);
@@ -383,12 +383,12 @@ function seriesLabels(model: ServingModel): Map<string, number> {
   return m;
 }
 
-const warming = (inflightHolder.__foresightWarming ??= new Map<string, Promise<void>>());
+const warming = processSingleton('forecast.warming', () => new Map<string, Promise<void>>());
 
 /**
- * Precomputes, in the background, what dashboards open with (started by itself in the Next.js
- * server after a model's first load and after a promotion there; elsewhere call it): every active series to the longest
- * horizon (so any store, category or item is then a sum of cached series), the total's 30-day
+ * Precomputes, in the background, what dashboards open with (in the Next.js server after a
+ * model's first load and after a promotion there, see `startForecastWarmUp`; elsewhere call it):
+ * every active series to the longest horizon (so any store, category or item is then a sum of cached series), the total's 30-day
  * forecast and the top products of each period. Runs once per (tenant, version, dataset); a
  * failure is logged, never thrown.
  */
@@ -415,11 +415,16 @@ export function warmForecasts(tenantId: string): Promise<void> {
   });
 }
 
-// Automatic only inside the Next.js server (NEXT_RUNTIME is set there): a CLI run, a report job
-// or a test that reads one forecast should not then spend seconds forecasting every series.
-const warmHolder = globalThis as unknown as { __foresightWarmSubscribed?: boolean };
-if (process.env.NEXT_RUNTIME && !warmHolder.__foresightWarmSubscribed) {
-  warmHolder.__foresightWarmSubscribed = true;
+/**
+ * Warms a tenant's forecasts after each first load of a model and after each promotion in this
+ * process (once per process; later calls do nothing). The Next.js server calls it from
+ * instrumentation.ts: a CLI run, a report job or a test that reads one forecast should not then
+ * spend seconds forecasting every series.
+ */
+export function startForecastWarmUp(): void {
+  const started = processSingleton('forecast.warm-up', () => ({ on: false }));
+  if (started.on) return;
+  started.on = true;
   onModelLoaded((m) => setImmediate(() => void warmForecasts(m.tenantId)));
   subscribeProductionChange((tenantId) => setImmediate(() => void warmForecasts(tenantId)));
 }

@@ -1,18 +1,17 @@
 import fs from 'node:fs/promises';
-import { processAlive } from '../process';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { processAlive } from '../process';
+import { processSingleton } from '../process-state';
 
 /**
  * Serialises work on one file, within this process (a promise chain per path) and across
  * processes (an exclusive `.lock` file beside it, so the CLI and the server never interleave).
  * A lock file left by a dead process is taken over; a live owner keeps it however long it works.
  */
-const holder = globalThis as unknown as { __foresightLockChains?: Map<string, Promise<unknown>> };
-// On globalThis: Next.js may load this module once per bundle layer, and all must share the chains.
-const chains = (holder.__foresightLockChains ??= new Map<string, Promise<unknown>>());
+// Process-wide: Next.js may load this module once per bundle layer, and all must share the chains.
+const chains = processSingleton('storage.lock-chains', () => new Map<string, Promise<unknown>>());
 const WAIT_MS = 15_000;
-
 
 /** Thrown by a lock or write that must not create its folder, when the folder is gone (e.g. a deleted tenant). */
 export class MissingFolderError extends Error {
