@@ -7,7 +7,6 @@ import { importModeSchema } from '../schemas/ingest';
 import { storage, tenantPath, tenantRoots } from '../storage';
 import { effectiveQuotas } from '../tiers';
 import type { Tenant } from '../schemas/tenant';
-import { withFileLock } from '../storage/lock';
 import { decodeTable, encodeTable } from '@/ml/data/table-codec';
 import { processSingleton } from '../process-state';
 
@@ -53,7 +52,7 @@ const manifestKey = (tenantId: string) => tenantPath(tenantId, 'data', 'dataset.
  * imports never merge from the same previous version or remove each other's files.
  */
 export function withDatasetLock<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
-  return withFileLock(tenantPath(tenantId, 'data', 'import'), work);
+  return storage().withLock(tenantPath(tenantId, 'data', 'import'), work);
 }
 
 export async function readManifest(tenantId: string): Promise<DatasetManifest | undefined> {

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { processAlive } from '../process';
@@ -99,5 +100,53 @@ export async function withExclusiveLock<T>(lockPath: string, busyMessage: string
     return await work();
   } finally {
     await release();
+  }
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs `work` synchronously holding the lock of `filePath`, by the same lock-file protocol as
+ * `withFileLock`, for a process 'exit' handler (no async work runs there). At exit no async work
+ * of this process will ever finish, so a lock held by this very process (a write cut short by the
+ * exit) is taken over after a short pause for a system call already under way. Waits at most 3 s
+ * for another live process.
+ * @throws MissingFolderError when the file's folder does not exist (the caller creates it or not).
+ */
+export function withFileLockSync<T>(filePath: string, work: () => T): T {
+  const lockPath = `${filePath}.lock`;
+  const deadline = Date.now() + 3_000;
+  for (let ownWait = true; ; ) {
+    try {
+      const fd = fsSync.openSync(lockPath, 'wx');
+      fsSync.writeSync(fd, `${process.pid} ${Date.now()}`);
+      fsSync.closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MissingFolderError(path.dirname(lockPath));
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let pid: number;
+    try {
+      pid = Number(fsSync.readFileSync(lockPath, 'utf8').split(' ')[0]);
+    } catch {
+      continue; // released meanwhile
+    }
+    if (pid === process.pid && ownWait) {
+      sleepSync(20); // our own write, cut short: let a system call already under way finish
+      ownWait = false;
+      continue;
+    }
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && !processAlive(pid))) {
+      fsSync.rmSync(lockPath, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new AppError('conflict', 'The file is busy: another process holds its lock.');
+    sleepSync(5);
+  }
+  try {
+    return work();
+  } finally {
+    fsSync.rmSync(lockPath, { force: true });
   }
 }
