@@ -127,8 +127,12 @@ async function load(state: ServingState): Promise<ServingModel> {
   const calibratedSizes: Partial<Record<ForecastLevel, number>> = {};
   for (const level of forecaster.levels) {
     if (!forecaster.parts.intervals[level]) continue;
+    if (level === 'series') {
+      calibratedSizes.series = 1;
+      continue;
+    }
     const sizes = [...membersByGroup(table, level).values()].map((m) => m.filter((s) => activeMask[s]).length).filter((n) => n > 0);
-    calibratedSizes[level] = level === 'series' ? 1 : median(sizes);
+    calibratedSizes[level] = median(sizes);
   }
   return { ...state, table, forecaster, active, activeMask, calibratedSizes, loadMs: performance.now() - t0 };
 }
