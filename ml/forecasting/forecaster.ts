@@ -79,6 +79,8 @@ export class Forecaster {
   private readonly cache = new Map<number, Float64Array>();
   private readonly groups = new Map<GroupLevel, Map<string, number[]>>();
   private index: SeriesIndex | undefined;
+  /** Labels made so far (a batch of predictions names the same series many times). */
+  private readonly labels: string[] = [];
 
   /**
    * @param table the history (actuals up to the origin at least)
@@ -135,7 +137,7 @@ export class Forecaster {
 
   /** The label of series s, `store=1|item=a`: for display, never to identify it. */
   seriesLabel(s: number): string {
-    return seriesLabel(this.table, s);
+    return (this.labels[s] ??= seriesLabel(this.table, s));
   }
 
   /** Series that exist at the origin (aggregates sum these). */
@@ -191,7 +193,7 @@ export class Forecaster {
     if (request.level === 'series') {
       const s = request.series;
       if (!Number.isInteger(s) || s < 0 || s >= seriesCount(this.table)) throw new ForecastInputError(`unknown series: ${s}`, null, 'series');
-      key = seriesLabel(this.table, s);
+      key = this.seriesLabel(s);
       members = [s];
     } else {
       key = request.level === 'total' ? 'total' : (request.key ?? '');
@@ -331,7 +333,7 @@ export class Forecaster {
         const w = iv.halfWidth(hb, lvl, scale);
         return [this.parts.clampAtZero ? Math.max(0, p - w) : p - w, p + w];
       };
-      return { series: seriesLabel(this.table, seriesOf[i]), date: row.date, horizon: k, prediction: p, p80: band(INTERVAL_LEVELS[0]), p95: band(INTERVAL_LEVELS[1]) };
+      return { series: this.seriesLabel(seriesOf[i]), date: row.date, horizon: k, prediction: p, p80: band(INTERVAL_LEVELS[0]), p95: band(INTERVAL_LEVELS[1]) };
     });
   }
 
