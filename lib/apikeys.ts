@@ -5,6 +5,7 @@ import { isValidTenantId, MissingFolderError, storage, tenantPath } from './stor
 import { apiKeysFileSchema, type ApiKeyRecord } from './schemas/tenant';
 import type { Role } from './auth/permissions';
 import { forgetDocument, readJsonCached } from './document-cache';
+import { processSingleton } from './process-state';
 
 const keysKey = (tenantId: string) => tenantPath(tenantId, 'tenants', 'apikeys.json');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -91,9 +92,8 @@ export async function findApiKeyBySecret(secret: string): Promise<{ tenantId: st
   return { tenantId, key: { ...key } };
 }
 
-// On globalThis: every Next.js bundle that authenticates shares one throttle.
-const lastUsedHolder = globalThis as unknown as { __foresightKeyLastUsed?: Map<string, number> };
-const lastUsedWritten = (lastUsedHolder.__foresightKeyLastUsed ??= new Map<string, number>());
+// Process-wide: every Next.js bundle that authenticates shares one throttle.
+const lastUsedWritten = processSingleton('apikeys.last-used-written', () => new Map<string, number>());
 /** Records use at most once a minute per key, so a busy client does not rewrite the file on every call. */
 export async function touchApiKey(tenantId: string, keyId: string): Promise<void> {
   const now = Date.now();

@@ -1,4 +1,5 @@
 import { subscribeProductionChange } from './registry/events';
+import { processSingleton } from './process-state';
 
 /**
  * The forecast cache (SPEC 7): in-process LRU with a time to live (one hour by default), keyed by
@@ -64,16 +65,17 @@ const ttlSeconds = () => {
   return Number.isFinite(n) && n > 0 ? n : 3600;
 };
 
-const holder = globalThis as unknown as { __foresightForecastCache?: LruCache<unknown> };
+let cache: LruCache<unknown> | undefined;
 
 /** The process's forecast cache, cleared per tenant when its production version changes. */
 export function forecastCache(): LruCache<unknown> {
-  if (!holder.__foresightForecastCache) {
-    const cache = new LruCache<unknown>(5000, ttlSeconds() * 1000);
-    subscribeProductionChange((tenantId) => cache.clearPrefix(`${tenantId}\u0000`));
-    holder.__foresightForecastCache = cache;
-  }
-  return holder.__foresightForecastCache;
+  cache ??= processSingleton('cache.forecasts', () => {
+    const created = new LruCache<unknown>(5000, ttlSeconds() * 1000);
+    // On first use, not at import: whoever reads the cache also gets it cleared on promotion.
+    subscribeProductionChange((tenantId) => created.clearPrefix(`${tenantId}\u0000`));
+    return created;
+  });
+  return cache;
 }
 
 export function forecastCacheKey(tenantId: string, versionId: string, params: Record<string, unknown>): string {

@@ -1,3 +1,4 @@
+// Raw fs, not lib/storage: /proc describes the machine's processes, it is not stored state.
 import { existsSync, readFileSync } from 'node:fs';
 /** True while a process with this pid exists (signal 0 probes without signalling). */
 export function processAlive(pid: number): boolean {

@@ -5,6 +5,8 @@
  * gets more than `limit` calls in a minute, and unlike a fixed window there is no double burst at
  * a window edge. Spending is kept in 60 one-second slots per key, so memory is constant per key.
  */
+import { processSingleton } from './process-state';
+
 const WINDOW_S = 60;
 
 interface Bucket {
@@ -76,9 +78,9 @@ export class RateLimiter {
   }
 }
 
-const globalForLimiter = globalThis as unknown as { __foresightLimiter?: RateLimiter };
-/** The server's one limiter (kept on globalThis so every route bundle shares it). */
+let limiter: RateLimiter | undefined;
+/** The server's one limiter (process-wide, so every route bundle shares it). */
 export function rateLimiter(): RateLimiter {
-  globalForLimiter.__foresightLimiter ??= new RateLimiter();
-  return globalForLimiter.__foresightLimiter;
+  limiter ??= processSingleton('ratelimit.limiter', () => new RateLimiter());
+  return limiter;
 }

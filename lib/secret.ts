@@ -1,3 +1,6 @@
+// Raw fs, not lib/storage: the generated secret is a single-machine convenience, read
+// synchronously while next-auth is configured. A deployment on several machines (or on the
+// database backend) sets NEXTAUTH_SECRET, and this file is never read.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';

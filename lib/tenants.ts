@@ -3,7 +3,6 @@ import { AppError } from './errors';
 import { platformPath, storage, tenantRoots, tenantPath } from './storage';
 import { tenantSchema, type Branding, type Quotas, type Tenant, type Tier } from './schemas/tenant';
 import { forgetDocument, readJsonCached } from './document-cache';
-import { withFileLock } from './storage/lock';
 import { isActive, listJobs } from './jobs/store';
 import { isJobRunner, processAlive } from './process';
 
@@ -102,7 +101,7 @@ export async function deleteTenant(tenantId: string): Promise<void> {
   const remove = async () => {
     for (const root of tenantRoots(tenantId)) await storage().remove(root);
   };
-  await withFileLock(tenantPath(tenantId, 'tenants', 'apikeys.json'), () => withFileLock(tenantPath(tenantId, 'tenants', 'usage.json'), remove));
+  await storage().withLock(tenantPath(tenantId, 'tenants', 'apikeys.json'), () => storage().withLock(tenantPath(tenantId, 'tenants', 'usage.json'), remove));
 }
 
 /** Kills the worker processes of a tenant's queued or running jobs and waits (up to 5 s) until they are gone. */

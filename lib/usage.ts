@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { processAlive } from './process';
+import { processSingleton } from './process-state';
 import { MissingFolderError, platformPath, storage, tenantPath } from './storage';
 import { findTenant } from './tenants';
 
@@ -53,27 +51,38 @@ interface MeterState {
   stored: Map<string, { at: number; month: string; calls: number }>;
   /** Batches committed so far (a re-read that raced a commit is not kept). */
   commits: number;
+  /** On the first count, not at import: only a process that counts has anything to write at exit. */
+  exitHookInstalled: boolean;
 }
 
-// On globalThis: Next.js may load this module once per bundle, and the quota check must see every
+// Process-wide: Next.js may load this module once per bundle, and the quota check must see every
 // bundle's counts.
-const holder = globalThis as unknown as { __foresightMeter?: MeterState };
-const state: MeterState = (holder.__foresightMeter ??= {
-  writer: `${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
-  seq: 0,
-  pending: new Map(),
-  inFlight: new Map(),
-  timer: undefined,
-  flushing: Promise.resolve(),
-  stored: new Map(),
-  commits: 0,
-});
+const state = processSingleton(
+  'usage.meter',
+  (): MeterState => ({
+    writer: `${process.pid}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+    seq: 0,
+    pending: new Map(),
+    inFlight: new Map(),
+    timer: undefined,
+    flushing: Promise.resolve(),
+    stored: new Map(),
+    commits: 0,
+    exitHookInstalled: false,
+  }),
+);
 
 const monthOf = (d = new Date()) => d.toISOString().slice(0, 7);
 const usageKey = (tenantId: string) => tenantPath(tenantId, 'tenants', 'usage.json');
 /** Key of the stored-calls figure: the tenant under the current store (cheaper than resolving its path on every call). */
 const storedKey = (tenantId: string) => `${process.env.FORESIGHT_HOME ?? ''}\u0000${tenantId}`;
 const emptyUsage = (): UsageFile => ({ months: {}, appliedBatches: {} });
+
+function installExitHook(): void {
+  if (state.exitHookInstalled) return;
+  state.exitHookInstalled = true;
+  process.once('exit', flushUsageOnExit);
+}
 
 function sumFor(calls: MonthCalls | undefined, month: string): number {
   return calls?.get(month)?.apiCalls ?? 0;
@@ -91,14 +100,6 @@ function applyBatch(u: UsageFile, batch: Batch, nowMs: number): UsageFile {
   for (const [w, a] of Object.entries(u.appliedBatches)) if (nowMs - Date.parse(a.at) < APPLIED_KEEP_MS) appliedBatches[w] = a;
   appliedBatches[state.writer] = { seq: batch.seq, at: new Date(nowMs).toISOString() };
   return { months, appliedBatches };
-}
-
-let exitHookInstalled = false;
-function installExitHook(): void {
-  const flag = globalThis as unknown as { __foresightMeterExitHook?: boolean };
-  if (exitHookInstalled || flag.__foresightMeterExitHook) return;
-  exitHookInstalled = flag.__foresightMeterExitHook = true;
-  process.once('exit', flushUsageOnExit);
 }
 
 /** Counts one API call of the tenant (written within two seconds; see the file comment). */
@@ -181,12 +182,10 @@ async function flushOnce(): Promise<void> {
   }
 }
 
-const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
 /**
  * The exit hook: what is still in memory, written synchronously (no async work runs after
- * 'exit'). Takes the file lock as lib/storage/lock.ts does; a lock left by this very process (an
- * async flush cut short by the exit) is taken over after a short pause for its last system call.
+ * 'exit') by `updateJsonSync`, which takes the key's lock as every write does; a lock left by this
+ * very process (an async flush cut short by the exit) is taken over after a short pause.
  */
 function flushUsageOnExit(): void {
   const tenants = new Set([...state.inFlight.keys(), ...state.pending.keys()]);
@@ -198,25 +197,10 @@ function flushUsageOnExit(): void {
     if (pending) batches.push({ seq: ++state.seq, calls: pending });
     try {
       if (!tenantListedSync(tenantId)) continue; // deleted meanwhile: its usage goes with it
-      const key = usageKey(tenantId);
-      fs.mkdirSync(path.dirname(key), { recursive: true });
-      withFileLockSync(key, () => {
-        let u = emptyUsage();
-        try {
-          u = usageFileSchema.parse(JSON.parse(fs.readFileSync(key, 'utf8')));
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        }
+      storage().updateJsonSync(usageKey(tenantId), usageFileSchema, emptyUsage, (current) => {
+        let u = current;
         for (const b of batches) u = applyBatch(u, b, Date.now());
-        const tmp = path.join(path.dirname(key), `.${path.basename(key)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-        const fd = fs.openSync(tmp, 'w', 0o600);
-        try {
-          fs.writeSync(fd, JSON.stringify(u, null, 2));
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        fs.renameSync(tmp, key);
+        return u;
       });
       state.inFlight.delete(tenantId);
       state.pending.delete(tenantId);
@@ -229,46 +213,9 @@ function flushUsageOnExit(): void {
 const tenantIndexSchema = z.object({ tenants: z.array(z.object({ id: z.string() })) });
 function tenantListedSync(tenantId: string): boolean {
   try {
-    return tenantIndexSchema.parse(JSON.parse(fs.readFileSync(platformPath('tenants.json'), 'utf8'))).tenants.some((t) => t.id === tenantId);
+    return storage().readJsonSync(platformPath('tenants.json'), tenantIndexSchema)?.tenants.some((t) => t.id === tenantId) ?? false;
   } catch {
     return false;
-  }
-}
-
-function withFileLockSync(key: string, work: () => void): void {
-  const lockPath = `${key}.lock`;
-  const deadline = Date.now() + 3_000;
-  for (let ownWait = true; ; ) {
-    try {
-      const fd = fs.openSync(lockPath, 'wx');
-      fs.writeSync(fd, `${process.pid} ${Date.now()}`);
-      fs.closeSync(fd);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    let pid: number;
-    try {
-      pid = Number(fs.readFileSync(lockPath, 'utf8').split(' ')[0]);
-    } catch {
-      continue; // released meanwhile
-    }
-    if (pid === process.pid && ownWait) {
-      sleepSync(20); // our own write, cut short: let a system call already under way finish
-      ownWait = false;
-      continue;
-    }
-    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && !processAlive(pid))) {
-      fs.rmSync(lockPath, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error('the usage file is locked by another process');
-    sleepSync(5);
-  }
-  try {
-    work();
-  } finally {
-    fs.rmSync(lockPath, { force: true });
   }
 }
 

@@ -15,6 +15,7 @@ import { emailSchema, passwordSchema, roleSchema, tenantIdSchema, tierSchema } f
 import { isAppError } from '../lib/errors';
 import { passwordProblem } from '../lib/auth/password-policy';
 import { foresightHome } from '../lib/config';
+// Raw fs, not lib/storage: reads the user's own input files named on the command line.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findTenant } from '../lib/tenants';

@@ -14,6 +14,7 @@
  * - dictionary words: zxcvbn 4.4.2 `lib/frequency_lists.js`, its `english_wikipedia` and
  *   `us_tv_and_film` word lists and its first names, letters only, 3 characters or more.
  */
+// Raw fs, not lib/storage: a build-time generator of source files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';

@@ -3,6 +3,7 @@
  * benchmark: scripts/server.ts (the production server, as `npm start` runs it) with its output in `<home>/server.log`, resolved once /api/health answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+// Raw fs, not lib/storage: the test server's own log file.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';

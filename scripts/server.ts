@@ -12,6 +12,7 @@ import path from 'node:path';
 import next from 'next';
 import { admitRequest } from '../lib/http/front-door';
 import { parseTrustedProxies } from '../lib/http/client-address';
+import { processSingleton } from '../lib/process-state';
 
 type FastApi = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
@@ -34,10 +35,12 @@ async function main(): Promise<void> {
   await app.prepare();
   // instrumentation.ts installs the fast path when Next.js registers it (during or just after
   // prepare); until then Next.js serves every request, which is correct, only slower.
-  const holder = globalThis as unknown as { __foresightFastApi?: FastApi };
+  // The slot lib/api/fast-path.ts fills (same name and shape); read through lib/process-state
+  // because this file runs outside the Next.js bundles that hold the fast path.
+  const holder = processSingleton('api.fast-path', (): { serve?: FastApi } => ({}));
   const server = http.createServer((req, res) => {
     if (!admitRequest(req, res)) return;
-    if (holder.__foresightFastApi?.(req, res)) return;
+    if (holder.serve?.(req, res)) return;
     handle(req, res).catch((e: unknown) => {
       console.error(`server: ${req.method} ${req.url} failed:`, e);
       if (!res.headersSent) res.writeHead(500).end();

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+// Raw fs, not lib/storage: the build stamp and the source tree, not stored state.
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemo, storeIsEmpty } from '../lib/demo';

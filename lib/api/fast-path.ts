@@ -21,6 +21,7 @@ import { gzip } from 'node:zlib';
 import { AppError } from '../errors';
 import { securityHeaders } from '../http/security-headers';
 import { isVendorFile, VENDOR_HEADERS, vendorFile } from '../http/vendor-files';
+import { processSingleton } from '../process-state';
 import type { ApiAnswer, ApiRequest, ApiRoute } from './handler';
 import { GET as forecastGet } from '@/app/api/v1/forecast/route';
 import { GET as topProductsGet } from '@/app/api/v1/forecast/top-products/route';
@@ -226,9 +227,10 @@ async function respond(route: ApiRoute, req: IncomingMessage, res: ServerRespons
 }
 
 type FastApi = (req: IncomingMessage, res: ServerResponse) => boolean;
-const holder = globalThis as unknown as { __foresightFastApi?: FastApi };
+// Handed over to scripts/server.ts, which reads the same slot (the same name and shape).
+const holder = processSingleton('api.fast-path', (): { serve?: FastApi } => ({}));
 
 /** Makes the fast path available to scripts/server.ts (called by instrumentation.ts). */
 export function installFastApi(): void {
-  holder.__foresightFastApi = serveFastApi;
+  holder.serve = serveFastApi;
 }

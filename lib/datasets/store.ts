@@ -7,8 +7,8 @@ import { importModeSchema } from '../schemas/ingest';
 import { storage, tenantPath, tenantRoots } from '../storage';
 import { effectiveQuotas } from '../tiers';
 import type { Tenant } from '../schemas/tenant';
-import { withFileLock } from '../storage/lock';
 import { decodeTable, encodeTable } from '@/ml/data/table-codec';
+import { processSingleton } from '../process-state';
 
 /**
  * A tenant's processed dataset: `data/<tenant>/dataset.json` (the manifest: what was imported,
@@ -52,16 +52,15 @@ const manifestKey = (tenantId: string) => tenantPath(tenantId, 'data', 'dataset.
  * imports never merge from the same previous version or remove each other's files.
  */
 export function withDatasetLock<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
-  return withFileLock(tenantPath(tenantId, 'data', 'import'), work);
+  return storage().withLock(tenantPath(tenantId, 'data', 'import'), work);
 }
 
 export async function readManifest(tenantId: string): Promise<DatasetManifest | undefined> {
   return storage().readJson(manifestKey(tenantId), datasetManifestSchema);
 }
 
-// On globalThis: every Next.js bundle that reads the table shares one decoded copy.
-const tableHolder = globalThis as unknown as { __foresightTables?: Map<string, { file: string; table: DailyTable }> };
-const tableCache = (tableHolder.__foresightTables ??= new Map());
+// Process-wide: every Next.js bundle that reads the table shares one decoded copy.
+const tableCache = processSingleton('datasets.tables', () => new Map<string, { file: string; table: DailyTable }>());
 
 /** The tenant's current table, decoded once per table file and kept in memory. */
 export async function loadTable(tenantId: string): Promise<{ manifest: DatasetManifest; table: DailyTable } | undefined> {

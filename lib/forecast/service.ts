@@ -20,14 +20,16 @@ import { AppError } from '../errors';
 import { forecastCache, forecastCacheKey } from '../cache';
 import type { ForecastQuery } from '../schemas/forecast';
 import { categoryColumn, resolveSelection, SelectionError, type ResolvedSelection } from '@/ml/data/selection';
-import { seriesLabel, type DailyTable } from '@/ml/data/table';
+import type { DailyTable } from '@/ml/data/table';
 import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { seriesScale } from '@/ml/forecasting/backtest';
 import { INTERVAL_LEVELS, scaleWindowOf } from '@/ml/forecasting/intervals';
-import type { ForecastLevel } from '@/ml/forecasting/levels';
+import type { ForecastLevel, GroupLevel } from '@/ml/forecasting/levels';
+import { ForecastInputError } from '@/ml/forecasting/errors';
 import type { PredictRowInput, PredictRowOutput } from '@/ml/forecasting/forecaster';
 import { onModelLoaded, servingModel, servingState, type ServingModel, type ServingState } from './serving';
 import { subscribeProductionChange } from '../registry/events';
+import { processSingleton } from '../process-state';
 
 export interface ForecastPoint {
   date: string;
@@ -109,8 +111,7 @@ async function forecastSeries(model: ServingModel, series: readonly number[], pe
 }
 
 /** Deduplicates concurrent computations of one cache key (one cold total, not ten), across every bundle's copy of this module. */
-const inflightHolder = globalThis as unknown as { __foresightInflight?: Map<string, Promise<unknown>>; __foresightWarming?: Map<string, Promise<void>> };
-const inflight = (inflightHolder.__foresightInflight ??= new Map());
+const inflight = processSingleton('forecast.inflight', () => new Map<string, Promise<unknown>>());
 async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
   const cache = forecastCache();
   const hit = cache.get(key);
@@ -152,15 +153,25 @@ function closestCalibrated(model: ServingModel, n: number): ForecastLevel | null
   return best;
 }
 
-/** The Forecaster's own level and key for a selection, when it has one. */
-function exactLevel(model: ServingModel, sel: ResolvedSelection, q: { store?: string; category?: string }): { level: ForecastLevel; key: string } | null {
-  const levels = model.forecaster.levels;
-  if (sel.level === 'total') return { level: 'total', key: 'total' };
-  if (sel.level === 'series' && sel.series.length === 1) return { level: 'series', key: seriesLabel(model.table, sel.series[0]) };
-  if (sel.level === 'store' && q.store !== undefined && q.category === undefined && levels.includes('store')) return { level: 'store', key: q.store };
-  const col = categoryColumn(model.table);
-  if (sel.level === 'category' && q.category !== undefined && col && levels.includes('category')) return { level: 'category', key: `${col}=${q.category}` };
-  return null;
+type ExactRequest = { level: 'series'; series: number } | { level: GroupLevel; key: string };
+
+/**
+ * The Forecaster's own request for a selection, when it has that level: one series (by index), or
+ * a store, category or the total that has series at the origin (a closed store has none: it is
+ * summed as any other selection, to zeros).
+ */
+function exactLevel(model: ServingModel, sel: ResolvedSelection, q: { store?: string; category?: string }): ExactRequest | null {
+  const { forecaster } = model;
+  const levels = forecaster.levels;
+  if (sel.level === 'series' && sel.series.length === 1) return { level: 'series', series: sel.series[0] };
+  let group: { level: GroupLevel; key: string } | null = null;
+  if (sel.level === 'total') group = { level: 'total', key: 'total' };
+  else if (sel.level === 'store' && q.store !== undefined && q.category === undefined && levels.includes('store')) group = { level: 'store', key: q.store };
+  else {
+    const col = categoryColumn(model.table);
+    if (sel.level === 'category' && q.category !== undefined && col && levels.includes('category')) group = { level: 'category', key: `${col}=${q.category}` };
+  }
+  return group && forecaster.hasGroup(group.level, group.key) ? group : null;
 }
 
 async function computeSelection(model: ServingModel, q: ForecastQuery, periods: number): Promise<SelectionForecast> {
@@ -174,13 +185,8 @@ async function computeSelection(model: ServingModel, q: ForecastQuery, periods: 
   const selection = { store: q.store, category: q.category, item: q.item, label: sel.label, series: members.length };
   const base = { generated_at: new Date().toISOString(), model_version: version.id, selection, horizon: periods, step: table.step };
   if (exact && forecaster.parts.intervals[exact.level]) {
-    try {
-      const r = forecaster.forecast({ level: exact.level, key: exact.key, horizon: periods });
-      return { ...base, points: r.dates.map((date, k) => ({ date, forecast: r.mean[k], p80: r.p80[k], p95: r.p95[k] })), intervals: { calibrated_on: exact.level, method: 'level' } };
-    } catch (e) {
-      // A group with no series at the origin (e.g. a closed store) is summed below (zeros).
-      if (!(e instanceof RangeError)) throw e;
-    }
+    const r = forecaster.forecast({ ...exact, horizon: periods });
+    return { ...base, points: r.dates.map((date, k) => ({ date, forecast: r.mean[k], p80: r.p80[k], p95: r.p95[k] })), intervals: { calibrated_on: exact.level, method: 'level' } };
   }
   const mean = new Array<number>(periods).fill(0);
   for (const f of fcs) for (let k = 0; k < periods; k++) mean[k] += f[k];
@@ -324,7 +330,6 @@ export async function predict(tenantId: string, rows: readonly PredictRequestRow
   if (!state) return null;
   const model = await servingModel(state);
   const { forecaster, table } = model;
-  const labels = seriesLabels(model);
   const features = new Set(forecaster.parts.pipeline.featureNames);
   const maxDay = forecaster.origin + forecaster.parts.maxHorizon * table.step;
   const inputs: PredictRowInput[] = new Array(rows.length);
@@ -332,28 +337,24 @@ export async function predict(tenantId: string, rows: readonly PredictRequestRow
     const row = rows[i];
     const bad = (field: string, message: string) => new AppError('bad_request', `Row ${i}: ${message}`, { row: i, field });
     for (const k of table.keyNames) if (row.keys[k] === undefined) throw bad(k, `${k} is required (series keys: ${table.keyNames.join(', ')}).`);
-    const label = table.keyNames.map((k) => `${k}=${row.keys[k]}`).join('|');
-    if (!labels.has(label)) {
+    const s = forecaster.seriesIndexOf(row.keys);
+    if (s < 0) {
       const j = table.keyNames.findIndex((k, jj) => !table.keyVocab[jj].includes(row.keys[k]));
-      throw j >= 0 ? bad(table.keyNames[j], `unknown ${table.keyNames[j]} "${row.keys[table.keyNames[j]]}".`) : bad(table.keyNames[0], `there is no series ${label.replaceAll('|', ', ')}.`);
+      throw j >= 0 ? bad(table.keyNames[j], `unknown ${table.keyNames[j]} "${row.keys[table.keyNames[j]]}".`) : bad(table.keyNames[0], `there is no series ${table.keyNames.map((k) => `${k}=${row.keys[k]}`).join(', ')}.`);
     }
     const day = row.date.length === 10 ? parseIsoDay(row.date) : Number.NaN;
     if (!Number.isFinite(day)) throw bad('date', `"${row.date}" is not a date (YYYY-MM-DD).`);
     if ((day - forecaster.origin) % table.step !== 0) throw bad('date', `${row.date} is not on this dataset's ${table.frequency} grid.`);
     if (day > maxDay) throw bad('date', `${row.date} is after the last forecastable day ${formatDay(maxDay)} (${forecaster.parts.maxHorizon} periods after ${formatDay(forecaster.origin)}).`);
-    const s = labels.get(label) as number;
     if (day <= forecaster.origin && day - table.step < table.day[table.seriesStart[s]]) throw bad('date', `${row.date} is before this series' history starts.`);
     if (row.features) for (const name of Object.keys(row.features)) if (!features.has(name)) throw bad(`features.${name}`, `unknown feature "${name}".`);
-    inputs[i] = { series: label, date: row.date, features: row.features };
+    inputs[i] = { series: s, date: row.date, features: row.features };
   }
   // Future days reuse the recursive forecast up to them: compute it in chunks first.
   const future = new Map<number, number>();
   for (const inp of inputs) {
     const k = (parseIsoDay(inp.date) - forecaster.origin) / table.step;
-    if (k > 0) {
-      const s = labels.get(inp.series) as number;
-      future.set(s, Math.max(future.get(s) ?? 0, k));
-    }
+    if (k > 0) future.set(inp.series, Math.max(future.get(inp.series) ?? 0, k));
   }
   const byHorizon = new Map<number, number[]>();
   for (const [s, k] of future) {
@@ -366,29 +367,20 @@ export async function predict(tenantId: string, rows: readonly PredictRequestRow
   try {
     predictions = forecaster.predictRows(inputs);
   } catch (e) {
-    if (e instanceof RangeError) throw new AppError('bad_request', e.message);
+    // The checks above cover what predictRows refuses; should they ever miss a case, the model's
+    // own error still names the row and field.
+    if (e instanceof ForecastInputError && e.row !== null) throw new AppError('bad_request', `Row ${e.row}: ${e.message}.`, { row: e.row, field: e.field });
     throw e;
   }
   return { generated_at: new Date().toISOString(), model_version: state.version.id, predictions };
 }
 
-const labelMaps = new WeakMap<ServingModel, Map<string, number>>();
-function seriesLabels(model: ServingModel): Map<string, number> {
-  let m = labelMaps.get(model);
-  if (!m) {
-    m = new Map();
-    for (let s = 0; s < model.table.seriesStart.length - 1; s++) m.set(seriesLabel(model.table, s), s);
-    labelMaps.set(model, m);
-  }
-  return m;
-}
-
-const warming = (inflightHolder.__foresightWarming ??= new Map<string, Promise<void>>());
+const warming = processSingleton('forecast.warming', () => new Map<string, Promise<void>>());
 
 /**
- * Precomputes, in the background, what dashboards open with (started by itself in the Next.js
- * server after a model's first load and after a promotion there; elsewhere call it): every active series to the longest
- * horizon (so any store, category or item is then a sum of cached series), the total's 30-day
+ * Precomputes, in the background, what dashboards open with (in the Next.js server after a
+ * model's first load and after a promotion there, see `startForecastWarmUp`; elsewhere call it):
+ * every active series to the longest horizon (so any store, category or item is then a sum of cached series), the total's 30-day
  * forecast and the top products of each period. Runs once per (tenant, version, dataset); a
  * failure is logged, never thrown.
  */
@@ -415,11 +407,16 @@ export function warmForecasts(tenantId: string): Promise<void> {
   });
 }
 
-// Automatic only inside the Next.js server (NEXT_RUNTIME is set there): a CLI run, a report job
-// or a test that reads one forecast should not then spend seconds forecasting every series.
-const warmHolder = globalThis as unknown as { __foresightWarmSubscribed?: boolean };
-if (process.env.NEXT_RUNTIME && !warmHolder.__foresightWarmSubscribed) {
-  warmHolder.__foresightWarmSubscribed = true;
+/**
+ * Warms a tenant's forecasts after each first load of a model and after each promotion in this
+ * process (once per process; later calls do nothing). The Next.js server calls it from
+ * instrumentation.ts: a CLI run, a report job or a test that reads one forecast should not then
+ * spend seconds forecasting every series.
+ */
+export function startForecastWarmUp(): void {
+  const started = processSingleton('forecast.warm-up', () => ({ on: false }));
+  if (started.on) return;
+  started.on = true;
   onModelLoaded((m) => setImmediate(() => void warmForecasts(m.tenantId)));
   subscribeProductionChange((tenantId) => setImmediate(() => void warmForecasts(tenantId)));
 }

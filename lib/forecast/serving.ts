@@ -20,6 +20,7 @@ import { modelVersionSchema, readArtifact, type ModelVersion } from '../registry
 import { readJsonCached } from '../document-cache';
 import { tenantPath } from '../storage';
 import { subscribeProductionChange } from '../registry/events';
+import { processSingleton } from '../process-state';
 import type { Forecaster } from '@/ml/forecasting/forecaster';
 import { membersByGroup, type ForecastLevel } from '@/ml/forecasting/levels';
 import { seriesCount, type DailyTable } from '@/ml/data/table';
@@ -62,22 +63,27 @@ export async function servingState(tenantId: string): Promise<ServingState | nul
   return { tenantId, version, dataKey: `${manifest.tableFile}\u0000${manifest.plannedFile ?? ''}`, step: manifest.frequency === 'weekly' ? 7 : 1 };
 }
 
-const holder = globalThis as unknown as { __foresightServing?: Map<string, { key: string; model: Promise<ServingModel> }>; __foresightServingSubscribed?: boolean };
-const loadedModels = (holder.__foresightServing ??= new Map());
-if (!holder.__foresightServingSubscribed) {
-  holder.__foresightServingSubscribed = true;
-  // A promotion in this process frees the old model at once; other processes' changes are seen
-  // on the next request (the key no longer matches).
-  subscribeProductionChange((tenantId) => loadedModels.delete(tenantId));
+type LoadedModels = Map<string, { key: string; model: Promise<ServingModel> }>;
+let models: LoadedModels | undefined;
+/** The loaded model per tenant, process-wide (every bundle's copy of this module serves from it). */
+function loadedModels(): LoadedModels {
+  models ??= processSingleton('forecast.serving-models', () => {
+    const created: LoadedModels = new Map();
+    // Subscribed with the map, on first use rather than at import: a promotion in this process
+    // frees the old model at once; other processes' changes are seen on the next request (the
+    // key no longer matches).
+    subscribeProductionChange((tenantId) => created.delete(tenantId));
+    return created;
+  });
+  return models;
 }
 
 /**
- * Listeners told when a (tenant, version, dataset) is loaded for the first time (warm-up). On
- * globalThis: Next.js bundles this module more than once (routes, pages, instrumentation), and
+ * Listeners told when a (tenant, version, dataset) is loaded for the first time (warm-up).
+ * Process-wide: Next.js bundles this module more than once (routes, pages, instrumentation), and
  * a load by any copy must reach the listener whichever copy registered it.
  */
-const listenerHolder = globalThis as unknown as { __foresightLoadListeners?: Set<(state: ServingModel) => void> };
-const loadListeners = (listenerHolder.__foresightLoadListeners ??= new Set());
+const loadListeners = processSingleton('forecast.model-load-listeners', () => new Set<(state: ServingModel) => void>());
 export function onModelLoaded(listener: (state: ServingModel) => void): void {
   loadListeners.add(listener);
 }
@@ -121,8 +127,12 @@ async function load(state: ServingState): Promise<ServingModel> {
   const calibratedSizes: Partial<Record<ForecastLevel, number>> = {};
   for (const level of forecaster.levels) {
     if (!forecaster.parts.intervals[level]) continue;
+    if (level === 'series') {
+      calibratedSizes.series = 1;
+      continue;
+    }
     const sizes = [...membersByGroup(table, level).values()].map((m) => m.filter((s) => activeMask[s]).length).filter((n) => n > 0);
-    calibratedSizes[level] = level === 'series' ? 1 : median(sizes);
+    calibratedSizes[level] = median(sizes);
   }
   return { ...state, table, forecaster, active, activeMask, calibratedSizes, loadMs: performance.now() - t0 };
 }
@@ -133,16 +143,16 @@ async function load(state: ServingState): Promise<ServingModel> {
  */
 export async function servingModel(state: ServingState): Promise<ServingModel> {
   const key = `${state.version.id}\u0000${state.dataKey}`;
-  const entry = loadedModels.get(state.tenantId);
+  const entry = loadedModels().get(state.tenantId);
   if (entry && entry.key === key) return entry.model;
   const model = load(state);
-  loadedModels.set(state.tenantId, { key, model });
+  loadedModels().set(state.tenantId, { key, model });
   try {
     const m = await model;
     for (const l of loadListeners) l(m);
     return m;
   } catch (e) {
-    if (loadedModels.get(state.tenantId)?.model === model) loadedModels.delete(state.tenantId);
+    if (loadedModels().get(state.tenantId)?.model === model) loadedModels().delete(state.tenantId);
     throw e;
   }
 }

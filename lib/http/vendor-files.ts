@@ -1,3 +1,4 @@
+// Raw fs, not lib/storage: these are files of the installed packages, not stored state.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';

@@ -2,6 +2,7 @@
  * Writes the demo files (ml/data/generator.ts) into a directory: the 8 CSV files plus
  * `ground_truth.json`. The only file I/O of the demo; the generator itself stays pure.
  */
+// Raw fs, not lib/storage: the demo files go to a directory the user names, as input to import.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateRetailDemo, RETAIL_FILES, type RetailDemoOptions, type RetailGroundTruth } from '@/ml/data/generator';

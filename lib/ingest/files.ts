@@ -3,6 +3,8 @@
  * directly in it, as `UploadedFile`s. Sizes are checked before reading, so an oversize file is
  * reported by the importer without being loaded.
  */
+// Raw fs, not lib/storage: the directory is the user's own (a CLI argument), not stored state;
+// what is read from it goes through the importer into storage like an upload.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { UploadedFile } from './csv';

@@ -7,8 +7,7 @@ import { createJob, isActive, listJobs, updateJob } from './store';
 import { findTenant } from '../tenants';
 import { effectiveQuotas } from '../tiers';
 import { listVersions } from '../registry/store';
-import { tenantPath } from '../storage';
-import { withFileLock } from '../storage/lock';
+import { storage, tenantPath } from '../storage';
 import { currentProcess } from '../process';
 import { removeDeadStagedUploads } from './staging';
 
@@ -33,7 +32,7 @@ export async function launchJob(ctx: LaunchContext, kind: JobKind, params: Recor
   // The check and the creation under one lock (across processes too): two clicks, or the scheduler
   // and a manager at the same moment, must not both find no active job and both start one. Train
   // and retrain share the lock: the daily training quota counts both.
-  const job = await withFileLock(tenantPath(ctx.tenantId, 'tenants', 'jobs', `launch-${kind === 'ingest' ? 'ingest' : 'training'}`), async () => {
+  const job = await storage().withLock(tenantPath(ctx.tenantId, 'tenants', 'jobs', `launch-${kind === 'ingest' ? 'ingest' : 'training'}`), async () => {
     const running = (await listJobs(ctx.tenantId, { kind, limit: 20 })).find(isActive);
     if (running) throw new AppError('conflict', `Another ${kind} job is still running (started ${running.createdAt.slice(11, 19)} UTC). Wait for it or cancel it.`, { jobId: running.id });
     if (kind === 'train' || kind === 'retrain') await assertTrainingQuota(ctx.tenantId, kind);

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { storage, tenantPath } from '../storage';
@@ -127,7 +126,7 @@ export async function registerVersion(tenantId: string, input: NewVersion, artif
       };
       replaced = toProduction ? (current?.id ?? null) : null;
       // A version is listed only once its artifact is in place under its final name.
-      await fs.rename(tenantPath(tenantId, 'models', 'artifacts', `${provisional}.json`), artifactKey(tenantId, id));
+      await storage().renameKey(tenantPath(tenantId, 'models', 'artifacts', `${provisional}.json`), artifactKey(tenantId, id));
       const history: RegistryEvent[] = [{ at: now, by: actor.label, action: 'register', versionId: id, previousProduction: null, reason: null }];
       if (toProduction) history.push({ at: now, by: actor.label, action: 'promote', versionId: id, previousProduction: replaced, reason });
       const versions = reg.versions.map((v): ModelVersion => (toProduction && v.stage === 'production' ? { ...v, stage: 'archived' } : v));

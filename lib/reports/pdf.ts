@@ -1,3 +1,4 @@
+// Raw fs, not lib/storage: the fonts are files of the installed package, not stored state.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';

@@ -1,6 +1,7 @@
 import { listTenants } from '../tenants';
 import { TIERS_TABLE } from '../tiers';
 import { getRetrainingSettings, nextRunAt } from './settings';
+import { processSingleton } from '../process-state';
 
 /**
  * Which tenants are due for a scheduled retraining cycle: active, with a schedule their plan
@@ -18,7 +19,7 @@ export async function tenantsDueForRetraining(now = new Date()): Promise<string[
   return due;
 }
 
-const holder = globalThis as unknown as { __foresightScheduler?: NodeJS.Timeout };
+const holder = processSingleton('retraining.scheduler', (): { timer?: NodeJS.Timeout } => ({}));
 
 /**
  * Starts the retraining scheduler once per server process (a second call does nothing): every
@@ -26,7 +27,7 @@ const holder = globalThis as unknown as { __foresightScheduler?: NodeJS.Timeout 
  * overlapping cycles itself. Errors are logged, never thrown out of the timer.
  */
 export function startScheduler(startCycle: (tenantId: string, trigger: string) => Promise<void>, intervalMs = 60_000): boolean {
-  if (holder.__foresightScheduler) return false;
+  if (holder.timer) return false;
   const tick = async () => {
     try {
       for (const tenantId of await tenantsDueForRetraining()) {
@@ -36,12 +37,12 @@ export function startScheduler(startCycle: (tenantId: string, trigger: string) =
       console.error('scheduler tick failed:', e);
     }
   };
-  holder.__foresightScheduler = setInterval(() => void tick(), intervalMs);
-  holder.__foresightScheduler.unref();
+  holder.timer = setInterval(() => void tick(), intervalMs);
+  holder.timer.unref();
   return true;
 }
 
 export function stopScheduler(): void {
-  if (holder.__foresightScheduler) clearInterval(holder.__foresightScheduler);
-  holder.__foresightScheduler = undefined;
+  if (holder.timer) clearInterval(holder.timer);
+  holder.timer = undefined;
 }

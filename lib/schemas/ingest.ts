@@ -44,13 +44,19 @@ export const isoDateCell = z
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** Identifiers (item, store, document): non-empty, at most 100 characters, no control characters. */
+/**
+ * Identifiers: the series keys (item, store, a generic key column) and the key column of an
+ * attribute file. Non-empty, at most 100 characters, no control characters, and no `|` or `=`:
+ * they separate a series' keys in its label (`store=1|item=a`), which people read and the API
+ * returns, so a value holding them would make two series read the same (docs/data.md, section 2).
+ */
 export const idCell = z
   .string()
   .trim()
   .min(1, 'empty, an identifier is required')
   .max(100, 'identifier longer than 100 characters')
-  .refine((s) => !CONTROL.test(s), 'control character in an identifier');
+  .refine((s) => !CONTROL.test(s), 'control character in an identifier')
+  .refine((s) => !s.includes('|') && !s.includes('='), 'an identifier may not contain | or = (they separate the keys of a series label, store=1|item=a); replace them, e.g. with / or -');
 
 /** Free text (catalog names, cities): at most 1,000 characters; newlines inside quotes are kept. */
 export const textCell = z.string().trim().max(1000, 'text longer than 1,000 characters');

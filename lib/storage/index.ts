@@ -5,7 +5,6 @@ export type { Storage, UpdateOptions } from './types';
 export { MissingFolderError } from './lock';
 export { tenantPath, platformPath, tenantRoots, assertTenantId, isValidTenantId } from './paths';
 export type { TenantArea } from './paths';
-export { atomicWriteFile } from './fs-storage';
 
 let instance: Storage | undefined;
 

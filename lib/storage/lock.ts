@@ -1,18 +1,18 @@
 import fs from 'node:fs/promises';
-import { processAlive } from '../process';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { processAlive } from '../process';
+import { processSingleton } from '../process-state';
 
 /**
  * Serialises work on one file, within this process (a promise chain per path) and across
  * processes (an exclusive `.lock` file beside it, so the CLI and the server never interleave).
  * A lock file left by a dead process is taken over; a live owner keeps it however long it works.
  */
-const holder = globalThis as unknown as { __foresightLockChains?: Map<string, Promise<unknown>> };
-// On globalThis: Next.js may load this module once per bundle layer, and all must share the chains.
-const chains = (holder.__foresightLockChains ??= new Map<string, Promise<unknown>>());
+// Process-wide: Next.js may load this module once per bundle layer, and all must share the chains.
+const chains = processSingleton('storage.lock-chains', () => new Map<string, Promise<unknown>>());
 const WAIT_MS = 15_000;
-
 
 /** Thrown by a lock or write that must not create its folder, when the folder is gone (e.g. a deleted tenant). */
 export class MissingFolderError extends Error {
@@ -100,5 +100,53 @@ export async function withExclusiveLock<T>(lockPath: string, busyMessage: string
     return await work();
   } finally {
     await release();
+  }
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs `work` synchronously holding the lock of `filePath`, by the same lock-file protocol as
+ * `withFileLock`, for a process 'exit' handler (no async work runs there). At exit no async work
+ * of this process will ever finish, so a lock held by this very process (a write cut short by the
+ * exit) is taken over after a short pause for a system call already under way. Waits at most 3 s
+ * for another live process.
+ * @throws MissingFolderError when the file's folder does not exist (the caller creates it or not).
+ */
+export function withFileLockSync<T>(filePath: string, work: () => T): T {
+  const lockPath = `${filePath}.lock`;
+  const deadline = Date.now() + 3_000;
+  for (let ownWait = true; ; ) {
+    try {
+      const fd = fsSync.openSync(lockPath, 'wx');
+      fsSync.writeSync(fd, `${process.pid} ${Date.now()}`);
+      fsSync.closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MissingFolderError(path.dirname(lockPath));
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let pid: number;
+    try {
+      pid = Number(fsSync.readFileSync(lockPath, 'utf8').split(' ')[0]);
+    } catch {
+      continue; // released meanwhile
+    }
+    if (pid === process.pid && ownWait) {
+      sleepSync(20); // our own write, cut short: let a system call already under way finish
+      ownWait = false;
+      continue;
+    }
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && !processAlive(pid))) {
+      fsSync.rmSync(lockPath, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new AppError('conflict', 'The file is busy: another process holds its lock.');
+    sleepSync(5);
+  }
+  try {
+    return work();
+  } finally {
+    fsSync.rmSync(lockPath, { force: true });
   }
 }

@@ -48,9 +48,49 @@ export function rowSeriesIndex(t: DailyTable): Int32Array {
   return out;
 }
 
-/** Human-readable key of a series, e.g. `store=1|item=ab12`. */
+/**
+ * Human-readable key of a series, e.g. `store=1|item=ab12`: for display only. A series is
+ * identified by its index (or its key values, `seriesIndex`), never by this label: key values
+ * stored before the importer refused `|` and `=` in them can make two labels equal.
+ */
 export function seriesLabel(t: DailyTable, s: number): string {
   return t.keyNames.map((k, i) => `${k}=${t.keyVocab[i][t.seriesKeys[i][s]]}`).join('|');
+}
+
+/** The key values of series s by key name, e.g. `{ store: '1', item: 'ab12' }`. */
+export function seriesKeyValues(t: DailyTable, s: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  t.keyNames.forEach((k, i) => (out[k] = t.keyVocab[i][t.seriesKeys[i][s]]));
+  return out;
+}
+
+/** Finds series by their key values (see `seriesIndex`). */
+export interface SeriesIndex {
+  /** The series whose key values are `keys` (names beyond the table's keys are ignored), or -1. */
+  indexOf(keys: Readonly<Record<string, string | undefined>>): number;
+}
+
+/**
+ * A lookup of series by key values, built once per table: each value becomes its code in the
+ * key's vocabulary, and the codes (integers, so their joined text is unambiguous whatever the
+ * values hold) find the series.
+ */
+export function seriesIndex(t: DailyTable): SeriesIndex {
+  const codeOf = t.keyVocab.map((vocab) => new Map(vocab.map((v, c) => [v, c])));
+  const bySeriesCodes = new Map<string, number>();
+  for (let s = 0; s < seriesCount(t); s++) bySeriesCodes.set(t.seriesKeys.map((codes) => codes[s]).join(','), s);
+  return {
+    indexOf(keys) {
+      let joined = '';
+      for (let i = 0; i < t.keyNames.length; i++) {
+        const value = keys[t.keyNames[i]];
+        const code = value === undefined ? undefined : codeOf[i].get(value);
+        if (code === undefined) return -1;
+        joined += i === 0 ? `${code}` : `,${code}`;
+      }
+      return bySeriesCodes.get(joined) ?? -1;
+    },
+  };
 }
 
 /** First and last day of the table (NaN for an empty table). */

@@ -6,7 +6,7 @@
  */
 import { rowOf, type DailyTable } from '../data/table';
 import type { SeriesForecast } from '../forecasting';
-import { membersByGroup, type ForecastLevel } from './levels';
+import { levelGroups, type ForecastLevel } from './levels';
 import { recentLevel, type ScaledConformal, INTERVAL_LEVELS } from './intervals';
 
 /** Scale of series s at an origin: its mean absolute target over the `window` periods up to the origin. */
@@ -36,7 +36,6 @@ export interface LevelBacktest {
  * Non-finite forecasts count as 0.
  */
 export function levelBacktest(table: DailyTable, origin: number, fc: SeriesForecast, level: ForecastLevel, scaleWindow: number): LevelBacktest {
-  const members = membersByGroup(table, level);
   const index = new Map<number, number>();
   fc.series.forEach((s, i) => index.set(s, i));
   const groups: string[] = [];
@@ -44,7 +43,7 @@ export function levelBacktest(table: DailyTable, origin: number, fc: SeriesForec
   const forecast: number[] = [];
   const actual: number[] = [];
   const scale: number[] = [];
-  for (const [g, series] of members) {
+  for (const { key: g, members: series } of levelGroups(table, level)) {
     const inFc = series.filter((s) => index.has(s));
     if (inFc.length === 0) continue;
     groups.push(g);

@@ -10,24 +10,29 @@
  * Series forecasts are cached per series and horizon, so a store forecast after an item forecast
  * reuses the item.
  */
-import { dateRange, extendTable, seriesCount, seriesLabel, type DailyTable, type PlannedEvent } from '../data/table';
+import { dateRange, extendTable, seriesCount, seriesIndex, seriesLabel, type DailyTable, type PlannedEvent, type SeriesIndex } from '../data/table';
 import { formatDay, parseIsoDay } from '../data/dates';
 import type { FeaturePipeline } from '../features/pipeline';
 import { recursiveForecast, type Predictor } from '../forecasting';
 import { createMatrix } from '../matrix';
 import { seriesScale } from './backtest';
 import { INTERVAL_LEVELS, scaleWindowOf, type ScaledConformal } from './intervals';
-import { levelAvailable, membersByGroup, type ForecastLevel } from './levels';
+import { ForecastInputError } from './errors';
+import { levelAvailable, membersByGroup, type ForecastLevel, type GroupLevel } from './levels';
 
-export interface ForecastRequest {
-  level: ForecastLevel;
-  /** Series label (`store=1|item=a`), store id, category (`dept_name=X` or `class_name=X`); ignored for total. */
-  key?: string;
-  horizon: number;
-}
+/** What to forecast: one series by its index (`seriesIndexOf`), or a group by its key. */
+export type ForecastRequest =
+  | { level: 'series'; series: number; horizon: number }
+  | {
+      level: GroupLevel;
+      /** Store id, category (`dept_name=X` or `class_name=X`); ignored for total. */
+      key?: string;
+      horizon: number;
+    };
 
 export interface ForecastResult {
   level: ForecastLevel;
+  /** The group's key; for a series its label (for display). */
   key: string;
   /** ISO dates of steps 1..horizon. */
   dates: string[];
@@ -38,15 +43,16 @@ export interface ForecastResult {
   series: number;
 }
 
-/** A row for `predictRows`: a series and a day, optionally with feature values set directly. */
+/** A row for `predictRows`: a series (its index, see `seriesIndexOf`) and a day, optionally with feature values set directly. */
 export interface PredictRowInput {
-  series: string;
+  series: number;
   date: string;
   /** Feature values replacing the computed ones (e.g. a what-if price or promo); names from featureNames. */
   features?: Readonly<Record<string, number>>;
 }
 
 export interface PredictRowOutput {
+  /** The series' label (for display). */
   series: string;
   date: string;
   /** Periods after the origin (0 or less: a day inside the history, predicted one step ahead from true lags). */
@@ -71,8 +77,10 @@ export class Forecaster {
   private readonly table: DailyTable;
   private readonly extended: DailyTable;
   private readonly cache = new Map<number, Float64Array>();
-  private readonly groups = new Map<ForecastLevel, Map<string, number[]>>();
-  private readonly labels: Map<string, number>;
+  private readonly groups = new Map<GroupLevel, Map<string, number[]>>();
+  private index: SeriesIndex | undefined;
+  /** Labels made so far (a batch of predictions names the same series many times). */
+  private readonly labels: string[] = [];
 
   /**
    * @param table the history (actuals up to the origin at least)
@@ -99,7 +107,6 @@ export class Forecaster {
       });
       this.extended = extendTable(table, until, ok);
     } else this.extended = table;
-    this.labels = new Map(Array.from({ length: seriesCount(table) }, (_, s) => [seriesLabel(table, s), s]));
   }
 
   /** Levels this dataset supports. */
@@ -107,9 +114,30 @@ export class Forecaster {
     return (['series', 'store', 'category', 'total'] as const).filter((l) => levelAvailable(this.table, l));
   }
 
-  /** Keys of a level (series labels, store ids, categories, 'total'). */
-  keys(level: ForecastLevel): string[] {
+  /** Keys of a group level (store ids, categories, 'total'), sorted; a group with no series at the origin has none. */
+  keys(level: GroupLevel): string[] {
     return [...this.groupMap(level).keys()];
+  }
+
+  /** Whether a group level has the group `key` (it has series at the origin). */
+  hasGroup(level: GroupLevel, key: string): boolean {
+    return this.groupMap(level).has(key);
+  }
+
+  /** Number of series; a series is an index from 0 to this minus 1. */
+  get seriesCount(): number {
+    return seriesCount(this.table);
+  }
+
+  /** The series whose key values are `keys` (e.g. `{ store: '1', item: 'a' }`; other names ignored), or -1. */
+  seriesIndexOf(keys: Readonly<Record<string, string | undefined>>): number {
+    this.index ??= seriesIndex(this.table);
+    return this.index.indexOf(keys);
+  }
+
+  /** The label of series s, `store=1|item=a`: for display, never to identify it. */
+  seriesLabel(s: number): string {
+    return (this.labels[s] ??= seriesLabel(this.table, s));
   }
 
   /** Series that exist at the origin (aggregates sum these). */
@@ -119,16 +147,14 @@ export class Forecaster {
     return hi > lo && this.table.day[lo] <= this.origin && this.table.day[hi - 1] >= this.origin;
   }
 
-  private groupMap(level: ForecastLevel): Map<string, number[]> {
+  private groupMap(level: GroupLevel): Map<string, number[]> {
     let g = this.groups.get(level);
     if (!g) {
       g = membersByGroup(this.table, level);
-      if (level !== 'series') {
-        for (const [k, members] of g) {
-          const live = members.filter((s) => this.active(s));
-          if (live.length > 0) g.set(k, live);
-          else g.delete(k);
-        }
+      for (const [k, members] of g) {
+        const live = members.filter((s) => this.active(s));
+        if (live.length > 0) g.set(k, live);
+        else g.delete(k);
       }
       this.groups.set(level, g);
     }
@@ -156,15 +182,24 @@ export class Forecaster {
 
   /**
    * Forecast of a series or group with its intervals.
-   * @throws RangeError on a bad horizon, an unsupported level or an unknown key.
+   * @throws ForecastInputError on a bad horizon, an unknown series or an unknown key;
+   *   RangeError on an unsupported level.
    */
   forecast(request: ForecastRequest): ForecastResult {
     const { level, horizon } = request;
     this.checkHorizon(horizon);
-    const map = this.groupMap(level);
-    const key = level === 'total' ? 'total' : (request.key ?? '');
-    const members = map.get(key);
-    if (!members) throw new RangeError(`unknown ${level} key: ${key}`);
+    let key: string;
+    let members: number[] | undefined;
+    if (request.level === 'series') {
+      const s = request.series;
+      if (!Number.isInteger(s) || s < 0 || s >= seriesCount(this.table)) throw new ForecastInputError(`unknown series: ${s}`, null, 'series');
+      key = this.seriesLabel(s);
+      members = [s];
+    } else {
+      key = request.level === 'total' ? 'total' : (request.key ?? '');
+      members = this.groupMap(request.level).get(key);
+      if (!members) throw new ForecastInputError(`unknown ${level} key: ${key}`, null, 'key');
+    }
     const fcs = this.seriesForecasts(members, horizon);
     const mean = new Array<number>(horizon).fill(0);
     for (const f of fcs) for (let k = 0; k < horizon; k++) mean[k] += f[k];
@@ -199,7 +234,8 @@ export class Forecaster {
    * costs little more than its distinct days; each result equals the row predicted alone. A
    * future day without overrides is read from the (cached) recursive forecast, which made exactly
    * that prediction at its step.
-   * @throws RangeError on an unknown series or feature, a date off the grid or beyond the horizon.
+   * @throws ForecastInputError naming the row and field: an unknown series or feature, a date off
+   *   the grid or beyond the horizon.
    */
   predictRows(rows: readonly PredictRowInput[]): PredictRowOutput[] {
     const names = this.parts.pipeline.featureNames;
@@ -220,15 +256,15 @@ export class Forecaster {
     const tableRowOf = new Int32Array(rows.length);
     let n = 0;
     rows.forEach((row, i) => {
-      const s = this.labels.get(row.series);
-      if (s === undefined) throw new RangeError(`unknown series: ${row.series}`);
+      const s = row.series;
+      if (!Number.isInteger(s) || s < 0 || s >= seriesCount(this.table)) throw new ForecastInputError(`unknown series: ${s}`, i, 'series');
       const day = parseIsoDay(row.date);
-      if (!Number.isFinite(day)) throw new RangeError(`not a date: ${row.date}`);
+      if (!Number.isFinite(day)) throw new ForecastInputError(`not a date: ${row.date}`, i, 'date');
       const k = (day - this.origin) / step;
-      if (!Number.isInteger(k)) throw new RangeError(`${row.date} is not on the series' ${this.table.frequency} grid`);
-      if (k > this.parts.maxHorizon) throw new RangeError(`${row.date} is beyond the ${this.parts.maxHorizon}-period horizon`);
+      if (!Number.isInteger(k)) throw new ForecastInputError(`${row.date} is not on the series' ${this.table.frequency} grid`, i, 'date');
+      if (k > this.parts.maxHorizon) throw new ForecastInputError(`${row.date} is beyond the ${this.parts.maxHorizon}-period horizon`, i, 'date');
       const overridden = Object.keys(row.features ?? {});
-      for (const name of overridden) if (!index.has(name)) throw new RangeError(`unknown feature: ${name}`);
+      for (const name of overridden) if (!index.has(name)) throw new ForecastInputError(`unknown feature: ${name}`, i, `features.${name}`);
       seriesOf[i] = s;
       dayOf[i] = day;
       kOf[i] = k;
@@ -297,11 +333,11 @@ export class Forecaster {
         const w = iv.halfWidth(hb, lvl, scale);
         return [this.parts.clampAtZero ? Math.max(0, p - w) : p - w, p + w];
       };
-      return { series: row.series, date: row.date, horizon: k, prediction: p, p80: band(INTERVAL_LEVELS[0]), p95: band(INTERVAL_LEVELS[1]) };
+      return { series: this.seriesLabel(seriesOf[i]), date: row.date, horizon: k, prediction: p, p80: band(INTERVAL_LEVELS[0]), p95: band(INTERVAL_LEVELS[1]) };
     });
   }
 
   private checkHorizon(h: number): void {
-    if (!Number.isInteger(h) || h < 1 || h > this.parts.maxHorizon) throw new RangeError(`horizon must be an integer in [1, ${this.parts.maxHorizon}], got ${h}`);
+    if (!Number.isInteger(h) || h < 1 || h > this.parts.maxHorizon) throw new ForecastInputError(`horizon must be an integer in [1, ${this.parts.maxHorizon}], got ${h}`, null, 'horizon');
   }
 }

@@ -6,6 +6,8 @@
 import { seriesCount, seriesLabel, type DailyTable } from '../data/table';
 
 export type ForecastLevel = 'series' | 'store' | 'category' | 'total';
+/** The levels whose groups are named by a key (a store id, `<column>=<value>`, 'total'); a series is named by its index. */
+export type GroupLevel = Exclude<ForecastLevel, 'series'>;
 export const FORECAST_LEVELS: readonly ForecastLevel[] = Object.freeze(['series', 'store', 'category', 'total']);
 
 /** Catalogue columns that name a category, coarsest first; a category key is `<column>=<value>`. */
@@ -48,9 +50,23 @@ export function groupsOfSeries(table: DailyTable, level: ForecastLevel): string[
   return out;
 }
 
-/** Series indices per group key at a level, keys sorted. */
-export function membersByGroup(table: DailyTable, level: ForecastLevel): Map<string, number[]> {
+/** One group of a level: its key (at the series level the series' label, for display) and its member series. */
+export interface LevelGroup {
+  key: string;
+  members: number[];
+}
+
+const byKey = (a: LevelGroup, b: LevelGroup) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * The groups of a level, keys sorted. At the series level every series is its own group, in
+ * label order (ties, which stored key values holding `|` or `=` can make, in index order): a
+ * series is never merged with another whose label reads the same.
+ * @throws RangeError when the table does not support the level.
+ */
+export function levelGroups(table: DailyTable, level: ForecastLevel): LevelGroup[] {
   const groups = groupsOfSeries(table, level);
+  if (level === 'series') return groups.map(([key], s) => ({ key, members: [s] })).sort(byKey);
   const map = new Map<string, number[]>();
   groups.forEach((keys, s) => {
     for (const k of keys) {
@@ -59,5 +75,10 @@ export function membersByGroup(table: DailyTable, level: ForecastLevel): Map<str
       else map.set(k, [s]);
     }
   });
-  return new Map([...map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  return [...map.entries()].map(([key, members]) => ({ key, members })).sort(byKey);
+}
+
+/** Series indices per group key at a level whose groups are named by a key, keys sorted. */
+export function membersByGroup(table: DailyTable, level: GroupLevel): Map<string, number[]> {
+  return new Map(levelGroups(table, level).map((g) => [g.key, g.members]));
 }

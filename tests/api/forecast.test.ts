@@ -38,7 +38,7 @@ beforeAll(async () => {
   const { loadTable } = await import('@/lib/datasets/store');
   const { generateRetailDemo, RETAIL_FILES } = await import('@/ml/data/generator');
   const { trainAndRegister } = await import('@/lib/training/register');
-  const { seriesLabel, dateRange } = await import('@/ml/data/table');
+  const { seriesKeyValues, dateRange } = await import('@/ml/data/table');
   const { formatDay } = await import('@/ml/data/dates');
   await createTenantWithAdmin({ id: TENANT, name: 'Forecast Co', tier: 'enterprise', adminEmail: `admin@${TENANT}.test`, adminName: 'A', adminPassword: inject('password') }, SYSTEM_ACTOR);
   await createUser(TENANT, { email: `viewer@${TENANT}.test`, name: 'V', role: 'viewer', password: inject('password') });
@@ -54,7 +54,8 @@ beforeAll(async () => {
   // A series that exists at the origin with a long history.
   const s = Array.from({ length: t.seriesStart.length - 1 }, (_, i) => i).find((i) => t.day[t.seriesStart[i + 1] - 1] === last && t.day[t.seriesStart[i]] < last - 60);
   if (s === undefined) throw new Error('no long series');
-  pair = Object.fromEntries(seriesLabel(t, s).split('|').map((kv) => kv.split('='))) as { store: string; item: string };
+  const keys = seriesKeyValues(t, s);
+  pair = { store: keys.store, item: keys.item };
   store = pair.store;
   item = pair.item;
   viewerKey = await makeKey(TENANT, 'viewer');

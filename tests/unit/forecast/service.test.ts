@@ -12,7 +12,7 @@ import { promoteVersion } from '@/lib/registry/store';
 import { forecastCache } from '@/lib/cache';
 import { getSelectionForecast, getTopProducts, predict, warmForecasts } from '@/lib/forecast/service';
 import { isAppError } from '@/lib/errors';
-import { dateRange, seriesLabel } from '@/ml/data/table';
+import { dateRange, seriesKeyValues } from '@/ml/data/table';
 import { formatDay } from '@/ml/data/dates';
 import { servingModel, servingState } from '@/lib/forecast/serving';
 
@@ -147,7 +147,7 @@ describe('forecast service', () => {
     const batchRows = [0, 1, 2, 3].flatMap((j) => [1, 3, 8].map((back) => ({ s: old[j * 3], day: model.forecaster.origin - back })));
     const batch = await predict(
       TENANT,
-      batchRows.map(({ s, day }) => ({ keys: Object.fromEntries(seriesLabel(t, s).split('|').map((kv) => kv.split('='))) as Record<string, string>, date: formatDay(day) })),
+      batchRows.map(({ s, day }) => ({ keys: seriesKeyValues(t, s), date: formatDay(day) })),
     );
     batchRows.forEach(({ s, day }, i) => {
       const fs = model.forecaster.parts.pipeline.transformOrigin(t, day - 1, { horizon: 1, series: [s] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importRetail } from '@/lib/ingest/retail';
 import { generateRetailDemo } from '@/ml/data/generator';
-import { dateRange, seriesLabel, type DailyTable } from '@/ml/data/table';
+import { dateRange, seriesKeyValues, type DailyTable } from '@/ml/data/table';
 import { FeaturePipeline } from '@/ml/features/pipeline';
 import { aggregateForecast, recursiveForecast } from '@/ml/forecasting';
 import type { FeatureMatrix } from '@/ml/matrix';
@@ -42,7 +42,7 @@ describe('recursive forecasting', () => {
 
   it('aggregates bottom-up so groups sum to their series', () => {
     const f = recursiveForecast(lagPlusOne, pipeline, table, origin, { horizon: 3, series: [0, 1, 2, 3] });
-    const byStore = aggregateForecast(f, (s) => seriesLabel(table, s).split('|')[0] ?? 'all');
+    const byStore = aggregateForecast(f, (s) => seriesKeyValues(table, s).store ?? 'all');
     const total = aggregateForecast(f, () => 'total').get('total') as Float64Array;
     for (let k = 0; k < 3; k++) {
       let sum = 0;
