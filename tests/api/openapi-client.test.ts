@@ -1,12 +1,14 @@
 import { beforeAll, afterAll, describe, expect, it, inject } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseURL, makeKey } from '../support/http';
+import { api, baseURL, makeKey, sessionCookie } from '../support/http';
 import { ensureProductionModel } from '../support/demo-model';
 import { API_ROUTES } from '@/lib/api/routes';
 import { jsonSchemaOf } from '@/lib/api/openapi';
 import { errorBodySchema } from '@/lib/api/definition';
+import { can } from '@/lib/auth/permissions';
 
 /**
  * A client generated from the running server's /api/v1/openapi.json by openapi-typescript, type
@@ -98,9 +100,25 @@ let client: ClientModule;
 let key: string;
 let series: { store: string; item: string; date: string };
 
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(path.join(BIN, cmd), args, { cwd: DIR, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs a tool of node_modules/.bin in the client's folder. Asynchronously: a blocked event loop
+ * would keep fetch from retiring keep-alive connections the server has closed meanwhile.
+ */
+async function run(cmd: string, args: string[]): Promise<{ ok: boolean; output: string }> {
+  try {
+    const r = await execFileAsync(path.join(BIN, cmd), args, { cwd: DIR, encoding: 'utf8' });
+    return { ok: true, output: r.stdout + r.stderr };
+  } catch (e) {
+    const r = e as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  }
+}
+
+async function mustRun(cmd: string, args: string[]): Promise<void> {
+  const r = await run(cmd, args);
+  if (!r.ok) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.output}`);
 }
 
 /** The route of an operation, by the operationId the generated client is named from. */
@@ -145,7 +163,7 @@ beforeAll(async () => {
   expect(res.status).toBe(200);
   doc = (await res.json()) as Doc;
   // Generated from the served document itself, as a client's build would.
-  run('openapi-typescript', [`${baseURL()}/api/v1/openapi.json`, '-o', 'schema.d.ts']);
+  await mustRun('openapi-typescript', [`${baseURL()}/api/v1/openapi.json`, '-o', 'schema.d.ts']);
   fs.writeFileSync(path.join(DIR, 'client.ts'), CLIENT);
   fs.writeFileSync(path.join(DIR, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
   client = (await import(path.join(DIR, 'client.ts'))) as ClientModule;
@@ -156,17 +174,17 @@ afterAll(() => {
 });
 
 describe('A client generated from /api/v1/openapi.json', () => {
-  it('type-checks with its calls, and its types refuse what the API refuses', () => {
-    run('tsc', ['-p', 'tsconfig.json']);
+  it('type-checks with its calls, and its types refuse what the API refuses', async () => {
+    await mustRun('tsc', ['-p', 'tsconfig.json']);
     // The refusals above are real: without the expect-error comments the same file fails.
     const loose = CLIENT.replaceAll(/^[ \t]*\/\/ @ts-expect-error.*$/gm, '');
     fs.writeFileSync(path.join(DIR, 'client.ts'), loose);
     try {
-      const r = spawnSync(path.join(BIN, 'tsc'), ['-p', 'tsconfig.json'], { cwd: DIR, encoding: 'utf8' });
-      expect(r.status).not.toBe(0);
+      const r = await run('tsc', ['-p', 'tsconfig.json']);
+      expect(r.ok).toBe(false);
       // One error at each of the five lines marked refused, and none elsewhere.
       const refused = loose.split('\n').flatMap((line, i) => (line.endsWith('// refused') ? [i + 1] : []));
-      const errorLines = [...new Set([...r.stdout.matchAll(/client\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1])))];
+      const errorLines = [...new Set([...r.output.matchAll(/client\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1])))];
       expect(refused).toHaveLength(5);
       expect(errorLines).toEqual(refused);
     } finally {
@@ -204,5 +222,21 @@ describe('A client generated from /api/v1/openapi.json', () => {
     expectValid('listModels', 200, res.data);
     const body = res.data as { models: { id: string; stage: string }[]; model_version: string | null };
     expect(body.models.find((m) => m.stage === 'production')?.id).toBe(body.model_version);
+  });
+});
+
+describe('The API page', () => {
+  it('lists every registry route with its method, path and permission, marking those the role holds', async () => {
+    const html = await (await api('/api-docs', { cookie: await sessionCookie('viewer@demo.test') })).text();
+    const start = html.indexOf('data-testid="api-endpoints"');
+    const table = html.slice(start, html.indexOf('</table>', start));
+    const rows = table.split('<tr').slice(2);
+    expect(rows).toHaveLength(API_ROUTES.length);
+    API_ROUTES.forEach(({ definition: d }, i) => {
+      const text = rows[i].replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/\s+/g, ' ');
+      expect(text).toContain(`${d.method} /api/v1${d.path}`);
+      expect(text).toContain(d.permission);
+      expect(rows[i].includes('badge ok'), d.operationId).toBe(can('viewer', d.permission));
+    });
   });
 });

@@ -117,6 +117,16 @@ describe('OpenAPI document', () => {
     expect(bare).toEqual([]);
   });
 
+  it('gives requests examples its own schemas accept', () => {
+    for (const { definition: d } of API_ROUTES) {
+      const ex = d.exampleRequest ?? {};
+      if (d.query) expect(d.query.safeParse(ex.query ?? {}).success, d.operationId).toBe(true);
+      const body = d.documentedBody ?? d.body;
+      if (body) expect(body.safeParse(ex.body).success, d.operationId).toBe(true);
+      if (d.params) expect(d.params.safeParse(ex.params).success, d.operationId).toBe(true);
+    }
+  });
+
   it('lists every error status a route can answer, 413 and 415 for JSON bodies, 409 where the state can refuse', () => {
     for (const { definition: d } of API_ROUTES) {
       const statuses = Object.keys(doc.paths[d.path][d.method.toLowerCase()].responses).filter((s) => !s.startsWith('2'));
