@@ -72,7 +72,7 @@ async function recordRefusal(tenantId: string, actor: AuditActor, permission: Pe
  * Whether the context's role holds `permission`; a refusal is audited (or not) as `options` say.
  * The building block of `authorize` and `requirePermission`.
  */
-export async function checkPermission(ctx: TenantContext, permission: Permission, options: Omit<AuthorizeOptions, 'ip'>): Promise<Authorization<TenantContext>> {
+async function checkPermission(ctx: TenantContext, permission: Permission, options: Omit<AuthorizeOptions, 'ip'>): Promise<Authorization<TenantContext>> {
   if (can(ctx.role, permission)) return { ok: true, ctx };
   if (options.audit) await recordRefusal(ctx.tenantId, ctx.actor, permission, { ip: ctx.ip, target: options.target }, `role ${ctx.role}`);
   return { ok: false, refusal: 'forbidden', error: lacksPermission(ctx.role, permission) };
