@@ -242,7 +242,7 @@ function stamped(json: object): object {
   return (json as { generated_at?: unknown }).generated_at === undefined ? { generated_at: new Date().toISOString(), ...json } : json;
 }
 
-async function answer<P, Q, B, R>(options: RouteDefinition<P, Q, B, R>, handler: Handler<P, Q, B, R>, req: ApiRequest, rawParams: Record<string, string>): Promise<ApiAnswer> {
+async function answer<P, Q, B, R>(definition: RouteDefinition<P, Q, B, R>, handler: Handler<P, Q, B, R>, req: ApiRequest, rawParams: Record<string, string>): Promise<ApiAnswer> {
   let ctx: ApiContext | undefined;
   try {
     ctx = await authenticate(req);
@@ -252,17 +252,17 @@ async function answer<P, Q, B, R>(options: RouteDefinition<P, Q, B, R>, handler:
       throw new AppError('quota_exceeded', `This organisation has used its ${quota} API calls for the month. An admin can upgrade the plan.`, { quota });
     }
     meterApiCall(ctx.tenantId);
-    await requirePermission(ctx, options.permission, { target: req.pathname });
-    const params = parseParams(options.params, rawParams);
-    const query = await parseQuery(options.query, req.searchParams);
+    await requirePermission(ctx, definition.permission, { target: req.pathname });
+    const params = parseParams(definition.params, rawParams);
+    const query = await parseQuery(definition.query, req.searchParams);
     let body = undefined as B;
-    if (options.body) {
+    if (definition.body) {
       // A form or text/plain body is what a page of another site can send without asking; a
       // session caller's JSON must say it is JSON. (API clients are not held to it.)
       if (ctx.via === 'session' && !isJson(req.header('content-type'))) {
         throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
       }
-      const limit = options.maxBodyBytes ?? 1024 * 1024;
+      const limit = definition.maxBodyBytes ?? 1024 * 1024;
       const declared = Number(req.header('content-length') ?? '0');
       if (declared > limit) throw new AppError('payload_too_large', `Body is ${declared} bytes; the limit is ${limit}.`, { limit });
       const text = await req.text(limit);
@@ -272,19 +272,19 @@ async function answer<P, Q, B, R>(options: RouteDefinition<P, Q, B, R>, handler:
       } catch (e) {
         throw new AppError('bad_request', `Body is not valid JSON: ${(e as Error).message}`);
       }
-      body = await parseInput(options.body, raw, 'body');
+      body = await parseInput(definition.body, raw, 'body');
     }
     const result: unknown = await handler(ctx, { params, query, body, req });
-    if (options.audit) await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'success', ip: ctx.ip, target: req.pathname });
+    if (definition.audit) await recordAudit(ctx.tenantId, { actor: ctx.actor, action: definition.audit, outcome: 'success', ip: ctx.ip, target: req.pathname });
     if (result instanceof Response) {
       if (!result.headers.has('cache-control')) result.headers.set('Cache-Control', NO_STORE);
       return { response: result };
     }
-    return { status: options.response.status, headers: { 'Cache-Control': NO_STORE }, json: stamped(result as object) };
+    return { status: definition.response.status, headers: { 'Cache-Control': NO_STORE }, json: stamped(result as object) };
   } catch (e) {
     if (isAppError(e)) {
-      if (options.audit && ctx && e.code !== 'forbidden') {
-        await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'failure', ip: ctx.ip, target: req.pathname, details: { error: e.message } });
+      if (definition.audit && ctx && e.code !== 'forbidden') {
+        await recordAudit(ctx.tenantId, { actor: ctx.actor, action: definition.audit, outcome: 'failure', ip: ctx.ip, target: req.pathname, details: { error: e.message } });
       }
       return errorAnswer(e);
     }
