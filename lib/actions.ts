@@ -1,11 +1,9 @@
 import 'server-only';
 import type { ZodType } from 'zod';
 import { AppError, isAppError, userMessage } from './errors';
-import { recordAudit } from './audit';
-import { can, type Permission } from './auth/permissions';
+import type { Permission } from './auth/permissions';
 import { currentPrincipal, requestIp } from './auth/context';
-import { tenantContextOf, type PlatformContext, type TenantContext } from './auth/guards';
-import { actorOf } from './auth/context';
+import { authorize, type Authorization, type PlatformContext, type TenantContext } from './auth/authorize';
 import { headers } from 'next/headers';
 import { crossSiteMessage, crossSiteRefusal } from './http/same-origin';
 
@@ -60,6 +58,11 @@ function failure(e: unknown): ActionState {
   return { ok: false, message: userMessage.internal };
 }
 
+/** A refusal as a person reads it on the form (the audit log has the detail). */
+function refusalState(r: Extract<Authorization<unknown>, { ok: false }>): ActionState {
+  return { ok: false, message: r.refusal === 'signed_out' ? userMessage.unauthorized : userMessage.forbidden };
+}
+
 type Body<I, C> = (ctx: C, input: I) => Promise<ActionState | string | void>;
 
 function done(result: ActionState | string | void): ActionState {
@@ -76,17 +79,11 @@ export function tenantAction<I>(permission: Permission, schema: ZodType<I>, body
     try {
       const refused = await crossSiteAction();
       if (refused) return refused;
-      const p = await currentPrincipal();
-      if (!p) return { ok: false, message: userMessage.unauthorized };
-      const ip = await requestIp();
-      if (p.kind !== 'user') return { ok: false, message: userMessage.forbidden };
-      if (!can(p.role, permission)) {
-        await recordAudit(p.tenantId, { actor: actorOf(p), action: permission, outcome: 'denied', ip, details: { reason: `role ${p.role}` } });
-        return { ok: false, message: userMessage.forbidden };
-      }
+      const r = await authorize(await currentPrincipal(), permission, { ip: await requestIp(), audit: true });
+      if (!r.ok) return refusalState(r);
       const parsed = schema.safeParse(formToObject(form));
       if (!parsed.success) return { ok: false, message: 'Please correct the highlighted fields.', errors: zodFieldErrors(parsed.error.issues) };
-      return done(await body(tenantContextOf(p, ip), parsed.data));
+      return done(await body(r.ctx, parsed.data));
     } catch (e) {
       return failure(e);
     }
@@ -99,16 +96,11 @@ export function platformAction<I>(schema: ZodType<I>, body: Body<I, PlatformCont
     try {
       const refused = await crossSiteAction();
       if (refused) return refused;
-      const p = await currentPrincipal();
-      if (!p) return { ok: false, message: userMessage.unauthorized };
-      const ip = await requestIp();
-      if (p.kind !== 'platform') {
-        await recordAudit(p.tenantId, { actor: actorOf(p), action: 'tenants.manage', outcome: 'denied', ip });
-        return { ok: false, message: userMessage.forbidden };
-      }
+      const r = await authorize(await currentPrincipal(), 'tenants.manage', { ip: await requestIp(), audit: true });
+      if (!r.ok) return refusalState(r);
       const parsed = schema.safeParse(formToObject(form));
       if (!parsed.success) return { ok: false, message: 'Please correct the highlighted fields.', errors: zodFieldErrors(parsed.error.issues) };
-      return done(await body({ actor: actorOf(p), ip, userId: p.userId, email: p.email }, parsed.data));
+      return done(await body(r.ctx, parsed.data));
     } catch (e) {
       return failure(e);
     }

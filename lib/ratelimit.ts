@@ -25,7 +25,8 @@ export interface RateDecision {
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
-  constructor(private readonly clock: () => number = Date.now) {}
+  /** `clock` is read on every call (by default `Date.now()` then), so a test's fake clock applies to the server's limiter too. */
+  constructor(private readonly clock: () => number = () => Date.now()) {}
 
   /** Whether `key` has a token left, without spending it. */
   peek(key: string, limit: number): boolean {

@@ -5,11 +5,11 @@
  * request metadata, the app-render work context); on two cores that caps any route at about
  * 1,000 requests a second, whatever the handler costs. The production server (scripts/server.ts)
  * therefore hands the requests of API clients (an `Authorization` header and no session cookie)
- * for the endpoints below to this module, which runs the very same routes that Next.js serves
- * (`apiRoute(...).serve`: authentication, tenant from the key, rate limit, quota, permission, zod
- * validation, SPEC 7 errors) on Node's request and response directly, without Web Request and
- * Response objects, with the same security headers. Everything else, including every session
- * (browser) request, goes to Next.js unchanged.
+ * for the registry's routes marked `fast` (lib/api/routes) to this module, which runs the very
+ * same routes that Next.js serves (`apiRoute(...).serve`: authentication, tenant from the key,
+ * rate limit, quota, permission, zod validation, SPEC 7 errors) on Node's request and response
+ * directly, without Web Request and Response objects, with the same security headers. Everything
+ * else, including every session (browser) request, goes to Next.js unchanged.
  *
  * Installed on globalThis by instrumentation.ts, so this module and the route handlers are those
  * of the Next.js build (one set of caches, limiter and meters, which live on globalThis anyway).
@@ -23,20 +23,19 @@ import { securityHeaders } from '../http/security-headers';
 import { isVendorFile, VENDOR_HEADERS, vendorFile } from '../http/vendor-files';
 import { processSingleton } from '../process-state';
 import type { ApiAnswer, ApiRequest, ApiRoute } from './handler';
-import { GET as forecastGet } from '@/app/api/v1/forecast/route';
-import { GET as topProductsGet } from '@/app/api/v1/forecast/top-products/route';
-import { GET as meGet } from '@/app/api/v1/me/route';
-import { POST as predictPost } from '@/app/api/v1/predict/route';
-import { POST as predictBatchPost } from '@/app/api/v1/predict/batch/route';
+import { API_ROUTES } from './routes';
 
-/** `METHOD path` → the route Next.js would run for it (exact paths only; anything else goes to Next.js). */
-export const FAST_ROUTES: ReadonlyMap<string, ApiRoute> = new Map([
-  ['GET /api/v1/forecast', forecastGet],
-  ['GET /api/v1/forecast/top-products', topProductsGet],
-  ['GET /api/v1/me', meGet],
-  ['POST /api/v1/predict', predictPost],
-  ['POST /api/v1/predict/batch', predictBatchPost],
-]);
+/**
+ * `METHOD path` → the route Next.js would run for it: the registry's routes marked `fast`, built
+ * once, so a request costs one map lookup (exact paths only; anything else goes to Next.js).
+ */
+export const FAST_ROUTES: ReadonlyMap<string, ApiRoute> = new Map(
+  API_ROUTES.filter((r) => r.definition.fast).map((r) => {
+    // A path parameter would need Next.js's router; the fast path matches whole paths only.
+    if (r.definition.path.includes('{')) throw new Error(`fast route ${r.definition.operationId} has path parameters`);
+    return [`${r.definition.method} /api/v1${r.definition.path}`, r] as const;
+  }),
+);
 
 /** Bodies at least this large are gzip-compressed for clients that accept it (as Next.js does). */
 const COMPRESS_MIN_BYTES = 1024;

@@ -4,9 +4,9 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { AppError, isAppError } from '../errors';
 import { recordAudit, type AuditActor } from '../audit';
-import { can, type Permission, type Role } from '../auth/permissions';
-import { currentPrincipal, actorOf, type Principal } from '../auth/context';
-import type { TenantContext } from '../auth/guards';
+import type { Role } from '../auth/permissions';
+import { currentPrincipal, type Principal } from '../auth/context';
+import { requirePermission, tenantOf, type TenantContext } from '../auth/authorize';
 import { findApiKeyBySecret, touchApiKey } from '../apikeys';
 import { findTenant } from '../tenants';
 import { rateLimiter } from '../ratelimit';
@@ -14,6 +14,7 @@ import { effectiveQuotas, tierHas } from '../tiers';
 import { apiCallsThisMonth, meterApiCall } from '../usage';
 import { CLIENT_ADDRESS_HEADER } from '../http/client-address';
 import { crossSiteMessage, crossSiteRefusal } from '../http/same-origin';
+import type { AnyRouteDefinition, RouteDefinition } from './definition';
 
 export interface ApiContext extends TenantContext {
   via: 'apikey' | 'session';
@@ -90,8 +91,9 @@ async function authenticate(req: ApiRequest): Promise<ApiContext> {
   // must come from one of the app's own pages (the production server checked it already).
   const crossSite = crossSiteRefusal({ method: req.method, host: req.header('host'), origin: req.header('origin'), secFetchSite: req.header('sec-fetch-site'), referer: req.header('referer') });
   if (crossSite) throw new AppError('forbidden', crossSiteMessage(crossSite));
-  if (p.kind !== 'user') throw new AppError('forbidden', 'Platform admins have no tenant data; sign in as a user of the organisation.');
-  return { tenantId: p.tenantId, tenant: p.tenant, role: p.role, actor: actorOf(p), ip, userId: p.userId, via: 'session' };
+  const tenant = tenantOf(p, ip);
+  if (!tenant.ok) throw tenant.error;
+  return { ...tenant.ctx, via: 'session' };
 }
 
 /**
@@ -155,23 +157,19 @@ async function parseQuery<Q>(schema: ZodType<Q> | undefined, params: URLSearchPa
   return schema ? parseInput(schema, raw, 'query') : (undefined as Q);
 }
 
-interface RouteOptions<Q, B> {
-  permission: Permission;
-  query?: ZodType<Q>;
-  body?: ZodType<B>;
-  /** Largest accepted body in bytes (413 above). */
-  maxBodyBytes?: number;
-  /** Audit this call as a state change under this action name. */
-  audit?: string;
-}
-
 type RouteParams = { params: Promise<Record<string, string | string[]>> };
 
-type Handler<Q, B> = (ctx: ApiContext, input: { query: Q; body: B; params: Record<string, string>; req: ApiRequest }) => Promise<Response | Record<string, unknown>>;
+/** A JSON answer as the handler returns it: `generated_at` may be left to `apiRoute`. */
+type Stamped<R> = R extends { generated_at: string } ? Omit<R, 'generated_at'> & { generated_at?: string } : R;
+/** A route without a JSON schema (a file) answers with a Response; one with a schema, with its JSON. */
+type HandlerResult<R> = [R] extends [never] ? Response : Stamped<R>;
 
-/** A Next.js route handler that the fast path can also call through `serve`. */
+type Handler<P, Q, B, R> = (ctx: ApiContext, input: { params: P; query: Q; body: B; req: ApiRequest }) => Promise<HandlerResult<R>>;
+
+/** A Next.js route handler that the fast path can also call through `serve`, with its definition. */
 export type ApiRoute = ((req: NextRequest, route: RouteParams) => Promise<Response>) & {
   serve: (req: ApiRequest, params: Record<string, string>) => Promise<ApiAnswer>;
+  definition: AnyRouteDefinition;
 };
 
 /** The NextRequest as an ApiRequest. */
@@ -233,39 +231,51 @@ function webBodyAsNode(body: ReadableStream<Uint8Array> | null): Readable {
 }
 
 /**
- * The only way to build an `/api/v1` route handler: authenticate (key or session), tenant from the
- * credential (never from input), rate limit, permission, zod-validated query and body, errors in the
- * SPEC 7 shape.
+ * The only way to build an `/api/v1` route handler, from its definition (which is also its OpenAPI
+ * operation): authenticate (key or session), tenant from the credential (never from input), rate
+ * limit, monthly quota, permission, zod-validated path, query and body, the declared status with
+ * `generated_at` stamped on every JSON answer, errors in the SPEC 7 shape.
  */
-export function apiRoute<Q = undefined, B = undefined>(options: RouteOptions<Q, B>, handler: Handler<Q, B>): ApiRoute {
-  const serve = (req: ApiRequest, params: Record<string, string>) => answer(options, handler, req, params);
+export function apiRoute<P = Record<string, never>, Q = undefined, B = undefined, R = never>(definition: RouteDefinition<P, Q, B, R>, handler: Handler<P, Q, B, R>): ApiRoute {
+  const serve = (req: ApiRequest, params: Record<string, string>) => answer(definition, handler, req, params);
   const route = async (req: NextRequest, route: RouteParams): Promise<Response> => {
     const rawParams = route?.params ? await route.params : {};
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join('/') : v;
     return toResponse(await serve(fromNext(req), params));
   };
-  return Object.assign(route, { serve });
+  return Object.assign(route, { serve, definition: definition as AnyRouteDefinition });
 }
 
-async function answer<Q, B>(options: RouteOptions<Q, B>, handler: Handler<Q, B>, req: ApiRequest, params: Record<string, string>): Promise<ApiAnswer> {
+/** The path parameters as the route declares them; a value its schema refuses names nothing. */
+function parseParams<P>(schema: ZodType<P> | undefined, raw: Record<string, string>): P {
+  if (!schema) return raw as P;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AppError('not_found', 'No such API endpoint.');
+  return parsed.data;
+}
+
+/** The handler's JSON with `generated_at`, unless it says itself when its data was computed. */
+function stamped(json: object): object {
+  return (json as { generated_at?: unknown }).generated_at === undefined ? { generated_at: new Date().toISOString(), ...json } : json;
+}
+
+async function answer<P, Q, B, R>(definition: RouteDefinition<P, Q, B, R>, handler: Handler<P, Q, B, R>, req: ApiRequest, rawParams: Record<string, string>): Promise<ApiAnswer> {
   let ctx: ApiContext | undefined;
   try {
     ctx = await authenticate(req);
     await checkRate(ctx);
-    if (!can(ctx.role, options.permission)) {
-      await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.permission, outcome: 'denied', ip: ctx.ip, target: req.pathname });
-      throw new AppError('forbidden', `Your role (${ctx.role}) lacks the permission "${options.permission}".`);
-    }
-    const query = await parseQuery(options.query, req.searchParams);
+    await requirePermission(ctx, definition.permission, { target: req.pathname });
+    const params = parseParams(definition.params, rawParams);
+    const query = await parseQuery(definition.query, req.searchParams);
     let body = undefined as B;
-    if (options.body) {
+    if (definition.body) {
       // A form or text/plain body is what a page of another site can send without asking; a
       // session caller's JSON must say it is JSON. (API clients are not held to it.)
       if (ctx.via === 'session' && !isJson(req.header('content-type'))) {
         throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
       }
-      const limit = options.maxBodyBytes ?? 1024 * 1024;
+      const limit = definition.maxBodyBytes ?? 1024 * 1024;
       const declared = Number(req.header('content-length') ?? '0');
       if (declared > limit) throw new AppError('payload_too_large', `Body is ${declared} bytes; the limit is ${limit}.`, { limit });
       const text = await req.text(limit);
@@ -275,19 +285,19 @@ async function answer<Q, B>(options: RouteOptions<Q, B>, handler: Handler<Q, B>,
       } catch (e) {
         throw new AppError('bad_request', `Body is not valid JSON: ${(e as Error).message}`);
       }
-      body = await parseInput(options.body, raw, 'body');
+      body = await parseInput(definition.body, raw, 'body');
     }
-    const result = await handler(ctx, { query, body, params, req });
-    if (options.audit) await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'success', ip: ctx.ip, target: req.pathname });
+    const result: unknown = await handler(ctx, { params, query, body, req });
+    if (definition.audit) await recordAudit(ctx.tenantId, { actor: ctx.actor, action: definition.audit, outcome: 'success', ip: ctx.ip, target: req.pathname });
     if (result instanceof Response) {
       if (!result.headers.has('cache-control')) result.headers.set('Cache-Control', NO_STORE);
       return { response: result };
     }
-    return { status: 200, headers: { 'Cache-Control': NO_STORE }, json: result };
+    return { status: definition.response.status, headers: { 'Cache-Control': NO_STORE }, json: stamped(result as object) };
   } catch (e) {
     if (isAppError(e)) {
-      if (options.audit && ctx && e.code !== 'forbidden') {
-        await recordAudit(ctx.tenantId, { actor: ctx.actor, action: options.audit, outcome: 'failure', ip: ctx.ip, target: req.pathname, details: { error: e.message } });
+      if (definition.audit && ctx && e.code !== 'forbidden') {
+        await recordAudit(ctx.tenantId, { actor: ctx.actor, action: definition.audit, outcome: 'failure', ip: ctx.ip, target: req.pathname, details: { error: e.message } });
       }
       return errorAnswer(e);
     }

@@ -2,27 +2,12 @@ import 'server-only';
 import { forbidden, redirect } from 'next/navigation';
 import { headers } from 'next/headers';
 import { REQUESTED_PATH_HEADER, safeReturnPath } from '../http/return-path';
-import { can, type Permission, type Role } from './permissions';
-import { actorOf, currentPrincipal, requestIp, type Principal } from './context';
-import type { Tenant } from '../schemas/tenant';
-import type { AuditActor } from '../audit';
+import type { Permission, PlatformPermission } from './permissions';
+import { currentPrincipal, requestIp } from './context';
+import { authorize, type PlatformContext, type TenantContext } from './authorize';
 import { tierHas, type TierFeature } from '../tiers';
 
-/** What a page, action or route body gets once session, tenant and permission are checked. */
-export interface TenantContext {
-  tenantId: string;
-  tenant: Tenant;
-  role: Role;
-  actor: AuditActor;
-  ip: string;
-  userId: string | null;
-}
-
-export type PlatformContext = { actor: AuditActor; ip: string; userId: string; email: string };
-
-export function tenantContextOf(p: Extract<Principal, { kind: 'user' }>, ip: string): TenantContext {
-  return { tenantId: p.tenantId, tenant: p.tenant, role: p.role, actor: actorOf(p), ip, userId: p.userId };
-}
+export type { PlatformContext, TenantContext } from './authorize';
 
 /** Sign-in, then back to the page that was asked for (its query included), or to `fallback`. */
 export async function signInAndReturn(fallback = '/'): Promise<never> {
@@ -36,11 +21,11 @@ export async function signInAndReturn(fallback = '/'): Promise<never> {
  * platform admin, who has no tenant data, goes to the tenants page.
  */
 export async function requirePage(permission: Permission, path = '/'): Promise<TenantContext> {
-  const p = await currentPrincipal();
-  if (!p) return signInAndReturn(path);
-  if (p.kind !== 'user') redirect('/platform/tenants');
-  if (!can(p.role, permission)) forbidden();
-  return tenantContextOf(p, await requestIp());
+  const r = await authorize(await currentPrincipal(), permission, { ip: await requestIp(), audit: false });
+  if (r.ok) return r.ctx;
+  if (r.refusal === 'signed_out') return signInAndReturn(path);
+  if (r.refusal === 'no_tenant') redirect('/platform/tenants');
+  forbidden();
 }
 
 /** For pages that need a plan feature (e.g. API access, white-label). */
@@ -48,10 +33,10 @@ export function requireFeaturePage(ctx: TenantContext, feature: TierFeature): vo
   if (!tierHas(ctx.tenant.tier, feature)) forbidden();
 }
 
-/** For platform-admin pages. */
-export async function requirePlatformPage(path = '/platform/tenants'): Promise<PlatformContext> {
-  const p = await currentPrincipal();
-  if (!p) return signInAndReturn(path);
-  if (p.kind !== 'platform') forbidden();
-  return { actor: actorOf(p), ip: await requestIp(), userId: p.userId, email: p.email };
+/** For platform-admin pages: a tenant user gets the 403 page. */
+export async function requirePlatformPage(path = '/platform/tenants', permission: PlatformPermission = 'tenants.manage'): Promise<PlatformContext> {
+  const r = await authorize(await currentPrincipal(), permission, { ip: await requestIp(), audit: false });
+  if (r.ok) return r.ctx;
+  if (r.refusal === 'signed_out') return signInAndReturn(path);
+  forbidden();
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
-import { API_ENDPOINTS, openApiDocument } from '@/lib/api/catalog';
+import { openApiDocument } from '@/lib/api/openapi';
+import { API_ROUTES } from '@/lib/api/routes';
 import { can } from '@/lib/auth/permissions';
 import { tierHas } from '@/lib/tiers';
 
@@ -11,6 +12,7 @@ type Param = { name: string; in: string; required: boolean; schema: { type?: str
 export default async function ApiDocsPage() {
   const ctx = await requirePage('dashboards.read', '/api-docs');
   const doc = openApiDocument() as { paths: Record<string, Record<string, { parameters: Param[] }>> };
+  const endpoints = API_ROUTES.map((r) => r.definition);
   return (
     <>
       <h1>API</h1>
@@ -31,13 +33,13 @@ export default async function ApiDocsPage() {
             </tr>
           </thead>
           <tbody>
-            {API_ENDPOINTS.map((e) => {
-              const params = doc.paths[e.path]?.[e.method]?.parameters ?? [];
+            {endpoints.map((e) => {
+              const params = doc.paths[e.path]?.[e.method.toLowerCase()]?.parameters ?? [];
               return (
                 <tr key={`${e.method} ${e.path}`}>
                   <td>
                     <code>
-                      {e.method.toUpperCase()} /api/v1{e.path}
+                      {e.method} /api/v1{e.path}
                     </code>
                   </td>
                   <td>{e.summary}</td>

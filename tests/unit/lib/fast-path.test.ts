@@ -8,7 +8,10 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createTenant } from '@/lib/tenants';
 import { createApiKey } from '@/lib/apikeys';
-import { acceptsGzip, apiRequestOf, fastRouteOf, serveFastApi } from '@/lib/api/fast-path';
+import { acceptsGzip, apiRequestOf, FAST_ROUTES, fastRouteOf, serveFastApi } from '@/lib/api/fast-path';
+import { getForecastRoute, getTopProductsRoute } from '@/lib/api/routes/forecast';
+import { getMeRoute } from '@/lib/api/routes/me';
+import { predictBatchRoute, predictRoute } from '@/lib/api/routes/predict';
 import { securityHeaders } from '@/lib/http/security-headers';
 import { PLOTLY_FILE } from '@/lib/vendor';
 
@@ -55,11 +58,19 @@ function request(p: string, opts: { method?: string; headers?: Record<string, st
 }
 
 describe('API fast path', () => {
+  it('serves exactly the registry routes marked fast, each under its own method and path', () => {
+    expect([...FAST_ROUTES.keys()].sort()).toEqual(['GET /api/v1/forecast', 'GET /api/v1/forecast/top-products', 'GET /api/v1/me', 'POST /api/v1/predict', 'POST /api/v1/predict/batch']);
+    for (const [key, route] of FAST_ROUTES) expect(`${route.definition.method} /api/v1${route.definition.path}`).toBe(key);
+  });
+
   it('takes only API-key requests for its exact endpoints; sessions and every other route go to Next.js', () => {
     const key = { authorization: 'Bearer x' };
-    expect(fastRouteOf('GET', '/api/v1/forecast?store=1&horizon=30', key)).toBeDefined();
-    expect(fastRouteOf('POST', '/api/v1/predict', key)).toBeDefined();
-    expect(fastRouteOf('POST', '/api/v1/predict/batch', key)).toBeDefined();
+    // The very route objects app/api/v1 mounts (tests/unit/lib/openapi.test.ts checks the mounting).
+    expect(fastRouteOf('GET', '/api/v1/forecast?store=1&horizon=30', key)).toBe(getForecastRoute);
+    expect(fastRouteOf('GET', '/api/v1/forecast/top-products?time_period=week', key)).toBe(getTopProductsRoute);
+    expect(fastRouteOf('GET', '/api/v1/me', key)).toBe(getMeRoute);
+    expect(fastRouteOf('POST', '/api/v1/predict', key)).toBe(predictRoute);
+    expect(fastRouteOf('POST', '/api/v1/predict/batch', key)).toBe(predictBatchRoute);
     expect(fastRouteOf('GET', '/api/v1/forecast', {})).toBeUndefined(); // no credential: Next.js answers 401 itself
     expect(fastRouteOf('GET', '/api/v1/forecast', { ...key, cookie: 'next-auth.session-token=s' })).toBeUndefined();
     expect(fastRouteOf('POST', '/api/v1/forecast', key)).toBeUndefined();

@@ -11,12 +11,14 @@ const launched = vi.hoisted(() => [] as { kind: string; params: Record<string, u
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 // A POST from the app's own page, as the browser sends it.
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ host: 'app.test', origin: 'http://app.test' }) }));
-vi.mock('@/lib/auth/context', async () => {
+// Only where the session comes from (next-auth's cookie, the request's headers) is replaced; the
+// rest of the module (actorOf) is the real one.
+vi.mock('@/lib/auth/context', async (importOriginal) => {
   const { getTenantOrThrow } = await import('@/lib/tenants');
   return {
+    ...(await importOriginal<typeof import('@/lib/auth/context')>()),
     requestIp: async () => '203.0.113.9',
     currentPrincipal: async () => ({ kind: 'user', userId: `u_${session.role}`, email: `${session.role}@shop.test`, name: session.role, tenantId: session.tenantId, role: session.role, tenant: await getTenantOrThrow(session.tenantId) }),
-    actorOf: (p: { userId: string; email: string }) => ({ type: 'user', id: p.userId, label: p.email }),
   };
 });
 // No worker process: record what would have been started.
@@ -62,6 +64,8 @@ describe('Models page actions', () => {
     expect(launched).toEqual([]);
     const denied = (await queryAudit('shop', auditQuerySchema.parse({ outcome: 'denied', actor: `${role}@shop.test` }))).records;
     expect(denied.filter((r) => r.action === 'models.train')).toHaveLength(2);
+    // Who, from where and why, as the real audit actor of the session's user.
+    expect(denied.find((r) => r.action === 'models.train')).toMatchObject({ actor: { type: 'user', id: `u_${role}`, label: `${role}@shop.test` }, ip: '203.0.113.9', details: { reason: `role ${role}` } });
   });
 
   it('let a manager start a train job with the ticked algorithms, and a retraining cycle', async () => {

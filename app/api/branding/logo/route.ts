@@ -7,9 +7,9 @@ import { NON_PAGE_CSP } from '@/lib/http/security-headers';
 export const dynamic = 'force-dynamic';
 
 /** The signed-in user's own tenant logo (the tenant comes from the session, never from the URL). */
-export const GET = sessionRoute(['dashboards.read'], async (p) => {
-  const type = p.tenant.branding.logoType;
-  const bytes = type ? await readLogo(p.tenantId) : undefined;
+export const GET = sessionRoute(['dashboards.read'], async (ctx) => {
+  const type = ctx.tenant.branding.logoType;
+  const bytes = type ? await readLogo(ctx.tenantId) : undefined;
   if (!type || !bytes) throw new AppError('not_found', 'No logo uploaded.');
   return new NextResponse(new Uint8Array(bytes), {
     // An uploaded file is never a document: even a PNG/HTML polyglot opened directly can run nothing.

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { openApiDocument } from '@/lib/api/catalog';
+import { openApiDocument } from '@/lib/api/openapi';
 
 export const dynamic = 'force-static';
 
