@@ -49,7 +49,7 @@ export function challengerOf(run: TrainingRun): Challenger {
   };
 }
 
-/** CycleDeps over lib/training, with extra training options (e.g. the algorithms) when given. */
+/** CycleDeps over lib/training, with extra training options (e.g. the algorithms, the kernels) when given. */
 export function trainingDeps(extra: Omit<TrainOptions, 'tune'> = {}): CycleDeps {
   return {
     async train(tenantId, options, progress, signal) {
@@ -61,7 +61,7 @@ export function trainingDeps(extra: Omit<TrainOptions, 'tune'> = {}): CycleDeps 
     },
     async scoreChampion(tenantId, _champion, artifact, holdout, signal) {
       signal?.throwIfAborted();
-      return scoreTenantArtifact(tenantId, artifact, holdout);
+      return scoreTenantArtifact(tenantId, artifact, holdout, extra.kernels);
     },
   };
 }

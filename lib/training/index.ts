@@ -9,6 +9,7 @@ import { getHolidayCalendar } from '../holidays';
 import type { Forecaster } from '@/ml/forecasting/forecaster';
 import { loadForecaster, type TrainingArtifact } from './artifact';
 import type { Scorecard } from '@/ml/monitoring/promotion';
+import type { TreeKernels } from '@/ml/trees/kernels';
 import { scoreArtifact } from './scorecard';
 import { trainOnTable, type ProgressFn, type TrainingRun, type TrainOptions } from './train';
 
@@ -17,11 +18,11 @@ export { loadForecaster, trainingArtifactSchema, ARTIFACT_KIND, ARTIFACT_SCHEMA_
 export { ALGORITHMS, type Algorithm } from './models';
 export { scoreArtifact, scorecardOf } from './scorecard';
 
-/** The champion's scorecard on a hold-out of the tenant's current table (null: no fair comparison). */
-export async function scoreTenantArtifact(tenantId: string, artifact: unknown, holdout: { from: string; to: string }): Promise<Scorecard | null> {
+/** The champion's scorecard on a hold-out of the tenant's current table (null: no fair comparison); its trees predict with `kernels`. */
+export async function scoreTenantArtifact(tenantId: string, artifact: unknown, holdout: { from: string; to: string }, kernels?: TreeKernels): Promise<Scorecard | null> {
   const loaded = await loadTable(tenantId);
   if (!loaded) throw new AppError('not_found', 'This tenant has no dataset.');
-  return scoreArtifact(artifact, loaded.table, holdout);
+  return scoreArtifact(artifact, loaded.table, holdout, kernels);
 }
 
 /** Fingerprint of a tenant's dataset: its imports' fingerprints and the table file, hashed. */

@@ -105,7 +105,7 @@ export async function trainAndRegister(
   let stageReason: string | null = null;
   if (champion) {
     const settings = await getRetrainingSettings(tenantId);
-    const card = await scoreTenantArtifact(tenantId, await readArtifact(tenantId, champion.id), challenger.holdout).catch((e: unknown) => {
+    const card = await scoreTenantArtifact(tenantId, await readArtifact(tenantId, champion.id), challenger.holdout, options.kernels).catch((e: unknown) => {
       // No like-for-like score then; the reason below says so. The cause goes to the server log.
       console.error(`scoring production ${champion.id} of ${tenantId} on the new hold-out failed:`, e);
       return null;

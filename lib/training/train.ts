@@ -34,6 +34,7 @@ import { FORECAST_LEVELS, levelAvailable, type ForecastLevel } from '@/ml/foreca
 import { ARTIFACT_KIND, ARTIFACT_SCHEMA_VERSION, type TrainingArtifact } from './artifact';
 import { scorecardOf, segmentLabels } from './scorecard';
 import type { Scorecard } from '@/ml/monitoring/promotion';
+import type { TreeKernels } from '@/ml/trees/kernels';
 import {
   BASE_ALGORITHMS,
   defaultParams,
@@ -61,6 +62,8 @@ export interface TrainOptions {
   seed?: number;
   /** Called after every tuning trial (the caller records it as an experiment). */
   onTrial?: (trial: TrainingTrial) => void;
+  /** Kernels every tree model fits and predicts with (default this thread; never part of the results). */
+  kernels?: TreeKernels;
 }
 
 export type ProgressFn = (done: number, total: number, message: string) => void;
@@ -191,6 +194,7 @@ export interface TrainOnTableInput {
 export async function trainOnTable(input: TrainOnTableInput, options: TrainOptions = {}, progress: ProgressFn = () => {}, signal?: AbortSignal): Promise<TrainingRun> {
   const started = performance.now();
   const { table, holidays } = input;
+  const kernels = options.kernels;
   const step = table.step;
   const seed = options.seed ?? 42;
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
@@ -262,7 +266,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
         await tick();
         checkAbort(signal);
         const p: ModelParams = { ...gbmBase, ...trial, nEstimators: 200, earlyStoppingRounds: 10 };
-        const cv = crossValidate(() => makeModel('gbm', p), all.X, trainingTarget(p, all.y), folds);
+        const cv = crossValidate(() => makeModel('gbm', p, kernels), all.X, trainingTarget(p, all.y), folds);
         return { wape: cv.wape, metrics: Object.fromEntries(cv.folds.map((f, i) => [`fold${i + 1}_wape`, f.wape])), complexity: Number(p.maxDepth) };
       },
       {
@@ -290,12 +294,12 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
   const validSet = pick(fs, win.valid);
   const allSet = pick(fs, win.all);
   for (const a of base) {
-    const v = fitModel(a, params[a], trainSet.X, trainSet.y, validSet);
+    const v = fitModel(a, params[a], trainSet.X, trainSet.y, { validation: validSet, kernels });
     params[a] = v.params;
     await advance(`${a}: validation fit`);
     validFc[a] = recursiveForecast(v.model, pipeline, table, V, { horizon: H, series: allSeries, clampAtZero });
     await advance(`${a}: validation forecast`);
-    const h = fitModel(a, params[a], allSet.X, allSet.y);
+    const h = fitModel(a, params[a], allSet.X, allSet.y, { kernels });
     holdModels[a] = h.model;
     fitSeconds[a] = h.fitSeconds;
     await advance(`${a}: hold-out fit`);
@@ -367,7 +371,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
     if (Vw - first < 8 * step * 4) break;
     const set = pick(fs, rowsWhere(fs, (d) => d <= Vw));
     const members = best === 'ensemble' ? [...BASE_ALGORITHMS] : [best as BaseAlgorithm];
-    const fitted = members.map((m) => fitModel(m, params[m], set.X, set.y).model);
+    const fitted = members.map((m) => fitModel(m, params[m], set.X, set.y, { kernels }).model);
     const ens = ensemble;
     const predictor: Predictor = best === 'ensemble' && ens ? { predict: (X: FeatureMatrix) => ens.combine(fitted.map((f) => f.predict(X))) } : fitted[0];
     backtests.push({ origin: Vw, fc: recursiveForecast(predictor, pipeline, table, Vw, { horizon: H, series: allSeries, clampAtZero }) });
@@ -414,7 +418,7 @@ export async function trainOnTable(input: TrainOnTableInput, options: TrainOptio
   const modelJson: Record<string, unknown> = {};
   const finalParams: Record<string, ModelParams> = {};
   for (const m of finalMembers) {
-    modelJson[m] = fitModel(m, params[m], finalSet.X, finalSet.y).model.toJSON();
+    modelJson[m] = fitModel(m, params[m], finalSet.X, finalSet.y, { kernels }).model.toJSON();
     finalParams[m] = params[m];
   }
   await advance('final refit');

@@ -4,12 +4,13 @@
  * transposed to row-major once, then every tree walks all rows of the block while its nodes stay
  * in cache. No allocation happens inside the loops.
  *
- * `predictRows` is self-contained (it references nothing outside its body) so that
- * `prediction-pool.ts` can run the very same code in worker threads: each row's trees are summed
+ * `predictRows` is self-contained (it references nothing outside its body) so that the worker
+ * pool (ml/trees/pool) can run the very same code in worker threads: each row's trees are summed
  * in the same order whichever thread runs it, so results do not depend on the thread count.
  */
 import type { FeatureMatrix } from '../matrix';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared';
+import type { ForestPredictor } from './kernels';
 import type { FlatTree } from './tree';
 
 /** Deepest forest laid out as complete trees (2^depth - 1 split slots per tree). */
@@ -55,24 +56,6 @@ export interface ForestArrays {
   readonly cThreshold: Float64Array;
   readonly cLeaf: Float64Array;
 }
-
-/** A batch predictor running predictRows on several threads; returns false to decline. */
-export type ParallelForestPredictor = (
-  forest: ForestArrays,
-  values: Float64Array,
-  rows: number,
-  base: number,
-  scale: number,
-  out: Float64Array,
-) => boolean;
-
-let parallelPredictor: ParallelForestPredictor | null = null;
-
-/** Installs (or with null removes) the multi-threaded batch predictor (see prediction-pool.ts). */
-export function setParallelForestPredictor(p: ParallelForestPredictor | null): void {
-  parallelPredictor = p;
-}
-
 
 export class CompiledForest {
   readonly arrays: ForestArrays;
@@ -145,14 +128,13 @@ export class CompiledForest {
   }
 
   /**
-   * out[r] = base + scale * sum over trees of tree(X row r), on several threads when a parallel
-   * predictor is installed and accepts the batch.
+   * out[r] = base + scale * sum over trees of tree(X row r), run by `predict` (a TreeKernels
+   * kernel, which may cut the batch among worker threads; default this thread).
    * @throws RangeError when X has the wrong number of columns.
    */
-  predictInto(X: FeatureMatrix, base: number, scale: number, out: Float64Array): void {
+  predictInto(X: FeatureMatrix, base: number, scale: number, out: Float64Array, predict: ForestPredictor = predictAll): void {
     if (X.cols !== this.cols) throw new RangeError(`X has ${X.cols} columns, the model was fitted on ${this.cols}`);
-    if (parallelPredictor !== null && parallelPredictor(this.arrays, X.values, X.rows, base, scale, out)) return;
-    predictRows(this.arrays, X.values, X.rows, 0, X.rows, base, scale, out);
+    predict(this.arrays, X.values, X.rows, base, scale, out);
   }
 
   /** base + scale * sum of trees for one row given as feature values in column order. */
@@ -171,6 +153,11 @@ export class CompiledForest {
     }
     return base + scale * sum;
   }
+}
+
+/** predictRows over the whole batch on this thread (the serial ForestPredictor). */
+function predictAll(forest: ForestArrays, values: Float64Array, rows: number, base: number, scale: number, out: Float64Array): void {
+  predictRows(forest, values, rows, 0, rows, base, scale, out);
 }
 
 /**

@@ -24,6 +24,7 @@ import { createRandom } from '../random';
 import { binMatrix, fitBinMapper } from './binning';
 import { CompiledForest } from './forest';
 import { TreeGrower } from './grow';
+import { SERIAL_KERNELS, type TreeKernels, type TreeModelConfig } from './kernels';
 import { sharedInt32 } from './shared';
 import { flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
 
@@ -89,16 +90,21 @@ function validate(o: RandomForestOptions): void {
 export class RandomForestRegressor implements Regressor {
   static readonly DEFAULT_OPTIONS = RANDOM_FOREST_DEFAULTS;
   readonly options: Readonly<RandomForestOptions>;
+  private readonly kernels: TreeKernels;
   private trees: FlatTree[] = [];
   private forest: CompiledForest | null = null;
   private cols = 0;
   private mean = 0;
 
-  /** @throws RangeError naming the first invalid option. */
-  constructor(options?: Partial<RandomForestOptions>) {
+  /**
+   * @param config the kernels to fit and predict with (not an option: never serialised)
+   * @throws RangeError naming the first invalid option.
+   */
+  constructor(options?: Partial<RandomForestOptions>, config: TreeModelConfig = {}) {
     const merged = mergeOptions(RANDOM_FOREST_DEFAULTS, options);
     validate(merged);
     this.options = Object.freeze(merged);
+    this.kernels = config.kernels ?? SERIAL_KERNELS;
   }
 
   get treeCount(): number {
@@ -119,8 +125,8 @@ export class RandomForestRegressor implements Regressor {
     const grad = new Float64Array(n);
     for (let i = 0; i < n; i++) grad[i] = mean - y[i];
     const hess = new Float64Array(n).fill(1);
-    const binned = binMatrix(X, fitBinMapper(X, o.maxBins));
-    const grower = new TreeGrower(binned, {
+    const binned = binMatrix(X, fitBinMapper(X, o.maxBins, { fitBounds: this.kernels.binBounds }));
+    const growth = {
       maxDepth: o.maxDepth,
       maxLeaves: o.maxLeaves,
       minChildWeight: o.minSamplesLeaf,
@@ -129,7 +135,8 @@ export class RandomForestRegressor implements Regressor {
       colsample: o.maxFeatures,
       learningRate: 1,
       maxDeltaStep: 0,
-    });
+    };
+    const grower = new TreeGrower(binned, growth, this.kernels);
     const rng = createRandom(o.seed);
     const draws = o.bootstrap ? Math.max(1, Math.round(o.maxSamples * n)) : n;
     const idx = sharedInt32(n);
@@ -171,7 +178,7 @@ export class RandomForestRegressor implements Regressor {
     const forest = this.forest ?? notFitted(KIND);
     checkPredictInput(X, this.cols);
     const out = new Float64Array(X.rows);
-    forest.predictInto(X, this.mean, 1 / this.trees.length, out);
+    forest.predictInto(X, this.mean, 1 / this.trees.length, out, this.kernels.predictForest);
     return out;
   }
 
@@ -193,10 +200,13 @@ export class RandomForestRegressor implements Regressor {
     };
   }
 
-  /** @throws Error when kind or schemaVersion differ or the JSON is malformed; RangeError on bad options. */
-  static fromJSON(json: unknown): RandomForestRegressor {
+  /**
+   * @param config the kernels the loaded model predicts with
+   * @throws Error when kind or schemaVersion differ or the JSON is malformed; RangeError on bad options.
+   */
+  static fromJSON(json: unknown, config: TreeModelConfig = {}): RandomForestRegressor {
     const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
-    const model = new RandomForestRegressor(env.options as Partial<RandomForestOptions>);
+    const model = new RandomForestRegressor(env.options as Partial<RandomForestOptions>, config);
     const p = env.params;
     model.cols = p.cols;
     model.mean = p.mean;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { binMatrix, binOf, fitBinMapper, type BinnedMatrix } from '@/ml/trees/binning';
 import { buildPackedHistogram, buildSparsePackedHistogram, fillDefaultBins, packGradients, subtractHistogram, unpackHistogram } from '@/ml/trees/histogram';
-import { partitionChunkApart, partitionRows, setChunkPartitioner } from '@/ml/trees/partition';
+import { partitionChunkApart, partitionRows } from '@/ml/trees/partition';
+import type { ChunkPartitioner } from '@/ml/trees/kernels';
 import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
 import { createMatrix, matrixFromRows, type FeatureMatrix } from '@/ml/matrix';
@@ -285,22 +286,20 @@ describe('row partition', () => {
     const ids = Array.from({ length: rows }, (_, i) => i).filter((r) => r % 3 !== 0);
     for (const chunked of [false, true]) {
       let pending: () => number = () => -1;
-      setChunkPartitioner(
-        chunked
-          ? {
-              minRows: 1,
-              start(cols, colBase, bin, missingLeft, idx, scratch, from, to) {
-                pending = () => partitionChunkApart(cols, colBase, bin, missingLeft, idx, scratch, from, to);
-                return true;
-              },
-              finish: () => pending(),
-            }
-          : null,
-      );
+      const partitioner: ChunkPartitioner | null = chunked
+        ? {
+            minRows: 1,
+            start(cols, colBase, bin, missingLeft, idx, scratch, from, to) {
+              pending = () => partitionChunkApart(cols, colBase, bin, missingLeft, idx, scratch, from, to);
+              return true;
+            },
+            finish: () => pending(),
+          }
+        : null;
       for (const [colBase, bin, missingLeft] of [[0, 4, -1], [rows, 0, 10], [rows, 10, -1], [0, -1, 3]]) {
         const idx = Int32Array.from([7, ...ids]);
         const scratch = new Int32Array(idx.length);
-        const mid = partitionRows(columns, colBase, bin, missingLeft, idx, scratch, 1, idx.length);
+        const mid = partitionRows(columns, colBase, bin, missingLeft, idx, scratch, 1, idx.length, partitioner);
         const expected = reference(ids, colBase, bin, missingLeft);
         expect(Array.from(idx.subarray(1))).toEqual(expected);
         expect(idx[0]).toBe(7);
@@ -308,6 +307,5 @@ describe('row partition', () => {
         expect(mid).toBe(1 + lefts);
       }
     }
-    setChunkPartitioner(null);
   });
 });
