@@ -7,7 +7,7 @@ import { listAlerts, raiseAlert } from '../alerts';
 import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
 import { getRetrainingSettings, type RetrainingSettings } from '../retraining/settings';
 import { storage, tenantPath } from '../storage';
-import { loadForecaster, trainingArtifactSchema } from '../training/artifact';
+import { loadForecaster, trainingArtifactSchema } from '@/ml/training/artifact';
 
 /**
  * Live error of the production model (SPEC 6 "decay") when newer actuals arrive: the production

@@ -5,13 +5,13 @@
  * tables.
  */
 import { z } from 'zod';
-import type { Regressor } from '@/ml/contract';
-import { GradientBoostingRegressor, type GradientBoostingOptions } from '@/ml/trees/gradient-boosting';
-import { RandomForestRegressor, type RandomForestOptions } from '@/ml/trees/random-forest';
-import type { TreeKernels } from '@/ml/trees/kernels';
-import { RidgeRegressor } from '@/ml/linear/ridge';
-import type { FeatureMatrix } from '@/ml/matrix';
-import type { ParamValue, RandomSpace } from '@/ml/tuning';
+import type { Regressor } from '../contract';
+import { GradientBoostingRegressor, type GradientBoostingOptions } from '../trees/gradient-boosting';
+import { RandomForestRegressor, type RandomForestOptions } from '../trees/random-forest';
+import type { TreeKernels } from '../trees/kernels';
+import { RidgeRegressor } from '../linear/ridge';
+import type { FeatureMatrix } from '../matrix';
+import type { ParamValue, RandomSpace } from '../tuning';
 
 export const ALGORITHMS = ['gbm', 'rf', 'ridge', 'ensemble'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];

@@ -5,16 +5,16 @@
  * stores it as a model version; `loadForecaster` turns it back into a Forecaster.
  */
 import { z } from 'zod';
-import type { DailyTable, PlannedEvent } from '@/ml/data/table';
-import { FeaturePipeline } from '@/ml/features/pipeline';
-import { holidaySpecSchema } from '@/ml/features/holidays';
-import { WeightedEnsemble } from '@/ml/ensemble';
-import type { Predictor } from '@/ml/forecasting';
-import type { FeatureMatrix } from '@/ml/matrix';
-import { Forecaster } from '@/ml/forecasting/forecaster';
-import { ScaledConformal } from '@/ml/forecasting/intervals';
-import type { ForecastLevel } from '@/ml/forecasting/levels';
-import type { TreeKernels } from '@/ml/trees/kernels';
+import type { DailyTable, PlannedEvent } from '../data/table';
+import { FeaturePipeline } from '../features/pipeline';
+import { holidaySpecSchema } from '../features/holidays';
+import { WeightedEnsemble } from '../ensemble';
+import type { Predictor } from '../forecasting';
+import type { FeatureMatrix } from '../matrix';
+import { Forecaster } from '../forecasting/forecaster';
+import { ScaledConformal } from '../forecasting/intervals';
+import type { ForecastLevel } from '../forecasting/levels';
+import type { TreeKernels } from '../trees/kernels';
 import { modelFromJSON } from './models';
 
 export const ARTIFACT_KIND = 'foresight.forecast-model';

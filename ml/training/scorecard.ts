@@ -4,11 +4,11 @@
  * challenger's comes with its TrainingRun; `scoreArtifact` scores a stored artifact (the champion)
  * on the same hold-out days, forecasting them recursively from the day before, as training did.
  */
-import { parseIsoDay } from '@/ml/data/dates';
-import { rowOf, seriesCount, type DailyTable } from '@/ml/data/table';
-import { wape } from '@/ml/metrics';
-import type { Scorecard, SegmentScore } from '@/ml/monitoring/promotion';
-import type { TreeKernels } from '@/ml/trees/kernels';
+import { parseIsoDay } from '../data/dates';
+import { rowOf, seriesCount, type DailyTable } from '../data/table';
+import { wape } from '../metrics';
+import type { Scorecard, SegmentScore } from '../monitoring/promotion';
+import type { TreeKernels } from '../trees/kernels';
 import { loadForecaster, trainingArtifactSchema } from './artifact';
 
 /** Segment label of every series per dimension the table has (its keys, and category = dept_name). */
