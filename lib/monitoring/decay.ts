@@ -5,7 +5,7 @@ import { dateRange, rowOf, seriesCount, type DailyTable } from '@/ml/data/table'
 import { summariseDecay, type ErrorWindow } from '@/ml/monitoring/decay';
 import { listAlerts, raiseAlert } from '../alerts';
 import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
-import { getRetrainingSettings, type RetrainingSettings } from '../retraining/settings';
+import { getRetrainingSettings, type RetrainingSettings } from '../retraining-settings';
 import { storage, tenantPath } from '../storage';
 import { loadForecaster, trainingArtifactSchema } from '@/ml/training/artifact';
 

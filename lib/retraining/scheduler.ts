@@ -1,6 +1,6 @@
 import { listTenants } from '../tenants';
 import { TIERS_TABLE } from '../tiers';
-import { getRetrainingSettings, nextRunAt } from './settings';
+import { getRetrainingSettings, nextRunAt } from '../retraining-settings';
 
 /**
  * Which tenants are due for a scheduled retraining cycle: active, with a schedule their plan

@@ -6,10 +6,9 @@
 import type { AuditActor } from '../audit';
 import { recordExperiment, type Experiment } from '../experiments';
 import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
-import { registerChallenger } from '../retraining/cycle';
-import { challengerOf } from '../retraining/deps';
+import { challengerOf, registerChallenger } from './challenger';
 import { decidePromotion } from '@/ml/monitoring/promotion';
-import { getRetrainingSettings } from '../retraining/settings';
+import { getRetrainingSettings } from '../retraining-settings';
 import { readManifest } from '../datasets/store';
 import { datasetFingerprint, scoreTenantArtifact, trainTenant, type ProgressFn, type TrainingRun, type TrainingTrial, type TrainOptions } from './index';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTenant, getTenantOrThrow, setTenantStatus } from '@/lib/tenants';
-import { updateRetrainingSettings } from '@/lib/retraining/settings';
+import { updateRetrainingSettings } from '@/lib/retraining-settings';
 import { startScheduler, stopScheduler, tenantsDueForRetraining, type SchedulerClock } from '@/lib/retraining/scheduler';
 
 beforeEach(async () => {
