@@ -11,7 +11,7 @@
 import type { FeatureMatrix } from '../matrix';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared';
 import type { ForestPredictor } from './kernels';
-import type { FlatTree } from './tree';
+import { treeFromJSON, treeToJSON, type FlatTree, type FlatTreeJSON } from './tree';
 
 /** Deepest forest laid out as complete trees (2^depth - 1 split slots per tree). */
 const MAX_COMPLETE_DEPTH = 12;
@@ -61,7 +61,8 @@ export class CompiledForest {
   readonly arrays: ForestArrays;
 
   constructor(
-    trees: readonly FlatTree[],
+    /** The trees, for serialisation (prediction reads `arrays`). */
+    readonly trees: readonly FlatTree[],
     readonly cols: number,
   ) {
     let total = 0;
@@ -127,6 +128,30 @@ export class CompiledForest {
     return this.arrays.treeCount;
   }
 
+  /** The forest of trees in their JSON form. @throws Error when a tree is malformed or uses a feature >= cols. */
+  static fromJSON(trees: readonly FlatTreeJSON[], cols: number): CompiledForest {
+    return new CompiledForest(
+      trees.map((t) => treeFromJSON(t, cols)),
+      cols,
+    );
+  }
+
+  /** The trees in their JSON form. */
+  treesJSON(): FlatTreeJSON[] {
+    return this.trees.map(treeToJSON);
+  }
+
+  /**
+   * base + scale * sum of trees for every row of X, as a new array (see predictInto).
+   * @throws RangeError when X has the wrong number of columns.
+   */
+  predict(X: FeatureMatrix, base: number, scale: number, predict?: ForestPredictor): Float64Array {
+    if (X.cols !== this.cols) throw new RangeError(`X has ${X.cols} columns, the model was fitted on ${this.cols}`);
+    const out = new Float64Array(X.rows);
+    this.predictInto(X, base, scale, out, predict);
+    return out;
+  }
+
   /**
    * out[r] = base + scale * sum over trees of tree(X row r), run by `predict` (a TreeKernels
    * kernel, which may cut the batch among worker threads; default this thread).
@@ -137,8 +162,12 @@ export class CompiledForest {
     predict(this.arrays, X.values, X.rows, base, scale, out);
   }
 
-  /** base + scale * sum of trees for one row given as feature values in column order. */
+  /**
+   * base + scale * sum of trees for one row given as feature values in column order.
+   * @throws RangeError when the row has the wrong number of values.
+   */
   predictRow(row: ArrayLike<number>, base: number, scale: number): number {
+    if (row.length !== this.cols) throw new RangeError(`row has ${row.length} values, the model was fitted on ${this.cols}`);
     const { roots, feature, threshold, left, defaultLeft, value, treeCount } = this.arrays;
     let sum = 0;
     for (let t = 0; t < treeCount; t++) {

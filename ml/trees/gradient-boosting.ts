@@ -11,18 +11,7 @@
  * and batch prediction run through (kernels.ts) are instance configuration, not options.
  */
 import { z } from 'zod';
-import {
-  checkFitInput,
-  checkInteger,
-  checkNumber,
-  checkOneOf,
-  checkPredictInput,
-  mergeOptions,
-  notFitted,
-  parseEnvelope,
-  type ModelJSON,
-  type Regressor,
-} from '../contract';
+import { checkFitInput, checkInteger, checkNumber, checkOneOf, checkPredictInput, mergeOptions, notFitted, parseEnvelope, type ModelJSON, type Regressor } from '../contract';
 import type { FeatureMatrix } from '../matrix';
 import { createRandom } from '../random';
 import { binMatrix, fitBinMapper } from './binning';
@@ -31,7 +20,7 @@ import { TreeGrower } from './grow';
 import { SERIAL_KERNELS, type TreeKernels, type TreeModelConfig } from './kernels';
 import { BOOSTING_LOSS_NAMES, BOOSTING_LOSSES, type BoostingLoss, type BoostingLossName } from './losses';
 import { sharedInt32 } from './shared';
-import { addTreeBinned, addTreeRaw, flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
+import { addTreeBinned, addTreeRaw, flatTreeJSONSchema, type FlatTree } from './tree';
 
 export interface GradientBoostingOptions {
   /** Most boosting rounds (trees). */
@@ -127,9 +116,7 @@ export class GradientBoostingRegressor implements Regressor {
   readonly options: Readonly<GradientBoostingOptions>;
   private readonly loss: BoostingLoss;
   private readonly kernels: TreeKernels;
-  private trees: FlatTree[] = [];
   private forest: CompiledForest | null = null;
-  private cols = 0;
   private rawBase = 0;
   private bestIteration = 0;
   private validationHistory: number[] = [];
@@ -148,7 +135,7 @@ export class GradientBoostingRegressor implements Regressor {
 
   /** Trees kept after early stopping. */
   get treeCount(): number {
-    return this.trees.length;
+    return this.forest?.treeCount ?? 0;
   }
 
   /** Validation loss after each round (empty without a validation set). */
@@ -224,12 +211,10 @@ export class GradientBoostingRegressor implements Regressor {
         bestIteration = it;
       }
     }
-    this.trees = trees.slice(0, bestIteration + 1);
     this.bestIteration = bestIteration;
     this.validationHistory = history;
-    this.cols = X.cols;
     this.rawBase = rawBase;
-    this.forest = new CompiledForest(this.trees, this.cols);
+    this.forest = new CompiledForest(trees.slice(0, bestIteration + 1), X.cols);
     return this;
   }
 
@@ -243,32 +228,28 @@ export class GradientBoostingRegressor implements Regressor {
   /** Raw scores (the log of the mean for poisson). */
   predictRaw(X: FeatureMatrix): Float64Array {
     const forest = this.forest ?? notFitted(KIND);
-    checkPredictInput(X, this.cols);
-    const out = new Float64Array(X.rows);
-    forest.predictInto(X, this.rawBase, 1, out, this.kernels.predictForest);
-    return out;
+    return forest.predict(X, this.rawBase, 1, this.kernels.predictForest);
   }
 
   /** One row's prediction from its feature values in column order (fast path for serving). */
   predictRow(row: ArrayLike<number>): number {
     const forest = this.forest ?? notFitted(KIND);
-    if (row.length !== this.cols) throw new RangeError(`row has ${row.length} values, the model was fitted on ${this.cols}`);
     return this.loss.inverseLink(forest.predictRow(row, this.rawBase, 1));
   }
 
   toJSON(): ModelJSON<GradientBoostingOptions, GradientBoostingParams> {
-    if (this.forest === null) notFitted(KIND);
+    const forest = this.forest ?? notFitted(KIND);
     return {
       kind: KIND,
       schemaVersion: SCHEMA_VERSION,
       options: { ...this.options },
       seed: this.options.seed,
       params: {
-        cols: this.cols,
+        cols: forest.cols,
         rawBase: this.rawBase,
         bestIteration: this.bestIteration,
         validationLoss: [...this.validationHistory],
-        trees: this.trees.map(treeToJSON),
+        trees: forest.treesJSON(),
       },
     };
   }
@@ -281,12 +262,10 @@ export class GradientBoostingRegressor implements Regressor {
     const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
     const model = new GradientBoostingRegressor(env.options as Partial<GradientBoostingOptions>, config);
     const p = env.params;
-    model.cols = p.cols;
     model.rawBase = p.rawBase;
     model.bestIteration = p.bestIteration;
     model.validationHistory = p.validationLoss;
-    model.trees = p.trees.map((t) => treeFromJSON(t, p.cols));
-    model.forest = new CompiledForest(model.trees, p.cols);
+    model.forest = CompiledForest.fromJSON(p.trees, p.cols);
     return model;
   }
 }

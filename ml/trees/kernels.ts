@@ -16,63 +16,26 @@ import { predictRows, type ForestArrays } from './forest';
 import { buildFeatureHistogram, buildHistogram, buildPackedHistogram, buildSparsePackedHistogram } from './histogram';
 import { scanPackedSplits } from './split';
 
-/** Adds rows idx[start..end) into `hist` (zeroed by the caller) in the (gradient, hessian) pair layout (buildHistogram). */
-export type HistogramBuilder = (
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  gradHess: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-) => void;
+/** Adds rows idx[start..end) into `hist` (zeroed by the caller) in the (gradient, hessian) pair layout: buildHistogram's contract. */
+export type HistogramBuilder = typeof buildHistogram;
 
-/** Adds the packed values of rows idx[start..end) into the packed histogram `hist`, every feature (buildPackedHistogram). */
-export type PackedHistogramBuilder = (
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  packed: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-) => void;
+/**
+ * Adds the packed values (histogram.ts GradientPacking) of rows idx[start..end) into the packed
+ * histogram `hist`, every feature: HistogramBuilder's arguments with packed values in place of
+ * the interleaved gradients and hessians (buildPackedHistogram over all features).
+ */
+export type PackedHistogramBuilder = HistogramBuilder;
 
-/** buildSparsePackedHistogram over rows idx[start..end) (the caller then runs fillDefaultBins). */
-export type SparsePackedHistogramBuilder = (
-  sparseIndex: Uint16Array | Uint32Array,
-  rowStart: Int32Array,
-  packed: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-) => void;
+/** buildSparsePackedHistogram's contract (the caller then runs fillDefaultBins). */
+export type SparsePackedHistogramBuilder = typeof buildSparsePackedHistogram;
 
 /** buildFeatureHistogram over the sampled features features[0..featureCount). */
 export type FeatureHistogramBuilder = (
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  offsets: Int32Array,
-  gradHess: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  features: Int32Array,
-  featureCount: number,
-  hist: Float64Array,
+  binIndex: Uint16Array | Uint32Array, cols: number, offsets: Int32Array, gradHess: Float64Array, idx: Int32Array, start: number, end: number, features: Int32Array, featureCount: number, hist: Float64Array,
 ) => void;
 
 /** scanPackedSplits over features[0..featureCount) into out[0..SCAN_SLOTS). */
-export type PackedSplitScanner = (
-  hist: Float64Array,
-  offsets: Int32Array,
-  valueBins: Int32Array,
-  features: Int32Array,
-  featureCount: number,
-  params: Float64Array,
-  out: Float64Array,
-) => void;
+export type PackedSplitScanner = (hist: Float64Array, offsets: Int32Array, valueBins: Int32Array, features: Int32Array, featureCount: number, params: Float64Array, out: Float64Array) => void;
 
 /**
  * Runs partitionChunkApart on rows idx[from..to) elsewhere while the caller partitions the first
@@ -86,15 +49,7 @@ export interface ChunkPartitioner {
 }
 
 /** fitBoundsRange over every column [0, cols) of the column-major `values`. */
-export type BoundsFitter = (
-  values: Float64Array,
-  rows: number,
-  cols: number,
-  maxBins: number,
-  sampleRows: number,
-  out: Float64Array,
-  counts: Int32Array,
-) => void;
+export type BoundsFitter = (values: Float64Array, rows: number, cols: number, maxBins: number, sampleRows: number, out: Float64Array, counts: Int32Array) => void;
 
 /** out[r] = base + scale * sum of trees for every row r of a column-major batch (predictRows over [0, rows)). */
 export type ForestPredictor = (forest: ForestArrays, values: Float64Array, rows: number, base: number, scale: number, out: Float64Array) => void;

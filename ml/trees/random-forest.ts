@@ -7,18 +7,7 @@
  * value is the mean target of its rows.
  */
 import { z } from 'zod';
-import {
-  checkBoolean,
-  checkFitInput,
-  checkInteger,
-  checkNumber,
-  checkPredictInput,
-  mergeOptions,
-  notFitted,
-  parseEnvelope,
-  type ModelJSON,
-  type Regressor,
-} from '../contract';
+import { checkBoolean, checkFitInput, checkInteger, checkNumber, mergeOptions, notFitted, parseEnvelope, type ModelJSON, type Regressor } from '../contract';
 import type { FeatureMatrix } from '../matrix';
 import { createRandom } from '../random';
 import { binMatrix, fitBinMapper } from './binning';
@@ -26,7 +15,7 @@ import { CompiledForest } from './forest';
 import { TreeGrower } from './grow';
 import { SERIAL_KERNELS, type TreeKernels, type TreeModelConfig } from './kernels';
 import { sharedInt32 } from './shared';
-import { flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
+import { flatTreeJSONSchema, type FlatTree } from './tree';
 
 export interface RandomForestOptions {
   /** Number of trees. */
@@ -91,9 +80,7 @@ export class RandomForestRegressor implements Regressor {
   static readonly DEFAULT_OPTIONS = RANDOM_FOREST_DEFAULTS;
   readonly options: Readonly<RandomForestOptions>;
   private readonly kernels: TreeKernels;
-  private trees: FlatTree[] = [];
   private forest: CompiledForest | null = null;
-  private cols = 0;
   private mean = 0;
 
   /**
@@ -108,7 +95,7 @@ export class RandomForestRegressor implements Regressor {
   }
 
   get treeCount(): number {
-    return this.trees.length;
+    return this.forest?.treeCount ?? 0;
   }
 
   /**
@@ -166,8 +153,6 @@ export class RandomForestRegressor implements Regressor {
       }
       trees.push(grower.grow(treeGrad, treeHess, idx, rows, rng));
     }
-    this.trees = trees;
-    this.cols = X.cols;
     this.mean = mean;
     this.forest = new CompiledForest(trees, X.cols);
     return this;
@@ -176,27 +161,23 @@ export class RandomForestRegressor implements Regressor {
   /** Mean of the trees' predictions. X is not modified. */
   predict(X: FeatureMatrix): Float64Array {
     const forest = this.forest ?? notFitted(KIND);
-    checkPredictInput(X, this.cols);
-    const out = new Float64Array(X.rows);
-    forest.predictInto(X, this.mean, 1 / this.trees.length, out, this.kernels.predictForest);
-    return out;
+    return forest.predict(X, this.mean, 1 / forest.treeCount, this.kernels.predictForest);
   }
 
   /** One row's prediction from its feature values in column order. */
   predictRow(row: ArrayLike<number>): number {
     const forest = this.forest ?? notFitted(KIND);
-    if (row.length !== this.cols) throw new RangeError(`row has ${row.length} values, the model was fitted on ${this.cols}`);
-    return forest.predictRow(row, this.mean, 1 / this.trees.length);
+    return forest.predictRow(row, this.mean, 1 / forest.treeCount);
   }
 
   toJSON(): ModelJSON<RandomForestOptions, RandomForestParams> {
-    if (this.forest === null) notFitted(KIND);
+    const forest = this.forest ?? notFitted(KIND);
     return {
       kind: KIND,
       schemaVersion: SCHEMA_VERSION,
       options: { ...this.options },
       seed: this.options.seed,
-      params: { cols: this.cols, mean: this.mean, trees: this.trees.map(treeToJSON) },
+      params: { cols: forest.cols, mean: this.mean, trees: forest.treesJSON() },
     };
   }
 
@@ -208,10 +189,8 @@ export class RandomForestRegressor implements Regressor {
     const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
     const model = new RandomForestRegressor(env.options as Partial<RandomForestOptions>, config);
     const p = env.params;
-    model.cols = p.cols;
     model.mean = p.mean;
-    model.trees = p.trees.map((t) => treeFromJSON(t, p.cols));
-    model.forest = new CompiledForest(model.trees, p.cols);
+    model.forest = CompiledForest.fromJSON(p.trees, p.cols);
     return model;
   }
 }
