@@ -23,6 +23,12 @@ export interface TreeWorkerOptions {
   minScanBins?: number;
   /** Prediction batches with fewer rows stay on the calling thread (default 20,000). */
   minPredictRows?: number;
+  /**
+   * A training job a worker has not started when the calling thread is done with its own share
+   * is run by the calling thread instead (default true: a worker asleep or without a core costs
+   * no wait); false always waits for the worker. The results are the same either way.
+   */
+  takeBack?: boolean;
 }
 
 /** What a pool has done, for tests and diagnostics. */
@@ -67,7 +73,7 @@ export function startTreeWorkers(options: TreeWorkerOptions = {}): PooledTreeKer
     const stats: PoolStats = { batches: 0, histograms: 0, failures: 0, runHere: 0, trainingJobsByWorker: [], predictionChunksByWorker: [] };
     return { ...SERIAL_KERNELS, threads, stats: () => ({ ...stats }), close: () => {} };
   }
-  const training = createTrainingPool({ threads, minWork: options.minWork, minPartitionRows: options.minPartitionRows, minScanBins: options.minScanBins });
+  const training = createTrainingPool({ threads, minWork: options.minWork, minPartitionRows: options.minPartitionRows, minScanBins: options.minScanBins, takeBack: options.takeBack });
   const prediction = createPredictionPool({ threads, minRows: options.minPredictRows });
   return {
     ...training.kernels,

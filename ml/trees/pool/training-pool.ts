@@ -26,6 +26,11 @@ export interface TrainingPoolOptions {
   minPartitionRows?: number;
   /** Split searches over fewer histogram bins stay on the calling thread (default 2,000). */
   minScanBins?: number;
+  /**
+   * A job a worker has not started when the calling thread is done with its share is run by the
+   * calling thread instead (default true); false always waits for the worker. Same results.
+   */
+  takeBack?: boolean;
 }
 
 /** The training kernels of a pool (TreeKernels less batch prediction). */
@@ -57,6 +62,9 @@ export function createTrainingPool(options: TrainingPoolOptions): TrainingPool {
   const minWork = options.minWork ?? 10_000;
   const minPartitionRows = options.minPartitionRows ?? 5_000;
   const minScanBins = options.minScanBins ?? 2_000;
+  const takeBack = options.takeBack ?? true;
+  /** Waits for worker t's job, or runs it here (see takeBack); false when it failed. */
+  const finish = (t: CommandBlockWorker, runHere: () => void): boolean => t.finish(takeBack ? runHere : undefined);
   const counters: JobCounters = { failures: 0, runHere: 0 };
   let histograms = 0;
   const registry = new ArrayRegistry();
@@ -95,7 +103,7 @@ export function createTrainingPool(options: TrainingPoolOptions): TrainingPool {
     let ok = true;
     for (let w = 0; w < posted; w++) {
       const from = (w + 1) * per;
-      if (!pool[w].finish(() => runLocal(from, Math.min(count, from + per)))) ok = false;
+      if (!finish(pool[w], () => runLocal(from, Math.min(count, from + per)))) ok = false;
     }
     if (ok) histograms++;
     return ok;
@@ -130,7 +138,7 @@ export function createTrainingPool(options: TrainingPoolOptions): TrainingPool {
     let ok = true;
     for (let w = 0; w < posted; w++) {
       const from = start + (w + 1) * per;
-      if (!pool[w].finish(() => runPart(from, Math.min(end, from + per), mine[w]))) ok = false;
+      if (!finish(pool[w], () => runPart(from, Math.min(end, from + per), mine[w]))) ok = false;
     }
     for (let w = 0; w < posted; w++) {
       const part = mine[w];
@@ -234,7 +242,7 @@ export function createTrainingPool(options: TrainingPoolOptions): TrainingPool {
         const from = cuts[p];
         const to = cuts[p + 1];
         const at = p * SCAN_SLOTS;
-        if (!pool[p - 1].finish(() => scanPackedSplits(hist, offsets, valueBins, features, from, to, params, scanParts, at))) ok = false;
+        if (!finish(pool[p - 1], () => scanPackedSplits(hist, offsets, valueBins, features, from, to, params, scanParts, at))) ok = false;
       }
       if (!ok) {
         scanPackedSplits(hist, offsets, valueBins, features, 0, featureCount, params, out, 0);
@@ -254,7 +262,7 @@ export function createTrainingPool(options: TrainingPoolOptions): TrainingPool {
       },
       finish() {
         leftHere = -1;
-        if (!partitioner.finish(() => (leftHere = partitionHere()))) return -1;
+        if (!finish(partitioner, () => (leftHere = partitionHere()))) return -1;
         return leftHere >= 0 ? leftHere : partitioner.result;
       },
     },
@@ -284,7 +292,7 @@ export function createTrainingPool(options: TrainingPoolOptions): TrainingPool {
     const partCounts = new Int32Array(new SharedArrayBuffer(4 * k));
     pool[0].post(JOB.binBounds, [take, 0, k, maxBins, take], [sample, partOut, partCounts]);
     for (let c = 0; c < cols; c += 2) fitBoundsRange(values, rows, c, c + 1, maxBins, sampleRows, out, counts);
-    if (!pool[0].finish(() => fitBoundsRange(sample, take, 0, k, maxBins, take, partOut, partCounts))) return false;
+    if (!finish(pool[0], () => fitBoundsRange(sample, take, 0, k, maxBins, take, partOut, partCounts))) return false;
     for (let j = 0; j < k; j++) {
       const c = 2 * j + 1;
       out.set(partOut.subarray(j * BOUNDS_STRIDE, (j + 1) * BOUNDS_STRIDE), c * BOUNDS_STRIDE);

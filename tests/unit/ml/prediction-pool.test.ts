@@ -59,20 +59,27 @@ describe('worker threads', () => {
     ];
     const single = fit();
     for (const threads of [2, 3]) {
-      // Every node's histogram, split search and partition split across threads.
-      const kernels = start({ threads, minWork: 1, minPartitionRows: 2, minScanBins: 1 });
+      // Every node's histogram, split search and partition split across threads; with three,
+      // no job taken back, so each worker certainly ran its shares.
+      const kernels = start({ threads, minWork: 1, minPartitionRows: 2, minScanBins: 1, takeBack: threads === 2 });
       expect(fit(kernels)).toEqual(single);
       expect(kernels.stats().failures).toBe(0);
-      expect(kernels.stats().trainingJobsByWorker.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      if (threads === 3) {
+        expect(kernels.stats().runHere).toBe(0);
+        expect(kernels.stats().trainingJobsByWorker.every((jobs) => jobs > 100)).toBe(true);
+      }
     }
     // The sampled-feature path alone must also have run on the worker: its own count of the jobs
-    // it ran (not the calling thread's count of histograms, which includes jobs it took back).
-    const kernels = start({ threads: 2, minWork: 1 });
-    new RandomForestRegressor({ nEstimators: 3, maxDepth: 6, maxFeatures: 0.45 }, { kernels }).fit(X, y);
+    // it ran (not the calling thread's count of histograms, which includes jobs it took back;
+    // without take-back every posted job is the worker's: one per node histogram, plus the bounds).
+    const kernels = start({ threads: 2, minWork: 1, takeBack: false });
+    const forest = new RandomForestRegressor({ nEstimators: 3, maxDepth: 6, maxFeatures: 0.45 }, { kernels }).fit(X, y);
     const stats = kernels.stats();
     expect(stats.histograms).toBeGreaterThan(0);
-    expect(stats.trainingJobsByWorker[0]).toBeGreaterThan(0);
+    expect(stats.runHere).toBe(0);
+    expect(stats.trainingJobsByWorker).toEqual([stats.histograms + 1]);
     expect(stats.failures).toBe(0);
+    expect(JSON.stringify(forest)).toBe(JSON.stringify(new RandomForestRegressor({ nEstimators: 3, maxDepth: 6, maxFeatures: 0.45 }).fit(X, y)));
     kernels.close();
     expect(fit(kernels)).toEqual(single);
     expect(kernels.stats().trainingJobsByWorker[0]).toBe(stats.trainingJobsByWorker[0]);
