@@ -28,7 +28,8 @@ import { createMatrix, selectRows, type FeatureMatrix } from '../ml/matrix';
 import { wape } from '../ml/metrics';
 import { createRandom } from '../ml/random';
 import { GradientBoostingRegressor } from '../ml/trees/gradient-boosting';
-import { enableParallelPrediction, enableParallelTraining } from '../ml/trees/prediction-pool';
+import type { TreeKernels } from '../ml/trees/kernels';
+import { startTreeWorkers } from '../ml/trees/pool';
 import { RandomForestRegressor } from '../ml/trees/random-forest';
 
 /** A feature table with its dates; the hold-out is the last `holdoutDays` days. */
@@ -223,7 +224,7 @@ function fmt(x: number | null, digits = 3): string {
   return x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits);
 }
 
-function benchDataset(name: string, ds: BenchDataset, skipPython: boolean): Record<string, ModelResult> {
+function benchDataset(name: string, ds: BenchDataset, skipPython: boolean, kernels: TreeKernels | undefined): Record<string, ModelResult> {
   const split = chronologicalHoldout(ds.dates, { holdoutDays: ds.holdoutDays });
   const Xtr = selectRows(ds.X, split.train);
   const ytr = Float64Array.from(split.train, (i) => ds.y[i]);
@@ -249,7 +250,7 @@ function benchDataset(name: string, ds: BenchDataset, skipPython: boolean): Reco
     minChildWeight: PARAMS.minChildWeight,
     baseScore,
     seed: PARAMS.seed,
-  }).fit(Xtr, ytr);
+  }, { kernels }).fit(Xtr, ytr);
   results.ours_gbm = { fit_s: seconds(t), predict_rows_per_s: predictRate((X) => gbm.predict(X), ds.X), wape: wape(yte, gbm.predict(Xte)) };
   latency.ours_gbm = singleRowP99((row) => gbm.predictRow(row), Xte);
   console.log('ours_gbm', results.ours_gbm, `p99 ${fmt(latency.ours_gbm, 4)} ms`);
@@ -261,7 +262,7 @@ function benchDataset(name: string, ds: BenchDataset, skipPython: boolean): Reco
     maxFeatures: PARAMS.rfMaxFeatures,
     maxBins: PARAMS.bins,
     seed: PARAMS.seed,
-  }).fit(Xtr, ytr);
+  }, { kernels }).fit(Xtr, ytr);
   results.ours_rf = { fit_s: seconds(t), predict_rows_per_s: predictRate((X) => rf.predict(X), ds.X), wape: wape(yte, rf.predict(Xte)) };
   latency.ours_rf = singleRowP99((row) => rf.predictRow(row), Xte);
   console.log('ours_rf', results.ours_rf, `p99 ${fmt(latency.ours_rf, 4)} ms`);
@@ -322,17 +323,15 @@ function main(): void {
   // Two threads, as XGBoost (nthread=2) and scikit-learn (n_jobs=2): batch prediction and the
   // histograms of large nodes (models are identical to single-threaded ones).
   // --single-thread measures one thread.
-  if (!flag('single-thread')) {
-    enableParallelPrediction({ threads: 2 });
-    enableParallelTraining({ threads: 2 });
-  }
+  const kernels = flag('single-thread') ? undefined : startTreeWorkers({ threads: 2 });
   const skipPython = flag('skip-python');
   const datasets: Record<string, () => BenchDataset> = quick ? { synthetic_quick: () => syntheticTable(20, 500) } : DATASETS;
   const only = value('dataset');
   const names = Object.keys(datasets).filter((n) => only === undefined || n === only);
   if (names.length === 0) throw new Error(`unknown dataset ${only}; have ${Object.keys(datasets).join(', ')}`);
   const out: Record<string, Record<string, ModelResult>> = {};
-  for (const name of names) out[name] = benchDataset(name, datasets[name](), skipPython);
+  for (const name of names) out[name] = benchDataset(name, datasets[name](), skipPython, kernels);
+  kernels?.close();
   if (quick) return;
   const file = path.join(__dirname, 'results', 'ml.json');
   let previous: Record<string, Record<string, ModelResult>> = {};

@@ -26,7 +26,7 @@ import { progressBar } from '../lib/cli/progress';
 import { importModeSchema, type ValidationReport } from '../lib/schemas/ingest';
 import { BASE_CALENDARS, importHolidayCsv, type BaseCalendar } from '../lib/holidays';
 import { CommandUsageError, evaluateCommand, retrainCommand, trainCommand } from './commands/train';
-import { enableTrainingThreads } from '../lib/training/threads';
+import { withTrainingThreads } from '../lib/training/threads';
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, id: 'cli', label: 'cli' };
 
@@ -311,16 +311,13 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'train':
-      enableTrainingThreads();
-      await trainCommand(args, CLI_ACTOR);
+      await withTrainingThreads((kernels) => trainCommand(args, CLI_ACTOR, kernels));
       return;
     case 'evaluate':
-      enableTrainingThreads();
-      await evaluateCommand(args);
+      await withTrainingThreads((kernels) => evaluateCommand(args, kernels));
       return;
     case 'retrain':
-      enableTrainingThreads();
-      await retrainCommand(args, CLI_ACTOR);
+      await withTrainingThreads((kernels) => retrainCommand(args, CLI_ACTOR, kernels));
       return;
     default:
       throw new UsageError(`Unknown command "${argv.join(' ')}".\n\n${HELP}`);

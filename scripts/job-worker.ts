@@ -6,7 +6,7 @@
  */
 import { runJob } from '../lib/jobs/run';
 import { getJobOrThrow } from '../lib/jobs/store';
-import { enableTrainingThreads } from '../lib/training/threads';
+import { startTrainingThreads } from '../lib/training/threads';
 
 const [tenantId, jobId] = process.argv.slice(2);
 const controller = new AbortController();
@@ -14,9 +14,13 @@ process.on('SIGTERM', () => controller.abort(new Error('cancelled')));
 
 async function main(): Promise<number> {
   const job = await getJobOrThrow({ tenantId, jobId });
-  if (job.kind === 'train' || job.kind === 'retrain') enableTrainingThreads();
-  const done = await runJob(tenantId, jobId, { signal: controller.signal });
-  return done.status === 'succeeded' ? 0 : 1;
+  const kernels = job.kind === 'train' || job.kind === 'retrain' ? startTrainingThreads() : undefined;
+  try {
+    const done = await runJob(tenantId, jobId, { signal: controller.signal, kernels });
+    return done.status === 'succeeded' ? 0 : 1;
+  } finally {
+    kernels?.close();
+  }
 }
 
 main().then(

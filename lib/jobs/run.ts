@@ -10,6 +10,7 @@ import { datasetFingerprint } from '../training';
 import { runRetrainCycle } from '../retraining/cycle';
 import { trainingDeps } from '../retraining/deps';
 import { readStagedUpload, removeStagedUpload } from './staging';
+import type { TreeKernels } from '@/ml/trees/kernels';
 import { committedEnd, getJobOrThrow, updateJob } from './store';
 
 export interface JobContext {
@@ -17,6 +18,8 @@ export interface JobContext {
   /** Returns the progress write when one was made (at most every 200 ms), for long synchronous work to wait on. */
   progress: (done: number, total: number, message: string) => unknown;
   signal: AbortSignal;
+  /** The kernels training fits trees with (the job worker's threads); undefined: this thread. */
+  kernels?: TreeKernels;
 }
 
 /** A handler's result; `failed` set means the job ran but did not do its work (e.g. invalid files), said why. */
@@ -46,9 +49,9 @@ const HANDLERS: Record<JobKind, JobHandler> = {
     }
   },
   /** Trains and registers a version (production when it is the first, else staging with how it compares). */
-  async train({ job, progress, signal }) {
+  async train({ job, progress, signal, kernels }) {
     const params = trainJobParamsSchema.parse(job.params);
-    const { run, version, trialExperiments } = await trainAndRegister(job.tenantId, { algorithms: params.algorithms, tune: params.tune }, jobActor(job), progress, signal, job.id);
+    const { run, version, trialExperiments } = await trainAndRegister(job.tenantId, { algorithms: params.algorithms, tune: params.tune, kernels }, jobActor(job), progress, signal, job.id);
     const best = run.models[run.best];
     return {
       versionId: version.id,
@@ -61,13 +64,13 @@ const HANDLERS: Record<JobKind, JobHandler> = {
     };
   },
   /** One auto-retraining cycle: challenger against champion, promoted only by the rule. */
-  async retrain({ job, progress, signal }) {
+  async retrain({ job, progress, signal, kernels }) {
     const { trigger } = retrainJobParamsSchema.parse(job.params);
     const actor = jobActor(job);
     const manifest = await readManifest(job.tenantId);
     const fingerprint = manifest ? datasetFingerprint(manifest) : '';
     const trials: Promise<unknown>[] = [];
-    const deps = trainingDeps({ onTrial: (trial) => trials.push(recordExperiment(job.tenantId, trialExperiment(trial, fingerprint, actor.label, job.id))) });
+    const deps = trainingDeps({ kernels, onTrial: (trial) => trials.push(recordExperiment(job.tenantId, trialExperiment(trial, fingerprint, actor.label, job.id))) });
     const outcome = await runRetrainCycle(job.tenantId, deps, actor, trigger, progress, signal).finally(() => Promise.allSettled(trials));
     const { version, decision } = outcome;
     return {
@@ -85,7 +88,7 @@ const PROGRESS_WRITE_MS = 200;
  * Runs one queued job to its end in this process, writing progress (at most every 200 ms) and the
  * outcome to its record. Used by the job worker process and by the CLI.
  */
-export async function runJob(tenantId: string, jobId: string, options: { signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => unknown } = {}): Promise<Job> {
+export async function runJob(tenantId: string, jobId: string, options: { signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => unknown; kernels?: TreeKernels } = {}): Promise<Job> {
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason));
   let job = await updateJob(tenantId, jobId, (j) => ({ ...j, status: 'running', startedAt: new Date().toISOString(), pid: process.pid }));
@@ -105,7 +108,7 @@ export async function runJob(tenantId: string, jobId: string, options: { signal?
     return pending.catch((e: unknown) => console.error(`job ${jobId}: writing its progress failed:`, (e as Error).message));
   };
   try {
-    const result = await HANDLERS[job.kind]({ job, progress, signal: controller.signal });
+    const result = await HANDLERS[job.kind]({ job, progress, signal: controller.signal, kernels: options.kernels });
     await pending;
     job = await updateJob(tenantId, jobId, (j) => ({
       ...j,

@@ -5,9 +5,9 @@ import { dateRange, rowOf, seriesCount, type DailyTable } from '@/ml/data/table'
 import { summariseDecay, type ErrorWindow } from '@/ml/monitoring/decay';
 import { listAlerts, raiseAlert } from '../alerts';
 import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
-import { getRetrainingSettings, type RetrainingSettings } from '../retraining/settings';
+import { getRetrainingSettings, type RetrainingSettings } from '../retraining-settings';
 import { storage, tenantPath } from '../storage';
-import { loadForecaster, trainingArtifactSchema } from '../training/artifact';
+import { loadForecaster, trainingArtifactSchema } from '@/ml/training/artifact';
 
 /**
  * Live error of the production model (SPEC 6 "decay") when newer actuals arrive: the production
@@ -124,7 +124,7 @@ export function computeLiveError(
   // `block` periods ahead, like the hold-out its WAPE is compared with.
   for (let o = origin; o < last; o += block * table.step) {
     const horizon = Math.min(block, Math.floor((last - o) / table.step));
-    // The same recursive forecast as scoreArtifact (lib/training/scorecard.ts): origin before the
+    // The same recursive forecast as scoreArtifact (ml/training/scorecard.ts): origin before the
     // table's end, so the table's own price and promotion rows of the new days are the inputs.
     const fcs = loadForecaster(artifact, { table, origin: o }).seriesForecasts(all, horizon);
     for (let s = 0; s < n; s++) {
@@ -180,7 +180,7 @@ export function computeLiveError(
 
 /**
  * The horizon a version's hold-out WAPE speaks for: training holds out the last 30 days (8 weeks
- * weekly) by default (lib/training/train.ts), and recursive error grows past it (measured: 0.65 at
+ * weekly) by default (ml/training/train.ts), and recursive error grows past it (measured: 0.65 at
  * 1 to 30 days, 0.78 at 60 to 75 days on unchanged demo data), so comparing longer horizons with
  * the hold-out figure would call a healthy model decayed.
  */

@@ -2,7 +2,7 @@ import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit';
 import { AppError } from '../errors';
 import { launchJob } from '../jobs/spawn';
 import { productionVersion } from '../registry/store';
-import { getRetrainingSettings } from '../retraining/settings';
+import { getRetrainingSettings } from '../retraining-settings';
 
 /**
  * Retraining triggers (SPEC 6): decay of the production model (when `onDecay`) or significant

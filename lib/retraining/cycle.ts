@@ -1,29 +1,13 @@
-import { decidePromotion, type PromotionDecision, type Scorecard, type SegmentScore } from '@/ml/monitoring/promotion';
+import { decidePromotion, type PromotionDecision, type Scorecard } from '@/ml/monitoring/promotion';
 import { raiseAlert } from '../alerts';
 import type { AuditActor } from '../audit';
 import { recordAudit } from '../audit';
 import { recordExperiment } from '../experiments';
-import { productionVersion, readArtifact, registerVersion, type ModelVersion } from '../registry/store';
-import { tenantPath } from '../storage';
-import { withExclusiveLock } from '../storage/lock';
-import { getRetrainingSettings, updateRetrainingSettings } from './settings';
+import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
+import { registerChallenger, type Challenger } from '../training/challenger';
+import { storage, tenantPath } from '../storage';
+import { getRetrainingSettings, updateRetrainingSettings } from '../retraining-settings';
 import { getTenantOrThrow } from '../tenants';
-
-/** A trained challenger, as the training code returns it. */
-export interface Challenger {
-  algorithm: string;
-  params: Record<string, unknown>;
-  metrics: Record<string, number | null>;
-  baselineMetrics: Record<string, number | null>;
-  segments: SegmentScore[];
-  featureNames: string[];
-  datasetFingerprint: string;
-  trainingWindow: { from: string; to: string };
-  /** The hold-out the challenger was scored on; the champion is scored on the same days. */
-  holdout: { from: string; to: string };
-  artifact: unknown;
-  durationMs: number;
-}
 
 /** What a cycle needs from the ML side: train a challenger, and score the champion's artifact on a hold-out. */
 export interface CycleDeps {
@@ -67,7 +51,7 @@ export async function runRetrainCycle(
   progress: (done: number, total: number, message: string) => void = () => {},
   signal?: AbortSignal,
 ): Promise<CycleOutcome> {
-  return withExclusiveLock(tenantPath(tenantId, 'models', 'retrain-cycle'), 'A retraining cycle is already running for this organisation.', async () => {
+  return storage().withExclusiveLock(tenantPath(tenantId, 'models', 'retrain-cycle'), 'A retraining cycle is already running for this organisation.', async () => {
     const started = Date.now();
     const settings = await getRetrainingSettings(tenantId);
     const champion = await productionVersion(tenantId);
@@ -131,40 +115,4 @@ export async function runRetrainCycle(
     progress(3, 3, decision.promote ? `Promoted ${version.id}` : `Kept ${version.id} in staging`);
     return { version, decision, trigger };
   });
-}
-
-/**
- * Registers a trained challenger as a new version with every SPEC 6 field, in the given stage
- * (production takes effect in the same atomic registry write). Used by the cycle and by manual
- * training.
- */
-export function registerChallenger(
-  tenantId: string,
-  challenger: Challenger,
-  placement: { stage: 'production' | 'staging'; stageReason: string | null; experimentId: string | null },
-  actor: AuditActor,
-): Promise<ModelVersion> {
-  return registerVersion(
-    tenantId,
-    {
-      algorithm: challenger.algorithm,
-      params: challenger.params,
-      metrics: challenger.metrics,
-      baselineMetrics: challenger.baselineMetrics,
-      segmentMetrics: groupSegments(challenger.segments),
-      featureSchema: challenger.featureNames,
-      datasetFingerprint: challenger.datasetFingerprint,
-      trainingWindow: challenger.trainingWindow,
-      author: actor.label,
-      ...placement,
-    },
-    challenger.artifact,
-    actor,
-  );
-}
-
-function groupSegments(segments: readonly SegmentScore[]): ModelVersion['segmentMetrics'] {
-  const out: ModelVersion['segmentMetrics'] = {};
-  for (const s of segments) (out[s.level] ??= []).push({ segment: s.segment, wape: s.wape, share: s.share });
-  return out;
 }

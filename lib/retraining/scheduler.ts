@@ -1,6 +1,6 @@
 import { listTenants } from '../tenants';
 import { TIERS_TABLE } from '../tiers';
-import { getRetrainingSettings, nextRunAt } from './settings';
+import { getRetrainingSettings, nextRunAt } from '../retraining-settings';
 import { processSingleton } from '../process-state';
 
 /**
@@ -19,30 +19,47 @@ export async function tenantsDueForRetraining(now = new Date()): Promise<string[
   return due;
 }
 
-const holder = processSingleton('retraining.scheduler', (): { timer?: NodeJS.Timeout } => ({}));
+/** What the scheduler runs on: the time it judges "due" at, and a repeating timer. */
+export interface SchedulerClock {
+  now(): Date;
+  /** Calls `tick` every `ms` until stopped. */
+  every(ms: number, tick: () => Promise<void>): { stop(): void };
+}
+
+/** The process's clock and timers (the timer does not keep the process alive). */
+export const SYSTEM_CLOCK: SchedulerClock = {
+  now: () => new Date(),
+  every(ms, tick) {
+    const timer = setInterval(() => void tick(), ms);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  },
+};
+
+const holder = processSingleton('retraining.scheduler', (): { running?: { stop(): void } } => ({}));
 
 /**
  * Starts the retraining scheduler once per server process (a second call does nothing): every
- * `intervalMs` it asks which tenants are due and hands each to `startCycle`, which must refuse
- * overlapping cycles itself. Errors are logged, never thrown out of the timer.
+ * `intervalMs` of `clock` it asks which tenants are due and hands each to `startCycle`, which
+ * must refuse overlapping cycles itself. Errors are logged, never thrown out of the timer.
  */
-export function startScheduler(startCycle: (tenantId: string, trigger: string) => Promise<void>, intervalMs = 60_000): boolean {
-  if (holder.timer) return false;
+export function startScheduler(startCycle: (tenantId: string, trigger: string) => Promise<void>, intervalMs = 60_000, clock: SchedulerClock = SYSTEM_CLOCK): boolean {
+  if (holder.running) return false;
   const tick = async () => {
     try {
-      for (const tenantId of await tenantsDueForRetraining()) {
+      for (const tenantId of await tenantsDueForRetraining(clock.now())) {
         await startCycle(tenantId, 'schedule').catch((e: unknown) => console.error(`scheduler: ${tenantId}:`, (e as Error).message));
       }
     } catch (e) {
       console.error('scheduler tick failed:', e);
     }
   };
-  holder.timer = setInterval(() => void tick(), intervalMs);
-  holder.timer.unref();
+  holder.running = clock.every(intervalMs, tick);
   return true;
 }
 
+/** Stops the scheduler of this process (startScheduler may then start it again). */
 export function stopScheduler(): void {
-  if (holder.timer) clearInterval(holder.timer);
-  holder.timer = undefined;
+  holder.running?.stop();
+  holder.running = undefined;
 }

@@ -45,7 +45,7 @@ export const jobIdSchema = z.string().regex(/^j_[a-z0-9]{16}$/, 'Unknown job');
 
 export const jobListQuerySchema = z.object({ kind: jobKindSchema.optional(), limit: queryInteger('limit', 1, 200).default(20) });
 
-/** The algorithms a training job may fit (lib/training/models.ts ALGORITHMS). */
+/** The algorithms a training job may fit (ml/training/models.ts ALGORITHMS). */
 export const TRAIN_ALGORITHMS = ['gbm', 'rf', 'ridge', 'ensemble'] as const;
 
 /** Parameters of a 'train' job: which algorithms, and whether to tune boosting first. */

@@ -6,10 +6,9 @@
 import type { AuditActor } from '../audit';
 import { recordExperiment, type Experiment } from '../experiments';
 import { productionVersion, readArtifact, type ModelVersion } from '../registry/store';
-import { registerChallenger } from '../retraining/cycle';
-import { challengerOf } from '../retraining/deps';
+import { challengerOf, registerChallenger } from './challenger';
 import { decidePromotion } from '@/ml/monitoring/promotion';
-import { getRetrainingSettings } from '../retraining/settings';
+import { getRetrainingSettings } from '../retraining-settings';
 import { readManifest } from '../datasets/store';
 import { datasetFingerprint, scoreTenantArtifact, trainTenant, type ProgressFn, type TrainingRun, type TrainingTrial, type TrainOptions } from './index';
 
@@ -105,7 +104,7 @@ export async function trainAndRegister(
   let stageReason: string | null = null;
   if (champion) {
     const settings = await getRetrainingSettings(tenantId);
-    const card = await scoreTenantArtifact(tenantId, await readArtifact(tenantId, champion.id), challenger.holdout).catch((e: unknown) => {
+    const card = await scoreTenantArtifact(tenantId, await readArtifact(tenantId, champion.id), challenger.holdout, options.kernels).catch((e: unknown) => {
       // No like-for-like score then; the reason below says so. The cause goes to the server log.
       console.error(`scoring production ${champion.id} of ${tenantId} on the new hold-out failed:`, e);
       return null;

@@ -3,9 +3,8 @@
  * (NaN values are skipped), flat over the horizon. Over a feature table, MovingAverageRegressor
  * reads the rolling-mean column the feature pipeline built (e.g. `roll_mean_7`).
  */
-import { z } from 'zod';
-import { checkFitInput, checkInteger, mergeOptions, notFitted, parseEnvelope, type ModelJSON, type Regressor } from '../contract';
-import type { FeatureMatrix } from '../matrix';
+import { checkInteger } from '../contract';
+import { ColumnBaseline, type ColumnBaselineOptions } from './column-baseline';
 
 /**
  * Mean of the last `window` non-missing values of history, repeated `horizon` times
@@ -42,68 +41,18 @@ export function movingAverageFitted(series: ArrayLike<number>, window: number): 
   return out;
 }
 
-export interface MovingAverageOptions {
-  /** Column holding the trailing mean of the target (computed from days before the row's date). */
-  meanFeature: string;
-  seed: number;
-}
+/** Options: `meanFeature`, the column holding the trailing mean of the target (computed from days before the row's date), and `seed`. */
+export type MovingAverageOptions = ColumnBaselineOptions<'meanFeature'>;
 
 export const MOVING_AVERAGE_DEFAULTS: Readonly<MovingAverageOptions> = Object.freeze({ meanFeature: 'roll_mean_7', seed: 42 });
 
-const KIND = 'MovingAverage';
-const SCHEMA_VERSION = 1;
-const paramsSchema = z.object({ fallback: z.number() });
-
 /** Moving average over a feature table: predicts the rolling-mean column, NaN -> training mean. */
-export class MovingAverageRegressor implements Regressor {
+export class MovingAverageRegressor extends ColumnBaseline<MovingAverageOptions> {
   static readonly DEFAULT_OPTIONS = MOVING_AVERAGE_DEFAULTS;
-  readonly options: Readonly<MovingAverageOptions>;
-  private fallback: number | null = null;
+  static readonly SPEC = { kind: 'MovingAverage', column: 'meanFeature', label: 'the moving average baseline' } as const;
 
   /** @throws RangeError naming the first invalid option. */
   constructor(options?: Partial<MovingAverageOptions>) {
-    const merged = mergeOptions(MOVING_AVERAGE_DEFAULTS, options);
-    if (typeof merged.meanFeature !== 'string' || merged.meanFeature.length === 0) {
-      throw new RangeError(`option meanFeature must be a column name, got ${String(merged.meanFeature)}`);
-    }
-    checkInteger('seed', merged.seed, -(2 ** 31), 2 ** 32 - 1);
-    this.options = Object.freeze(merged);
-  }
-
-  /** @throws RangeError when X lacks the mean column. */
-  fit(X: FeatureMatrix, y: Float64Array): this {
-    checkFitInput(X, y);
-    this.columnOf(X);
-    let mean = 0;
-    for (let i = 0; i < y.length; i++) mean += (y[i] - mean) / (i + 1);
-    this.fallback = mean;
-    return this;
-  }
-
-  predict(X: FeatureMatrix): Float64Array {
-    const fallback = this.fallback ?? notFitted(KIND);
-    const c = this.columnOf(X);
-    const out = X.values.slice(c * X.rows, (c + 1) * X.rows);
-    for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i])) out[i] = fallback;
-    return out;
-  }
-
-  private columnOf(X: FeatureMatrix): number {
-    const c = X.names.indexOf(this.options.meanFeature);
-    if (c < 0) throw new RangeError(`X has no column ${this.options.meanFeature} for the moving average baseline`);
-    return c;
-  }
-
-  toJSON(): ModelJSON<MovingAverageOptions, { fallback: number }> {
-    const fallback = this.fallback ?? notFitted(KIND);
-    return { kind: KIND, schemaVersion: SCHEMA_VERSION, options: { ...this.options }, seed: this.options.seed, params: { fallback } };
-  }
-
-  /** @throws Error when kind or schemaVersion differ. */
-  static fromJSON(json: unknown): MovingAverageRegressor {
-    const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
-    const m = new MovingAverageRegressor(env.options as Partial<MovingAverageOptions>);
-    m.fallback = env.params.fallback;
-    return m;
+    super(MovingAverageRegressor.SPEC, MOVING_AVERAGE_DEFAULTS, options);
   }
 }

@@ -7,9 +7,8 @@
  * (SeasonalNaiveRegressor reads the lag column the feature pipeline built, e.g. `lag_7`), so it
  * can be evaluated beside the other models on the same hold-out rows.
  */
-import { z } from 'zod';
-import { checkFitInput, checkInteger, mergeOptions, notFitted, parseEnvelope, type ModelJSON, type Regressor } from '../contract';
-import type { FeatureMatrix } from '../matrix';
+import { checkInteger } from '../contract';
+import { ColumnBaseline, type ColumnBaselineOptions } from './column-baseline';
 
 /**
  * Forecasts `horizon` periods after the end of `history`: step h (1-based) takes
@@ -39,68 +38,18 @@ export function seasonalNaiveFitted(series: ArrayLike<number>, seasonLength: num
   return out;
 }
 
-export interface SeasonalNaiveOptions {
-  /** Column holding the target one season earlier (daily: lag_7; weekly: lag_52). */
-  lagFeature: string;
-  seed: number;
-}
+/** Options: `lagFeature`, the column holding the target one season earlier (daily: lag_7; weekly: lag_52), and `seed`. */
+export type SeasonalNaiveOptions = ColumnBaselineOptions<'lagFeature'>;
 
 export const SEASONAL_NAIVE_DEFAULTS: Readonly<SeasonalNaiveOptions> = Object.freeze({ lagFeature: 'lag_7', seed: 42 });
 
-const KIND = 'SeasonalNaive';
-const SCHEMA_VERSION = 1;
-const paramsSchema = z.object({ fallback: z.number() });
-
 /** Seasonal naive over a feature table: predicts the lag column; where it is NaN, the training mean. */
-export class SeasonalNaiveRegressor implements Regressor {
+export class SeasonalNaiveRegressor extends ColumnBaseline<SeasonalNaiveOptions> {
   static readonly DEFAULT_OPTIONS = SEASONAL_NAIVE_DEFAULTS;
-  readonly options: Readonly<SeasonalNaiveOptions>;
-  private fallback: number | null = null;
+  static readonly SPEC = { kind: 'SeasonalNaive', column: 'lagFeature', label: 'the seasonal naive baseline' } as const;
 
   /** @throws RangeError naming the first invalid option. */
   constructor(options?: Partial<SeasonalNaiveOptions>) {
-    const merged = mergeOptions(SEASONAL_NAIVE_DEFAULTS, options);
-    if (typeof merged.lagFeature !== 'string' || merged.lagFeature.length === 0) {
-      throw new RangeError(`option lagFeature must be a column name, got ${String(merged.lagFeature)}`);
-    }
-    checkInteger('seed', merged.seed, -(2 ** 31), 2 ** 32 - 1);
-    this.options = Object.freeze(merged);
-  }
-
-  /** Learns only the fallback (mean of y). @throws RangeError when X lacks the lag column. */
-  fit(X: FeatureMatrix, y: Float64Array): this {
-    checkFitInput(X, y);
-    this.columnOf(X);
-    let mean = 0;
-    for (let i = 0; i < y.length; i++) mean += (y[i] - mean) / (i + 1);
-    this.fallback = mean;
-    return this;
-  }
-
-  predict(X: FeatureMatrix): Float64Array {
-    const fallback = this.fallback ?? notFitted(KIND);
-    const c = this.columnOf(X);
-    const out = X.values.slice(c * X.rows, (c + 1) * X.rows);
-    for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i])) out[i] = fallback;
-    return out;
-  }
-
-  private columnOf(X: FeatureMatrix): number {
-    const c = X.names.indexOf(this.options.lagFeature);
-    if (c < 0) throw new RangeError(`X has no column ${this.options.lagFeature} for the seasonal naive baseline`);
-    return c;
-  }
-
-  toJSON(): ModelJSON<SeasonalNaiveOptions, { fallback: number }> {
-    const fallback = this.fallback ?? notFitted(KIND);
-    return { kind: KIND, schemaVersion: SCHEMA_VERSION, options: { ...this.options }, seed: this.options.seed, params: { fallback } };
-  }
-
-  /** @throws Error when kind or schemaVersion differ. */
-  static fromJSON(json: unknown): SeasonalNaiveRegressor {
-    const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
-    const m = new SeasonalNaiveRegressor(env.options as Partial<SeasonalNaiveOptions>);
-    m.fallback = env.params.fallback;
-    return m;
+    super(SeasonalNaiveRegressor.SPEC, SEASONAL_NAIVE_DEFAULTS, options);
   }
 }

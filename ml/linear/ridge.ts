@@ -9,17 +9,7 @@
  */
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
 import { z } from 'zod';
-import {
-  checkFitInput,
-  checkInteger,
-  checkNumber,
-  checkPredictInput,
-  mergeOptions,
-  notFitted,
-  parseEnvelope,
-  type ModelJSON,
-  type Regressor,
-} from '../contract';
+import { checkFitInput, checkInteger, checkNumber, checkPredictInput, mergeOptions, notFitted, parseEnvelope, type ModelJSON, type Regressor } from '../contract';
 import type { FeatureMatrix } from '../matrix';
 
 export interface RidgeOptions {

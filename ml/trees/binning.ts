@@ -8,6 +8,7 @@
  * not 256.
  */
 import type { FeatureMatrix } from '../matrix';
+import type { BoundsFitter } from './kernels';
 import { sharedInt32, sharedUint16, sharedUint32, sharedUint8 } from './shared';
 
 /** Most value bins a feature can have (bins 0..254; the missing bin is then 255). */
@@ -97,41 +98,28 @@ export function midpoint(a: number, b: number): number {
 /** Room per feature in the flat bounds buffer of fitBoundsRange (255 value bins + spare). */
 export const BOUNDS_STRIDE = 256;
 
-/**
- * Runs fitBoundsRange over all columns (same arguments, columns [0, cols)), e.g. cut among worker
- * threads; returns false to decline (the caller then runs it on this thread).
- */
-export type BoundsFitter = (
-  values: Float64Array,
-  rows: number,
-  cols: number,
-  maxBins: number,
-  sampleRows: number,
-  out: Float64Array,
-  counts: Int32Array,
-) => boolean;
-
-let boundsFitter: BoundsFitter | null = null;
-
-/** Installs (or with null removes) a multi-threaded bounds fitter (prediction-pool.ts). */
-export function setBoundsFitter(f: BoundsFitter | null): void {
-  boundsFitter = f;
+/** fitBoundsRange over every column, on the calling thread (the serial BoundsFitter). */
+function fitAllBounds(values: Float64Array, rows: number, cols: number, maxBins: number, sampleRows: number, out: Float64Array, counts: Int32Array): void {
+  fitBoundsRange(values, rows, 0, cols, maxBins, sampleRows, out, counts);
 }
 
 /**
- * Fits bin bounds on (a deterministic strided sample of at most `sampleRows` rows of) X.
+ * Fits bin bounds on (a deterministic strided sample of at most `sampleRows` rows of) X, the
+ * columns' bounds fitted by `fitBounds` (a TreeKernels kernel; default this thread).
  * @throws RangeError when maxBins is not in [2, 255].
  */
-export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleRows = 200_000): BinMapper {
+export function fitBinMapper(
+  X: FeatureMatrix,
+  maxBins = MAX_VALUE_BINS,
+  { sampleRows = 200_000, fitBounds = fitAllBounds }: { sampleRows?: number; fitBounds?: BoundsFitter } = {},
+): BinMapper {
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_VALUE_BINS) {
     throw new RangeError(`maxBins must be an integer in [2, ${MAX_VALUE_BINS}], got ${maxBins}`);
   }
   const { rows, cols } = X;
   const out = new Float64Array(cols * BOUNDS_STRIDE);
   const counts = new Int32Array(cols);
-  if (boundsFitter === null || !boundsFitter(X.values, rows, cols, maxBins, sampleRows, out, counts)) {
-    fitBoundsRange(X.values, rows, 0, cols, maxBins, sampleRows, out, counts);
-  }
+  fitBounds(X.values, rows, cols, maxBins, sampleRows, out, counts);
   const upper: Float64Array[] = [];
   for (let c = 0; c < cols; c++) upper.push(out.slice(c * BOUNDS_STRIDE, c * BOUNDS_STRIDE + counts[c]));
   return { upper };
@@ -141,7 +129,7 @@ export function fitBinMapper(X: FeatureMatrix, maxBins = MAX_VALUE_BINS, sampleR
  * Bounds of features [fromCol, toCol) of the column-major `values` (`rows` rows), fitted on a
  * strided sample of at most sampleRows rows, into out[c * 256 ..] (BOUNDS_STRIDE) with their
  * count in counts[c]. It calls only binBoundsFromSorted and midpoint, which worker threads
- * receive with it (prediction-pool.ts).
+ * receive with it (ml/trees/pool/worker-source.ts).
  */
 export function fitBoundsRange(
   values: Float64Array,

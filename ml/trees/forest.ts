@@ -4,13 +4,14 @@
  * transposed to row-major once, then every tree walks all rows of the block while its nodes stay
  * in cache. No allocation happens inside the loops.
  *
- * `predictRows` is self-contained (it references nothing outside its body) so that
- * `prediction-pool.ts` can run the very same code in worker threads: each row's trees are summed
+ * `predictRows` is self-contained (it references nothing outside its body) so that the worker
+ * pool (ml/trees/pool) can run the very same code in worker threads: each row's trees are summed
  * in the same order whichever thread runs it, so results do not depend on the thread count.
  */
 import type { FeatureMatrix } from '../matrix';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared';
-import type { FlatTree } from './tree';
+import type { ForestPredictor } from './kernels';
+import { treeFromJSON, treeToJSON, type FlatTree, type FlatTreeJSON } from './tree';
 
 /** Deepest forest laid out as complete trees (2^depth - 1 split slots per tree). */
 const MAX_COMPLETE_DEPTH = 12;
@@ -56,29 +57,12 @@ export interface ForestArrays {
   readonly cLeaf: Float64Array;
 }
 
-/** A batch predictor running predictRows on several threads; returns false to decline. */
-export type ParallelForestPredictor = (
-  forest: ForestArrays,
-  values: Float64Array,
-  rows: number,
-  base: number,
-  scale: number,
-  out: Float64Array,
-) => boolean;
-
-let parallelPredictor: ParallelForestPredictor | null = null;
-
-/** Installs (or with null removes) the multi-threaded batch predictor (see prediction-pool.ts). */
-export function setParallelForestPredictor(p: ParallelForestPredictor | null): void {
-  parallelPredictor = p;
-}
-
-
 export class CompiledForest {
   readonly arrays: ForestArrays;
 
   constructor(
-    trees: readonly FlatTree[],
+    /** The trees, for serialisation (prediction reads `arrays`). */
+    readonly trees: readonly FlatTree[],
     readonly cols: number,
   ) {
     let total = 0;
@@ -144,19 +128,46 @@ export class CompiledForest {
     return this.arrays.treeCount;
   }
 
-  /**
-   * out[r] = base + scale * sum over trees of tree(X row r), on several threads when a parallel
-   * predictor is installed and accepts the batch.
-   * @throws RangeError when X has the wrong number of columns.
-   */
-  predictInto(X: FeatureMatrix, base: number, scale: number, out: Float64Array): void {
-    if (X.cols !== this.cols) throw new RangeError(`X has ${X.cols} columns, the model was fitted on ${this.cols}`);
-    if (parallelPredictor !== null && parallelPredictor(this.arrays, X.values, X.rows, base, scale, out)) return;
-    predictRows(this.arrays, X.values, X.rows, 0, X.rows, base, scale, out);
+  /** The forest of trees in their JSON form. @throws Error when a tree is malformed or uses a feature >= cols. */
+  static fromJSON(trees: readonly FlatTreeJSON[], cols: number): CompiledForest {
+    return new CompiledForest(
+      trees.map((t) => treeFromJSON(t, cols)),
+      cols,
+    );
   }
 
-  /** base + scale * sum of trees for one row given as feature values in column order. */
+  /** The trees in their JSON form. */
+  treesJSON(): FlatTreeJSON[] {
+    return this.trees.map(treeToJSON);
+  }
+
+  /**
+   * base + scale * sum of trees for every row of X, as a new array (see predictInto).
+   * @throws RangeError when X has the wrong number of columns.
+   */
+  predict(X: FeatureMatrix, base: number, scale: number, predict?: ForestPredictor): Float64Array {
+    if (X.cols !== this.cols) throw new RangeError(`X has ${X.cols} columns, the model was fitted on ${this.cols}`);
+    const out = new Float64Array(X.rows);
+    this.predictInto(X, base, scale, out, predict);
+    return out;
+  }
+
+  /**
+   * out[r] = base + scale * sum over trees of tree(X row r), run by `predict` (a TreeKernels
+   * kernel, which may cut the batch among worker threads; default this thread).
+   * @throws RangeError when X has the wrong number of columns.
+   */
+  predictInto(X: FeatureMatrix, base: number, scale: number, out: Float64Array, predict: ForestPredictor = predictAll): void {
+    if (X.cols !== this.cols) throw new RangeError(`X has ${X.cols} columns, the model was fitted on ${this.cols}`);
+    predict(this.arrays, X.values, X.rows, base, scale, out);
+  }
+
+  /**
+   * base + scale * sum of trees for one row given as feature values in column order.
+   * @throws RangeError when the row has the wrong number of values.
+   */
   predictRow(row: ArrayLike<number>, base: number, scale: number): number {
+    if (row.length !== this.cols) throw new RangeError(`row has ${row.length} values, the model was fitted on ${this.cols}`);
     const { roots, feature, threshold, left, defaultLeft, value, treeCount } = this.arrays;
     let sum = 0;
     for (let t = 0; t < treeCount; t++) {
@@ -171,6 +182,11 @@ export class CompiledForest {
     }
     return base + scale * sum;
   }
+}
+
+/** predictRows over the whole batch on this thread (the serial ForestPredictor). */
+function predictAll(forest: ForestArrays, values: Float64Array, rows: number, base: number, scale: number, out: Float64Array): void {
+  predictRows(forest, values, rows, 0, rows, base, scale, out);
 }
 
 /**

@@ -2,34 +2,25 @@
  * Gradient boosted regression trees on the histogram tree engine (Friedman 2001; second-order
  * leaf values and gain as XGBoost, Chen & Guestrin 2016).
  *
- * Losses: 'squared' (g = F - y, h = 1) and 'poisson' with log link (F = log mu,
- * g = exp(F) - y, h = exp(F); predictions exp(F)). Leaf values are -G / (H + lambda), clipped to
- * maxDeltaStep when set, times the learning rate. With `validation` passed to fit, boosting stops
- * after `earlyStoppingRounds` rounds without improving the validation loss (RMSE or mean Poisson
- * deviance) and keeps the trees up to the best round.
+ * The loss is a BoostingLoss object (losses/: 'squared', and 'poisson' on the log link), named
+ * by the `loss` option: it gives the starting score, every round's gradients and hessians, the
+ * validation loss and the inverse link, so this file has no branch on which loss it is. Leaf
+ * values are -G / (H + lambda), clipped to maxDeltaStep when set, times the learning rate. With
+ * `validation` passed to fit, boosting stops after `earlyStoppingRounds` rounds without
+ * improving the validation loss and keeps the trees up to the best round. The kernels fitting
+ * and batch prediction run through (kernels.ts) are instance configuration, not options.
  */
 import { z } from 'zod';
-import {
-  checkFitInput,
-  checkInteger,
-  checkNumber,
-  checkOneOf,
-  checkPredictInput,
-  mergeOptions,
-  notFitted,
-  parseEnvelope,
-  type ModelJSON,
-  type Regressor,
-} from '../contract';
+import { checkFitInput, checkInteger, checkNumber, checkOneOf, checkPredictInput, mergeOptions, notFitted, parseEnvelope, type ModelJSON, type Regressor } from '../contract';
 import type { FeatureMatrix } from '../matrix';
 import { createRandom } from '../random';
 import { binMatrix, fitBinMapper } from './binning';
 import { CompiledForest } from './forest';
 import { TreeGrower } from './grow';
+import { SERIAL_KERNELS, type TreeKernels, type TreeModelConfig } from './kernels';
+import { BOOSTING_LOSS_NAMES, BOOSTING_LOSSES, type BoostingLoss, type BoostingLossName } from './losses';
 import { sharedInt32 } from './shared';
-import { addTreeBinned, addTreeRaw, flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
-
-export type BoostingLoss = 'squared' | 'poisson';
+import { addTreeBinned, addTreeRaw, flatTreeJSONSchema, type FlatTree } from './tree';
 
 export interface GradientBoostingOptions {
   /** Most boosting rounds (trees). */
@@ -52,7 +43,8 @@ export interface GradientBoostingOptions {
   colsample: number;
   /** Most value bins per feature, 2..255. */
   maxBins: number;
-  loss: BoostingLoss;
+  /** A name of losses/index.ts BOOSTING_LOSSES. */
+  loss: BoostingLossName;
   /** Initial prediction in target units; null = mean of y. */
   baseScore: number | null;
   /** Clip on raw leaf values before shrinkage; null = 0.7 for poisson (as XGBoost), none for squared. */
@@ -108,51 +100,42 @@ function validate(o: GradientBoostingOptions): void {
   checkNumber('subsample', o.subsample, 0, 1, true);
   checkNumber('colsample', o.colsample, 0, 1, true);
   checkInteger('maxBins', o.maxBins, 2, 255);
-  checkOneOf('loss', o.loss, ['squared', 'poisson'] as const);
+  const loss = BOOSTING_LOSSES[checkOneOf('loss', o.loss, BOOSTING_LOSS_NAMES)];
   if (o.baseScore !== null) {
     checkNumber('baseScore', o.baseScore, Number.NEGATIVE_INFINITY, Number.MAX_VALUE);
-    if (o.loss === 'poisson' && !(o.baseScore > 0)) throw new RangeError(`option baseScore must be > 0 for poisson loss, got ${o.baseScore}`);
+    loss.checkBaseScore(o.baseScore);
   }
   if (o.maxDeltaStep !== null) checkNumber('maxDeltaStep', o.maxDeltaStep, 0);
   checkInteger('earlyStoppingRounds', o.earlyStoppingRounds, 1);
   checkInteger('seed', o.seed, -(2 ** 31), 2 ** 32 - 1);
 }
 
-/** Root mean squared error (squared loss) or mean Poisson deviance of raw scores. */
-function validationLoss(loss: BoostingLoss, raw: Float64Array, y: Float64Array): number {
-  let s = 0;
-  if (loss === 'squared') {
-    for (let i = 0; i < y.length; i++) s += (raw[i] - y[i]) ** 2;
-    return Math.sqrt(s / y.length);
-  }
-  for (let i = 0; i < y.length; i++) {
-    const mu = Math.exp(raw[i]);
-    s += 2 * ((y[i] > 0 ? y[i] * Math.log(y[i] / mu) : 0) - (y[i] - mu));
-  }
-  return s / y.length;
-}
-
 /** Gradient boosted trees; see the file comment for the algorithm. */
 export class GradientBoostingRegressor implements Regressor {
   static readonly DEFAULT_OPTIONS = GRADIENT_BOOSTING_DEFAULTS;
   readonly options: Readonly<GradientBoostingOptions>;
-  private trees: FlatTree[] = [];
+  private readonly loss: BoostingLoss;
+  private readonly kernels: TreeKernels;
   private forest: CompiledForest | null = null;
-  private cols = 0;
   private rawBase = 0;
   private bestIteration = 0;
   private validationHistory: number[] = [];
 
-  /** @throws RangeError naming the first invalid option. */
-  constructor(options?: Partial<GradientBoostingOptions>) {
+  /**
+   * @param config the kernels to fit and predict with (not an option: never serialised)
+   * @throws RangeError naming the first invalid option.
+   */
+  constructor(options?: Partial<GradientBoostingOptions>, config: TreeModelConfig = {}) {
     const merged = mergeOptions(GRADIENT_BOOSTING_DEFAULTS, options);
     validate(merged);
     this.options = Object.freeze(merged);
+    this.loss = BOOSTING_LOSSES[merged.loss];
+    this.kernels = config.kernels ?? SERIAL_KERNELS;
   }
 
   /** Trees kept after early stopping. */
   get treeCount(): number {
-    return this.trees.length;
+    return this.forest?.treeCount ?? 0;
   }
 
   /** Validation loss after each round (empty without a validation set). */
@@ -162,29 +145,23 @@ export class GradientBoostingRegressor implements Regressor {
 
   /**
    * Fits on X, y (neither is modified).
-   * @throws RangeError on empty or mismatched input, non-finite y, or negative y with poisson loss.
+   * @throws RangeError on empty or mismatched input, non-finite y, or a target the loss cannot
+   * fit (negative y with poisson loss).
    */
   fit(X: FeatureMatrix, y: Float64Array, fitOptions: GradientBoostingFitOptions = {}): this {
     checkFitInput(X, y);
     const o = this.options;
-    const poisson = o.loss === 'poisson';
+    const { loss, kernels } = this;
     const n = X.rows;
-    let mean = 0;
-    for (let i = 0; i < n; i++) {
-      if (poisson && y[i] < 0) throw new RangeError(`y[${i}] is ${y[i]}; poisson loss needs non-negative targets`);
-      mean += (y[i] - mean) / (i + 1);
-    }
-    const base = o.baseScore ?? mean;
-    if (poisson && !(base > 0)) throw new RangeError('poisson loss needs a positive mean target');
-    const rawBase = poisson ? Math.log(base) : base;
+    const rawBase = loss.init(y, o.baseScore);
     const val = fitOptions.validation;
     if (val !== undefined) {
       checkFitInput(val.X, val.y);
       checkPredictInput(val.X, X.cols);
     }
 
-    const binned = binMatrix(X, fitBinMapper(X, o.maxBins));
-    const grower = new TreeGrower(binned, {
+    const binned = binMatrix(X, fitBinMapper(X, o.maxBins, { fitBounds: kernels.binBounds }));
+    const growth = {
       maxDepth: o.maxDepth,
       maxLeaves: o.maxLeaves,
       minChildWeight: o.minChildWeight,
@@ -192,11 +169,13 @@ export class GradientBoostingRegressor implements Regressor {
       minSplitGain: o.minSplitGain,
       colsample: o.colsample,
       learningRate: o.learningRate,
-      maxDeltaStep: o.maxDeltaStep ?? (poisson ? 0.7 : 0),
-    });
+      maxDeltaStep: o.maxDeltaStep ?? loss.defaultMaxDeltaStep,
+    };
+    const grower = new TreeGrower(binned, growth, kernels);
     const rng = createRandom(o.seed);
     const raw = new Float64Array(n).fill(rawBase);
     const grad = new Float64Array(n);
+    // Filled once when the loss keeps every hessian at 1 (gradHess then writes gradients only).
     const hess = new Float64Array(n).fill(1);
     const idx = sharedInt32(n);
     const valRaw = val ? new Float64Array(val.X.rows).fill(rawBase) : null;
@@ -205,15 +184,7 @@ export class GradientBoostingRegressor implements Regressor {
     let best = Number.POSITIVE_INFINITY;
     let bestIteration = 0;
     for (let it = 0; it < o.nEstimators; it++) {
-      if (poisson) {
-        for (let i = 0; i < n; i++) {
-          const mu = Math.exp(raw[i]);
-          grad[i] = mu - y[i];
-          hess[i] = mu;
-        }
-      } else {
-        for (let i = 0; i < n; i++) grad[i] = raw[i] - y[i];
-      }
+      loss.gradHess(raw, y, grad, hess);
       let count = 0;
       if (o.subsample < 1) {
         for (let i = 0; i < n; i++) if (rng.next() < o.subsample) idx[count++] = i;
@@ -228,10 +199,10 @@ export class GradientBoostingRegressor implements Regressor {
       if (count !== n) addTreeBinned(tree, binned.bins, binned.cols, binned.valueBins, n, 1, raw);
       if (val && valRaw) {
         addTreeRaw(tree, val.X.values, val.X.rows, 1, valRaw);
-        const loss = validationLoss(o.loss, valRaw, val.y);
-        history.push(loss);
-        if (loss < best) {
-          best = loss;
+        const l = loss.validationLoss(valRaw, val.y);
+        history.push(l);
+        if (l < best) {
+          best = l;
           bestIteration = it;
         } else if (it - bestIteration >= o.earlyStoppingRounds) {
           break;
@@ -240,67 +211,61 @@ export class GradientBoostingRegressor implements Regressor {
         bestIteration = it;
       }
     }
-    this.trees = trees.slice(0, bestIteration + 1);
     this.bestIteration = bestIteration;
     this.validationHistory = history;
-    this.cols = X.cols;
     this.rawBase = rawBase;
-    this.forest = new CompiledForest(this.trees, this.cols);
+    this.forest = new CompiledForest(trees.slice(0, bestIteration + 1), X.cols);
     return this;
   }
 
-  /** Predictions in target units (exp of the raw score for poisson). X is not modified. */
+  /** Predictions in target units (the loss's inverse link of the raw score). X is not modified. */
   predict(X: FeatureMatrix): Float64Array {
     const out = this.predictRaw(X);
-    if (this.options.loss === 'poisson') for (let i = 0; i < out.length; i++) out[i] = Math.exp(out[i]);
+    this.loss.inverseLinkInPlace(out);
     return out;
   }
 
-  /** Raw scores (log of the mean for poisson). */
+  /** Raw scores (the log of the mean for poisson). */
   predictRaw(X: FeatureMatrix): Float64Array {
     const forest = this.forest ?? notFitted(KIND);
-    checkPredictInput(X, this.cols);
-    const out = new Float64Array(X.rows);
-    forest.predictInto(X, this.rawBase, 1, out);
-    return out;
+    return forest.predict(X, this.rawBase, 1, this.kernels.predictForest);
   }
 
   /** One row's prediction from its feature values in column order (fast path for serving). */
   predictRow(row: ArrayLike<number>): number {
     const forest = this.forest ?? notFitted(KIND);
-    if (row.length !== this.cols) throw new RangeError(`row has ${row.length} values, the model was fitted on ${this.cols}`);
-    const raw = forest.predictRow(row, this.rawBase, 1);
-    return this.options.loss === 'poisson' ? Math.exp(raw) : raw;
+    return this.loss.inverseLink(forest.predictRow(row, this.rawBase, 1));
   }
 
   toJSON(): ModelJSON<GradientBoostingOptions, GradientBoostingParams> {
-    if (this.forest === null) notFitted(KIND);
+    const forest = this.forest ?? notFitted(KIND);
     return {
       kind: KIND,
       schemaVersion: SCHEMA_VERSION,
       options: { ...this.options },
       seed: this.options.seed,
       params: {
-        cols: this.cols,
+        cols: forest.cols,
         rawBase: this.rawBase,
         bestIteration: this.bestIteration,
         validationLoss: [...this.validationHistory],
-        trees: this.trees.map(treeToJSON),
+        trees: forest.treesJSON(),
       },
     };
   }
 
-  /** @throws Error when kind or schemaVersion differ or the JSON is malformed; RangeError on bad options. */
-  static fromJSON(json: unknown): GradientBoostingRegressor {
+  /**
+   * @param config the kernels the loaded model predicts with
+   * @throws Error when kind or schemaVersion differ or the JSON is malformed; RangeError on bad options.
+   */
+  static fromJSON(json: unknown, config: TreeModelConfig = {}): GradientBoostingRegressor {
     const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
-    const model = new GradientBoostingRegressor(env.options as Partial<GradientBoostingOptions>);
+    const model = new GradientBoostingRegressor(env.options as Partial<GradientBoostingOptions>, config);
     const p = env.params;
-    model.cols = p.cols;
     model.rawBase = p.rawBase;
     model.bestIteration = p.bestIteration;
     model.validationHistory = p.validationLoss;
-    model.trees = p.trees.map((t) => treeFromJSON(t, p.cols));
-    model.forest = new CompiledForest(model.trees, p.cols);
+    model.forest = CompiledForest.fromJSON(p.trees, p.cols);
     return model;
   }
 }

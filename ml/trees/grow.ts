@@ -22,20 +22,15 @@
  * Growth: with maxLeaves = 0 nodes are expanded depth-first (so only O(depth) histograms are
  * alive); with maxLeaves > 0 the open leaf with the largest gain is expanded first (leaf-wise,
  * as LightGBM). Without a leaf limit or column sampling both give the same tree.
+ *
+ * Kernels: histogram building, the packed split scan, the partition of large nodes (and, in the
+ * models, bin bounds and batch prediction) run through the TreeKernels given at construction
+ * (kernels.ts), bound once for the grower's life: the same tree whichever set it is.
  */
 import type { Random } from '../random';
 import type { BinnedMatrix } from './binning';
-import {
-  buildNodeFeatureHistogram,
-  buildNodeHistogram,
-  buildNodePackedHistogram,
-  buildNodeSparsePackedHistogram,
-  fillDefaultBins,
-  HistogramPool,
-  packGradients,
-  subtractHistogram,
-  type GradientPacking,
-} from './histogram';
+import { fillDefaultBins, HistogramPool, packGradients, subtractHistogram, type GradientPacking } from './histogram';
+import { SERIAL_KERNELS, type TreeKernels } from './kernels';
 import { partitionRows } from './partition';
 import { sharedFloat64, sharedInt32 } from './shared';
 import { emptySplit, findBestPackedSplit, findBestSplit, SCAN_PARAMS, SCAN_SLOTS, type SplitChoice } from './split';
@@ -102,6 +97,7 @@ export class TreeGrower {
   constructor(
     private readonly data: BinnedMatrix,
     private readonly options: TreeGrowthOptions,
+    private readonly kernels: TreeKernels = SERIAL_KERNELS,
   ) {
     const histSize = data.offsets[data.cols];
     this.pool = new HistogramPool(histSize);
@@ -212,11 +208,11 @@ export class TreeGrower {
   /** Adds rows idx[start..end) into hist in the current mode's layout. */
   private buildHistogram(idx: Int32Array, start: number, end: number, hist: Float64Array): void {
     const { binIndex, cols } = this.data;
-    if (this.packing === null) buildNodeHistogram(binIndex, cols, this.gradHess, idx, start, end, hist);
-    else if (this.data.rowStart.length === 0) buildNodePackedHistogram(binIndex, cols, this.packedRows, idx, start, end, hist);
+    if (this.packing === null) this.kernels.histogram(binIndex, cols, this.gradHess, idx, start, end, hist);
+    else if (this.data.rowStart.length === 0) this.kernels.packedHistogram(binIndex, cols, this.packedRows, idx, start, end, hist);
     else {
       const { sparseIndex, rowStart, offsets, defaultBin } = this.data;
-      buildNodeSparsePackedHistogram(sparseIndex, rowStart, this.packedRows, idx, start, end, hist);
+      this.kernels.sparsePackedHistogram(sparseIndex, rowStart, this.packedRows, idx, start, end, hist);
       fillDefaultBins(hist, offsets, cols, defaultBin);
     }
   }
@@ -321,13 +317,13 @@ export class TreeGrower {
     const { offsets, valueBins } = this.data;
     if (hist === null) {
       const { binIndex, cols } = this.data;
-      buildNodeFeatureHistogram(binIndex, cols, offsets, gh, idx, start, end, this.features, count, this.sharedHist);
+      this.kernels.featureHistogram(binIndex, cols, offsets, gh, idx, start, end, this.features, count, this.sharedHist);
       findBestSplit(this.sharedHist, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
     } else if (this.packing === null) {
       findBestSplit(hist, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
     } else {
       const { unit, scale } = this.packing;
-      findBestPackedSplit(hist, offsets, valueBins, this.features, count, unit, 1 / scale, splitGradSum, hessSum, this.options, this.scanParams, this.scanResult, split);
+      findBestPackedSplit(hist, offsets, valueBins, this.features, count, unit, 1 / scale, splitGradSum, hessSum, this.options, this.scanParams, this.scanResult, this.kernels.packedSplitScan, split);
     }
     if (split.feature < 0) {
       if (hist) this.release(hist);
@@ -371,6 +367,6 @@ export class TreeGrower {
   private partition(idx: Int32Array, start: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
     const { columns, rows } = this.data;
     const missingLeft = defaultLeft ? this.data.valueBins[feature] : -1;
-    return partitionRows(columns, feature * rows, bin, missingLeft, idx, this.scratch, start, end);
+    return partitionRows(columns, feature * rows, bin, missingLeft, idx, this.scratch, start, end, this.kernels.partitioner);
   }
 }

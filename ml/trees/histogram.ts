@@ -3,49 +3,16 @@
  * rows in each of its bins (value bins, then the missing bin). Layout: one Float64Array per node,
  * `hist[offsets[feature] + 2 * bin]` = gradient sum, `+ 1` = hessian sum (offsets from
  * binMatrix), so a split scan walks one feature's bins contiguously and features with few
- * distinct values take little room.
+ * distinct values take little room. The grower reaches these builders through its TreeKernels
+ * (kernels.ts), which may cut a node's work among worker threads (ml/trees/pool).
  */
 import { sharedFloat64 } from './shared';
 
 /**
- * Builds a node's full histogram. Single-threaded by default; prediction-pool.ts can install a
- * builder that splits the features among worker threads (each feature still summed by one thread
- * in row order, so the histogram is bit-identical).
- */
-export type HistogramBuilder = (
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  gradHess: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-) => void;
-
-let histogramBuilder: HistogramBuilder | null = null;
-
-/** Installs (or with null removes) a multi-threaded histogram builder. */
-export function setHistogramBuilder(b: HistogramBuilder | null): void {
-  histogramBuilder = b;
-}
-
-/** A node's histogram through the installed builder, or buildHistogram. */
-export function buildNodeHistogram(
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  gradHess: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-): void {
-  if (histogramBuilder !== null) histogramBuilder(binIndex, cols, gradHess, idx, start, end, hist);
-  else buildHistogram(binIndex, cols, gradHess, idx, start, end, hist);
-}
-
-/**
- * buildHistogram restricted to features [fromFeature, toFeature). Self-contained (it references
- * nothing outside its body) so worker threads run this exact code.
+ * Adds rows idx[start..end) into `hist` for features [fromFeature, toFeature) (pair layout).
+ * Hot loop: one pass over the rows, gathering each row's bins contiguously (row-major bins).
+ * Self-contained (it references nothing outside its body) so worker threads run this exact
+ * code on a share of the features.
  */
 export function buildHistogramFeatures(
   binIndex: Uint16Array | Uint32Array,
@@ -58,6 +25,8 @@ export function buildHistogramFeatures(
   toFeature: number,
   hist: Float64Array,
 ): void {
+  // Features four at a time: four independent read-modify-writes per step (features own
+  // disjoint slots, so every slot still receives its rows in the same order).
   for (let i = start; i < end; i++) {
     const r = idx[i];
     const g = gradHess[2 * r];
@@ -233,70 +202,6 @@ export function fillDefaultBins(hist: Float64Array, offsets: Int32Array, cols: n
   }
 }
 
-/** Builds a node's sparse packed histogram (see setSparsePackedHistogramBuilder). */
-export type SparsePackedHistogramBuilder = (
-  sparseIndex: Uint16Array | Uint32Array,
-  rowStart: Int32Array,
-  packed: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-) => void;
-
-let sparsePackedHistogramBuilder: SparsePackedHistogramBuilder | null = null;
-
-/** Installs (or with null removes) a multi-threaded sparse packed histogram builder. */
-export function setSparsePackedHistogramBuilder(b: SparsePackedHistogramBuilder | null): void {
-  sparsePackedHistogramBuilder = b;
-}
-
-/** A node's sparse packed histogram through the installed builder, or buildSparsePackedHistogram. */
-export function buildNodeSparsePackedHistogram(
-  sparseIndex: Uint16Array | Uint32Array,
-  rowStart: Int32Array,
-  packed: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-): void {
-  if (sparsePackedHistogramBuilder !== null) sparsePackedHistogramBuilder(sparseIndex, rowStart, packed, idx, start, end, hist);
-  else buildSparsePackedHistogram(sparseIndex, rowStart, packed, idx, start, end, hist);
-}
-
-/** Builds a node's full packed histogram (see setPackedHistogramBuilder). */
-export type PackedHistogramBuilder = (
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  packed: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-) => void;
-
-let packedHistogramBuilder: PackedHistogramBuilder | null = null;
-
-/** Installs (or with null removes) a multi-threaded packed histogram builder. */
-export function setPackedHistogramBuilder(b: PackedHistogramBuilder | null): void {
-  packedHistogramBuilder = b;
-}
-
-/** A node's packed histogram through the installed builder, or buildPackedHistogram. */
-export function buildNodePackedHistogram(
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  packed: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  hist: Float64Array,
-): void {
-  if (packedHistogramBuilder !== null) packedHistogramBuilder(binIndex, cols, packed, idx, start, end, hist);
-  else buildPackedHistogram(binIndex, cols, packed, idx, start, end, 0, cols, hist);
-}
-
 /**
  * Decodes a packed histogram into the (gradient, hessian) layout the split search reads:
  * out[2b] = q_b / scale, out[2b + 1] = h_b.
@@ -333,8 +238,8 @@ export class HistogramPool {
 
 /**
  * Adds the rows idx[start..end) into `hist` (which the caller zeroed); gradHess interleaves
- * each row's gradient and hessian (one cache line serves both).
- * Hot loop: one pass over the rows, gathering each row's bins contiguously (row-major bins).
+ * each row's gradient and hessian (one cache line serves both). The whole-row case of
+ * buildHistogramFeatures, whose loop it runs.
  */
 export function buildHistogram(
   binIndex: Uint16Array | Uint32Array,
@@ -345,34 +250,7 @@ export function buildHistogram(
   end: number,
   hist: Float64Array,
 ): void {
-  // Features four at a time: four independent read-modify-writes per step (features own
-  // disjoint slots, so every slot still receives its rows in the same order).
-  for (let i = start; i < end; i++) {
-    const r = idx[i];
-    const g = gradHess[2 * r];
-    const h = gradHess[2 * r + 1];
-    const e = r * cols + cols;
-    let q = r * cols;
-    for (; q + 3 < e; q += 4) {
-      const k0 = binIndex[q] << 1;
-      const k1 = binIndex[q + 1] << 1;
-      const k2 = binIndex[q + 2] << 1;
-      const k3 = binIndex[q + 3] << 1;
-      hist[k0] += g;
-      hist[k0 + 1] += h;
-      hist[k1] += g;
-      hist[k1 + 1] += h;
-      hist[k2] += g;
-      hist[k2 + 1] += h;
-      hist[k3] += g;
-      hist[k3 + 1] += h;
-    }
-    for (; q < e; q++) {
-      const k = binIndex[q] << 1;
-      hist[k] += g;
-      hist[k + 1] += h;
-    }
-  }
+  buildHistogramFeatures(binIndex, cols, gradHess, idx, start, end, 0, cols, hist);
 }
 
 /** Sibling subtraction: parent -= child, turning the parent's histogram into the sibling's in place. */
@@ -428,42 +306,4 @@ export function buildFeatureHistogram(
       hist[k + 1] += h;
     }
   }
-}
-
-/** Builds the sampled features' histograms of a node (see buildFeatureHistogram). */
-export type FeatureHistogramBuilder = (
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  offsets: Int32Array,
-  gradHess: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  features: Int32Array,
-  featureCount: number,
-  hist: Float64Array,
-) => void;
-
-let featureHistogramBuilder: FeatureHistogramBuilder | null = null;
-
-/** Installs (or with null removes) a multi-threaded builder for sampled-feature histograms. */
-export function setFeatureHistogramBuilder(b: FeatureHistogramBuilder | null): void {
-  featureHistogramBuilder = b;
-}
-
-/** The sampled features' histograms through the installed builder, or buildFeatureHistogram. */
-export function buildNodeFeatureHistogram(
-  binIndex: Uint16Array | Uint32Array,
-  cols: number,
-  offsets: Int32Array,
-  gradHess: Float64Array,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  features: Int32Array,
-  featureCount: number,
-  hist: Float64Array,
-): void {
-  if (featureHistogramBuilder !== null) featureHistogramBuilder(binIndex, cols, offsets, gradHess, idx, start, end, features, featureCount, hist);
-  else buildFeatureHistogram(binIndex, cols, offsets, gradHess, idx, start, end, features, 0, featureCount, hist);
 }

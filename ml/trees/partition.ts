@@ -2,11 +2,12 @@
  * Stable partition of a node's rows by its split (the step after each split search). A large range
  * is cut in two chunks partitioned independently and merged: stable chunks concatenated in order
  * give exactly the single-pass result, so the outcome never depends on whether the range was cut,
- * and prediction-pool.ts can hand the second chunk to a worker thread.
+ * and a TreeKernels partitioner (kernels.ts) can hand the second chunk to a worker thread.
  *
  * The rule: a row goes left when its bin (column-major, `columns[colBase + row]`) is <= `bin` or
  * equals `missingLeft` (the feature's missing bin when missing values go left, else -1).
  */
+import type { ChunkPartitioner } from './kernels';
 
 /**
  * Partitions idx[start..end) in place: left rows compacted to idx[start..start + L), right rows
@@ -70,23 +71,10 @@ export function partitionChunkApart(
   return l - start;
 }
 
-/** Runs partitionChunkApart on another thread: start() returns false to decline, finish() the left count (-1 on failure). */
-export interface ChunkPartitioner {
-  readonly minRows: number;
-  start(columns: Uint8Array, colBase: number, bin: number, missingLeft: number, idx: Int32Array, scratch: Int32Array, from: number, to: number): boolean;
-  finish(): number;
-}
-
-let partitioner: ChunkPartitioner | null = null;
-
-/** Installs (or with null removes) the partitioner for the second chunk of large nodes. */
-export function setChunkPartitioner(p: ChunkPartitioner | null): void {
-  partitioner = p;
-}
-
 /**
  * Stable partition of idx[start..end) by the rule above; returns the first index of the right
- * part. scratch must be at least as long as the range's end.
+ * part. scratch must be at least as long as the range's end. With a partitioner `p`, a range of
+ * at least p.minRows rows has its second half partitioned by it (then merged).
  */
 export function partitionRows(
   columns: Uint8Array,
@@ -97,9 +85,9 @@ export function partitionRows(
   scratch: Int32Array,
   start: number,
   end: number,
+  p: ChunkPartitioner | null,
 ): number {
   const mid = start + ((end - start) >> 1);
-  const p = partitioner;
   if (p === null || end - start < p.minRows || !p.start(columns, colBase, bin, missingLeft, idx, scratch, mid, end)) {
     const left = partitionChunk(columns, colBase, bin, missingLeft, idx, scratch, start, end);
     idx.set(scratch.subarray(start, end - left), start + left);

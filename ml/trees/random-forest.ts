@@ -7,25 +7,15 @@
  * value is the mean target of its rows.
  */
 import { z } from 'zod';
-import {
-  checkBoolean,
-  checkFitInput,
-  checkInteger,
-  checkNumber,
-  checkPredictInput,
-  mergeOptions,
-  notFitted,
-  parseEnvelope,
-  type ModelJSON,
-  type Regressor,
-} from '../contract';
+import { checkBoolean, checkFitInput, checkInteger, checkNumber, mergeOptions, notFitted, parseEnvelope, type ModelJSON, type Regressor } from '../contract';
 import type { FeatureMatrix } from '../matrix';
 import { createRandom } from '../random';
 import { binMatrix, fitBinMapper } from './binning';
 import { CompiledForest } from './forest';
 import { TreeGrower } from './grow';
+import { SERIAL_KERNELS, type TreeKernels, type TreeModelConfig } from './kernels';
 import { sharedInt32 } from './shared';
-import { flatTreeJSONSchema, treeFromJSON, treeToJSON, type FlatTree } from './tree';
+import { flatTreeJSONSchema, type FlatTree } from './tree';
 
 export interface RandomForestOptions {
   /** Number of trees. */
@@ -89,20 +79,23 @@ function validate(o: RandomForestOptions): void {
 export class RandomForestRegressor implements Regressor {
   static readonly DEFAULT_OPTIONS = RANDOM_FOREST_DEFAULTS;
   readonly options: Readonly<RandomForestOptions>;
-  private trees: FlatTree[] = [];
+  private readonly kernels: TreeKernels;
   private forest: CompiledForest | null = null;
-  private cols = 0;
   private mean = 0;
 
-  /** @throws RangeError naming the first invalid option. */
-  constructor(options?: Partial<RandomForestOptions>) {
+  /**
+   * @param config the kernels to fit and predict with (not an option: never serialised)
+   * @throws RangeError naming the first invalid option.
+   */
+  constructor(options?: Partial<RandomForestOptions>, config: TreeModelConfig = {}) {
     const merged = mergeOptions(RANDOM_FOREST_DEFAULTS, options);
     validate(merged);
     this.options = Object.freeze(merged);
+    this.kernels = config.kernels ?? SERIAL_KERNELS;
   }
 
   get treeCount(): number {
-    return this.trees.length;
+    return this.forest?.treeCount ?? 0;
   }
 
   /**
@@ -119,8 +112,8 @@ export class RandomForestRegressor implements Regressor {
     const grad = new Float64Array(n);
     for (let i = 0; i < n; i++) grad[i] = mean - y[i];
     const hess = new Float64Array(n).fill(1);
-    const binned = binMatrix(X, fitBinMapper(X, o.maxBins));
-    const grower = new TreeGrower(binned, {
+    const binned = binMatrix(X, fitBinMapper(X, o.maxBins, { fitBounds: this.kernels.binBounds }));
+    const growth = {
       maxDepth: o.maxDepth,
       maxLeaves: o.maxLeaves,
       minChildWeight: o.minSamplesLeaf,
@@ -129,7 +122,8 @@ export class RandomForestRegressor implements Regressor {
       colsample: o.maxFeatures,
       learningRate: 1,
       maxDeltaStep: 0,
-    });
+    };
+    const grower = new TreeGrower(binned, growth, this.kernels);
     const rng = createRandom(o.seed);
     const draws = o.bootstrap ? Math.max(1, Math.round(o.maxSamples * n)) : n;
     const idx = sharedInt32(n);
@@ -159,8 +153,6 @@ export class RandomForestRegressor implements Regressor {
       }
       trees.push(grower.grow(treeGrad, treeHess, idx, rows, rng));
     }
-    this.trees = trees;
-    this.cols = X.cols;
     this.mean = mean;
     this.forest = new CompiledForest(trees, X.cols);
     return this;
@@ -169,39 +161,36 @@ export class RandomForestRegressor implements Regressor {
   /** Mean of the trees' predictions. X is not modified. */
   predict(X: FeatureMatrix): Float64Array {
     const forest = this.forest ?? notFitted(KIND);
-    checkPredictInput(X, this.cols);
-    const out = new Float64Array(X.rows);
-    forest.predictInto(X, this.mean, 1 / this.trees.length, out);
-    return out;
+    return forest.predict(X, this.mean, 1 / forest.treeCount, this.kernels.predictForest);
   }
 
   /** One row's prediction from its feature values in column order. */
   predictRow(row: ArrayLike<number>): number {
     const forest = this.forest ?? notFitted(KIND);
-    if (row.length !== this.cols) throw new RangeError(`row has ${row.length} values, the model was fitted on ${this.cols}`);
-    return forest.predictRow(row, this.mean, 1 / this.trees.length);
+    return forest.predictRow(row, this.mean, 1 / forest.treeCount);
   }
 
   toJSON(): ModelJSON<RandomForestOptions, RandomForestParams> {
-    if (this.forest === null) notFitted(KIND);
+    const forest = this.forest ?? notFitted(KIND);
     return {
       kind: KIND,
       schemaVersion: SCHEMA_VERSION,
       options: { ...this.options },
       seed: this.options.seed,
-      params: { cols: this.cols, mean: this.mean, trees: this.trees.map(treeToJSON) },
+      params: { cols: forest.cols, mean: this.mean, trees: forest.treesJSON() },
     };
   }
 
-  /** @throws Error when kind or schemaVersion differ or the JSON is malformed; RangeError on bad options. */
-  static fromJSON(json: unknown): RandomForestRegressor {
+  /**
+   * @param config the kernels the loaded model predicts with
+   * @throws Error when kind or schemaVersion differ or the JSON is malformed; RangeError on bad options.
+   */
+  static fromJSON(json: unknown, config: TreeModelConfig = {}): RandomForestRegressor {
     const env = parseEnvelope(json, KIND, SCHEMA_VERSION, paramsSchema);
-    const model = new RandomForestRegressor(env.options as Partial<RandomForestOptions>);
+    const model = new RandomForestRegressor(env.options as Partial<RandomForestOptions>, config);
     const p = env.params;
-    model.cols = p.cols;
     model.mean = p.mean;
-    model.trees = p.trees.map((t) => treeFromJSON(t, p.cols));
-    model.forest = new CompiledForest(model.trees, p.cols);
+    model.forest = CompiledForest.fromJSON(p.trees, p.cols);
     return model;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Typed arrays on SharedArrayBuffer when the runtime has it (plain ArrayBuffer otherwise), so the
- * optional worker threads (prediction-pool.ts) can read and write them without copies.
+ * optional worker threads (ml/trees/pool) can read and write them without copies.
  */
 function sharedBuffer(bytes: number): ArrayBuffer | SharedArrayBuffer {
   return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);

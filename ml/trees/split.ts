@@ -7,6 +7,7 @@
  * repeat the previous bin's partition. A node that saw no missing values sends future missing values to the
  * child with the larger hessian (ties left).
  */
+import type { PackedSplitScanner } from './kernels';
 
 /** The best split of a node; gain is -Infinity when no valid split exists. */
 export interface SplitChoice {
@@ -271,30 +272,10 @@ export function scanPackedSplits(
 }
 
 /**
- * Runs scanPackedSplits over features[0..featureCount) into out[0..SCAN_SLOTS); prediction-pool.ts
- * can install one that cuts the features among worker threads.
- */
-export type PackedSplitScanner = (
-  hist: Float64Array,
-  offsets: Int32Array,
-  valueBins: Int32Array,
-  features: Int32Array,
-  featureCount: number,
-  params: Float64Array,
-  out: Float64Array,
-) => void;
-
-let packedSplitScanner: PackedSplitScanner | null = null;
-
-/** Installs (or with null removes) a multi-threaded packed split scanner. */
-export function setPackedSplitScanner(s: PackedSplitScanner | null): void {
-  packedSplitScanner = s;
-}
-
-/**
  * findBestSplit on a packed histogram (decoded with `unit` and `invScale` = 1 / scale), same
- * result as unpackHistogram then findBestSplit. `params` (SCAN_PARAMS slots) and `scan`
- * (SCAN_SLOTS) are the caller's scratch, on shared memory when workers may read them.
+ * result as unpackHistogram then findBestSplit, the scan run by `scanner` (a TreeKernels
+ * kernel). `params` (SCAN_PARAMS slots) and `scan` (SCAN_SLOTS) are the caller's scratch, on
+ * shared memory when workers may read them.
  */
 export function findBestPackedSplit(
   hist: Float64Array,
@@ -309,6 +290,7 @@ export function findBestPackedSplit(
   rules: SplitRules,
   params: Float64Array,
   scan: Float64Array,
+  scanner: PackedSplitScanner,
   out: SplitChoice,
 ): void {
   const { lambda, minChildWeight, minSplitGain } = rules;
@@ -320,8 +302,7 @@ export function findBestPackedSplit(
   params[4] = lambda;
   params[5] = Math.max(minChildWeight, EMPTY_CHILD_SHARE * hessSum);
   params[6] = EMPTY_CHILD_SHARE * hessSum;
-  if (packedSplitScanner !== null) packedSplitScanner(hist, offsets, valueBins, features, featureCount, params, scan);
-  else scanPackedSplits(hist, offsets, valueBins, features, 0, featureCount, params, scan, 0);
+  scanner(hist, offsets, valueBins, features, featureCount, params, scan);
   const minGain = Math.max(minSplitGain, GAIN_NOISE * (Math.abs(parentScore) + 1));
   const bestGain = 0.5 * (scan[0] - parentScore);
   if (bestGain > minGain) {

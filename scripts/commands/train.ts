@@ -12,7 +12,8 @@ import { tenantIdSchema } from '@/lib/schemas/tenant';
 import { ALGORITHMS, trainTenant, type ModelMetrics, type TrainingRun } from '@/lib/training';
 import { trainAndRegister } from '@/lib/training/register';
 import { runRetrainCycle } from '@/lib/retraining/cycle';
-import { trainingCycleDeps } from '@/lib/retraining/deps';
+import { trainingDeps } from '@/lib/retraining/deps';
+import type { TreeKernels } from '@/ml/trees/kernels';
 import { findTenant } from '@/lib/tenants';
 import type { AuditActor } from '@/lib/audit';
 
@@ -105,14 +106,15 @@ export function summaryTable(run: TrainingRun): string {
 }
 
 /**
- * `train --tenant T [--algo gbm,rf,ridge,ensemble] [--tune] [--seed N] [--holdout-days N]`: trains,
- * records the experiments and registers the best model (see trainAndRegister).
+ * `train --tenant T [--algo gbm,rf,ridge,ensemble] [--tune] [--seed N] [--holdout-days N]`: trains
+ * (trees on `kernels`), records the experiments and registers the best model (see trainAndRegister).
  */
-export async function trainCommand(args: string[], actor: AuditActor = CLI_ACTOR): Promise<void> {
+export async function trainCommand(args: string[], actor: AuditActor = CLI_ACTOR, kernels?: TreeKernels): Promise<void> {
   const a = parseTrainArgs(args);
   await requireTenant(a.tenant);
   const bar = progressBar('train');
-  const { run, version } = await trainAndRegister(a.tenant, { algorithms: a.algorithms, tune: a.tune, seed: a.seed, holdoutDays: a.holdoutDays }, actor, (d, t, m) => bar.update(d, t, m));
+  const options = { algorithms: a.algorithms, tune: a.tune, seed: a.seed, holdoutDays: a.holdoutDays, kernels };
+  const { run, version } = await trainAndRegister(a.tenant, options, actor, (d, t, m) => bar.update(d, t, m));
   console.log(summaryTable(run));
   console.log(
     `\nbest: ${run.best}  hold-out ${run.holdout.from}..${run.holdout.to} (${run.holdout.periods} periods)  interval coverage p80 ${fmt(run.coverage.p80, 3)} p95 ${fmt(run.coverage.p95, 3)}  ${(run.durationMs / 1000).toFixed(1)} s`,
@@ -156,11 +158,11 @@ export function evaluationJson(run: TrainingRun): { models: Record<string, Recor
 }
 
 /** `evaluate --tenant T [--holdout-days N] [--json]`: with --json, stdout holds only one JSON object. */
-export async function evaluateCommand(args: string[]): Promise<void> {
+export async function evaluateCommand(args: string[], kernels?: TreeKernels): Promise<void> {
   const a = parseEvaluateArgs(args);
   await requireTenant(a.tenant);
   const bar = a.json ? null : progressBar('evaluate');
-  const run = await trainTenant(a.tenant, { holdoutDays: a.holdoutDays }, (d, t, m) => bar?.update(d, t, m));
+  const run = await trainTenant(a.tenant, { holdoutDays: a.holdoutDays, kernels }, (d, t, m) => bar?.update(d, t, m));
   if (a.json) {
     process.stdout.write(`${JSON.stringify(evaluationJson(run))}\n`);
     return;
@@ -184,11 +186,11 @@ export function parseRetrainArgs(args: string[]): z.infer<typeof retrainArgsSche
  * `retrain --tenant T [--trigger TEXT]`: one auto-retraining cycle (the same as the scheduler's),
  * for cron. Prints the decision; the exit code is 0 whether or not the challenger was promoted.
  */
-export async function retrainCommand(args: string[], actor: AuditActor = CLI_ACTOR): Promise<void> {
+export async function retrainCommand(args: string[], actor: AuditActor = CLI_ACTOR, kernels?: TreeKernels): Promise<void> {
   const a = parseRetrainArgs(args);
   await requireTenant(a.tenant);
   const bar = progressBar('retrain');
-  const outcome = await runRetrainCycle(a.tenant, trainingCycleDeps, actor, a.trigger, (d, t, m) => bar.update(d, t, m));
+  const outcome = await runRetrainCycle(a.tenant, trainingDeps({ kernels }), actor, a.trigger, (d, t, m) => bar.update(d, t, m));
   const v = outcome.version;
   if (!v) {
     console.log(`skipped: ${outcome.decision.reason}`);

@@ -107,7 +107,7 @@ describe('Models page', () => {
   });
 
   it('the scheduler the server started gives a due tenant a retraining job', async () => {
-    const { updateRetrainingSettings } = await import('@/lib/retraining/settings');
+    const { updateRetrainingSettings } = await import('@/lib/retraining-settings');
     const { getTenantOrThrow } = await import('@/lib/tenants');
     const { listJobs } = await import('@/lib/jobs/store');
     const { cancelJob } = await import('@/lib/jobs/submit');

@@ -15,7 +15,7 @@ beforeAll(async () => {
   const { SYSTEM_ACTOR } = await import('@/lib/audit');
   const { ingestDataset } = await import('@/lib/datasets/ingest');
   const { trainAndRegister } = await import('@/lib/training/register');
-  const { updateRetrainingSettings } = await import('@/lib/retraining/settings');
+  const { updateRetrainingSettings } = await import('@/lib/retraining-settings');
   const { latestLiveError } = await import('@/lib/monitoring/decay');
   const { generateRetailDemo, RETAIL_FILES } = await import('@/ml/data/generator');
   await createTenantWithAdmin({ id: 'decayco', name: 'Decay Co', tier: 'enterprise', adminEmail: 'admin@decayco.test', adminName: 'D', adminPassword: inject('password') }, SYSTEM_ACTOR);

@@ -1,4 +1,5 @@
-import type { Challenger, CycleDeps } from '@/lib/retraining/cycle';
+import type { CycleDeps } from '@/lib/retraining/cycle';
+import type { Challenger } from '@/lib/training/challenger';
 import type { Scorecard } from '@/ml/monitoring/promotion';
 
 /** Deterministic stand-ins for training, to test the cycle's rule and safety without training. */

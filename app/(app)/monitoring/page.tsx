@@ -7,7 +7,7 @@ import { latestDriftReport } from '@/lib/monitoring/drift';
 import { latestLiveError, liveErrorHistory, type LiveErrorRecord } from '@/lib/monitoring/decay';
 import { productionVersion } from '@/lib/registry/store';
 import { CsvDownload } from '@/components/csv-download';
-import { getRetrainingSettings } from '@/lib/retraining/settings';
+import { getRetrainingSettings } from '@/lib/retraining-settings';
 import { ActionForm } from '@/components/action-form';
 import { acknowledgeAlertAction } from './actions';
 import { LiveErrorChart, PsiChart } from './charts';

@@ -7,7 +7,7 @@ import { getUserOrThrow, hashPassword, updateUser, verifyPassword } from '@/lib/
 import { assertPasswordAllowed } from '@/lib/auth/password-policy';
 import { z } from 'zod';
 import { revalidatePath } from 'next/cache';
-import { updateRetrainingSettings } from '@/lib/retraining/settings';
+import { updateRetrainingSettings } from '@/lib/retraining-settings';
 import { renewCurrentSession } from '@/lib/auth/session';
 
 const percent = (max: number) => z.coerce.number().min(0, 'Use 0 or more').max(max, `Use at most ${max}`).transform((v) => v / 100);

@@ -4,7 +4,7 @@ import { ROLE_LABEL, PERMISSION_NAMES, can } from '@/lib/auth/permissions';
 import { settings } from '@/lib/config';
 import { ActionForm } from '@/components/action-form';
 import { changePasswordAction, updateRetrainingAction } from './actions';
-import { getRetrainingSettings, nextRunAt } from '@/lib/retraining/settings';
+import { getRetrainingSettings, nextRunAt } from '@/lib/retraining-settings';
 import { TIERS_TABLE } from '@/lib/tiers';
 
 export const metadata: Metadata = { title: 'Settings' };

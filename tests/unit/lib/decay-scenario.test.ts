@@ -16,7 +16,7 @@ import { retrainJobParamsSchema } from '@/lib/schemas/jobs';
 import { latestLiveError } from '@/lib/monitoring/decay';
 import { triggerRetraining } from '@/lib/monitoring/triggers';
 import { latestDriftReport } from '@/lib/monitoring/drift';
-import { updateRetrainingSettings } from '@/lib/retraining/settings';
+import { updateRetrainingSettings } from '@/lib/retraining-settings';
 
 // The real launchJob runs (job record, one-per-kind conflict, audit); only the worker process is
 // not started: the test runs the retraining cycle in this process, with fast training options.

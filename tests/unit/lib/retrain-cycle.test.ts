@@ -50,10 +50,31 @@ describe('retraining cycle', () => {
   });
 
   it('runs one cycle at a time per tenant', async () => {
-    const slow = runRetrainCycle('shop', fakeDeps({ wape: 0.2 }, champion, 300), SYSTEM_ACTOR, 'a');
-    await new Promise((r) => setTimeout(r, 50));
+    // The first cycle trains (so it holds the tenant's lock) until the test lets it go.
+    const deps = fakeDeps({ wape: 0.2 }, champion);
+    let training!: () => void;
+    const insideLock = new Promise<void>((resolve) => (training = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = runRetrainCycle(
+      'shop',
+      {
+        ...deps,
+        async train(tenantId, options, progress) {
+          training();
+          await held;
+          return deps.train(tenantId, options, progress);
+        },
+      },
+      SYSTEM_ACTOR,
+      'a',
+    );
+    await insideLock;
     await expect(runRetrainCycle('shop', fakeDeps({ wape: 0.2 }, champion), SYSTEM_ACTOR, 'b')).rejects.toThrow(/already running/);
-    await slow;
+    release();
+    expect((await first).version?.id).toBe('v2');
+    // Once it has ended, the next cycle runs.
+    expect((await runRetrainCycle('shop', fakeDeps({ wape: 0.1 }, champion), SYSTEM_ACTOR, 'c')).version?.id).toBe('v3');
   });
 
   it('a cycle killed mid-way leaves the registry byte-identical, and the next cycle still runs', async () => {

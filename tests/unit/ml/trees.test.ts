@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { binMatrix, binOf, fitBinMapper, type BinnedMatrix } from '@/ml/trees/binning';
 import { buildPackedHistogram, buildSparsePackedHistogram, fillDefaultBins, packGradients, subtractHistogram, unpackHistogram } from '@/ml/trees/histogram';
-import { partitionChunkApart, partitionRows, setChunkPartitioner } from '@/ml/trees/partition';
+import { partitionChunkApart, partitionRows } from '@/ml/trees/partition';
+import { SERIAL_KERNELS, type ChunkPartitioner, type TreeKernels } from '@/ml/trees/kernels';
 import { GradientBoostingRegressor } from '@/ml/trees/gradient-boosting';
 import { RandomForestRegressor } from '@/ml/trees/random-forest';
 import { createMatrix, matrixFromRows, type FeatureMatrix } from '@/ml/matrix';
+import { createRandom } from '@/ml/random';
 import { sparseTable, syntheticRegression } from './helpers';
 
 /**
@@ -18,6 +20,8 @@ interface RefRules {
   minChildWeight: number;
   lambda: number;
   learningRate: number;
+  /** Clip on raw leaf values before the learning rate (0 = none). */
+  maxDeltaStep?: number;
 }
 
 function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, rows: number[], depth: number, o: RefRules): RefNode {
@@ -27,7 +31,9 @@ function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, row
     G += grad[r];
     H += hess[r];
   }
-  const leaf = { leaf: (-G / (H + o.lambda)) * o.learningRate };
+  const raw = -G / (H + o.lambda);
+  const clip = o.maxDeltaStep ?? 0;
+  const leaf = { leaf: (clip > 0 ? Math.max(-clip, Math.min(clip, raw)) : raw) * o.learningRate };
   if (depth >= o.maxDepth || rows.length < 2 || H < 2 * o.minChildWeight) return leaf;
   const parent = (G * G) / (H + o.lambda);
   let best = { score: -Infinity, feature: -1, bin: 0, defaultLeft: false };
@@ -78,20 +84,124 @@ function refPredict(node: RefNode, X: FeatureMatrix, r: number): number {
   return node.leaf;
 }
 
-function refBoost(X: FeatureMatrix, y: Float64Array, rounds: number, o: RefRules): Float64Array {
+/**
+ * Plain boosting with the reference tree: squared loss (g = F - y, h = 1) or Poisson on the log
+ * link (F starts at log mean(y); g = e^F - y, h = e^F, never integers; predictions e^F).
+ * Returns the predictions and the trees.
+ */
+function refBoost(X: FeatureMatrix, y: Float64Array, rounds: number, o: RefRules, loss: 'squared' | 'poisson' = 'squared'): { predictions: Float64Array; trees: RefNode[] } {
   const data = binMatrix(X, fitBinMapper(X, 255));
   const n = X.rows;
-  let base = 0;
-  for (let i = 0; i < n; i++) base += y[i] / n;
-  const raw = new Float64Array(n).fill(base);
-  const hess = new Float64Array(n).fill(1);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i] / n;
+  const raw = new Float64Array(n).fill(loss === 'poisson' ? Math.log(mean) : mean);
   const rows = Array.from({ length: n }, (_, i) => i);
+  const trees: RefNode[] = [];
   for (let t = 0; t < rounds; t++) {
-    const grad = raw.map((p, i) => p - y[i]);
+    const grad = raw.map((p, i) => (loss === 'poisson' ? Math.exp(p) : p) - y[i]);
+    const hess = loss === 'poisson' ? raw.map((p) => Math.exp(p)) : new Float64Array(n).fill(1);
     const tree = refGrow(data, grad, hess, rows, 0, o);
+    trees.push(tree);
     for (let i = 0; i < n; i++) raw[i] += refPredict(tree, X, i);
   }
-  return raw;
+  return { predictions: loss === 'poisson' ? raw.map(Math.exp) : raw, trees };
+}
+
+/**
+ * A tree as the partition of the rows of X into its leaves, each leaf's rows with its value,
+ * ordered by first row. Two trees are the same tree on X when these agree: a split at another
+ * feature or threshold that parts the rows alike (a mirror image or a near tie broken the other
+ * way in the last bit) is the same tree for every row.
+ */
+interface LeafRows {
+  rows: number[];
+  value: number;
+}
+function leafPartition(leafOf: (r: number) => { id: number; value: number }, rows: number): LeafRows[] {
+  const byLeaf = new Map<number, LeafRows>();
+  for (let r = 0; r < rows; r++) {
+    const { id, value } = leafOf(r);
+    const leaf = byLeaf.get(id);
+    if (leaf) leaf.rows.push(r);
+    else byLeaf.set(id, { rows: [r], value });
+  }
+  return [...byLeaf.values()].sort((a, b) => a.rows[0] - b.rows[0]);
+}
+function refLeaves(tree: RefNode, X: FeatureMatrix): LeafRows[] {
+  const ids = new Map<RefNode, number>();
+  return leafPartition((r) => {
+    let node = tree;
+    while (!('leaf' in node)) {
+      const v = X.values[node.feature * X.rows + r];
+      node = (Number.isNaN(v) ? node.defaultLeft : v <= node.threshold) ? node.left : node.right;
+    }
+    if (!ids.has(node)) ids.set(node, ids.size);
+    return { id: ids.get(node) as number, value: node.leaf };
+  }, X.rows);
+}
+function engineLeaves(tree: { feature: number[]; threshold: number[]; left: number[]; defaultLeft: number[]; value: number[] }, X: FeatureMatrix): LeafRows[] {
+  return leafPartition((r) => {
+    let k = 0;
+    while (tree.feature[k] >= 0) {
+      const v = X.values[tree.feature[k] * X.rows + r];
+      k = tree.left[k] + ((Number.isNaN(v) ? tree.defaultLeft[k] === 1 : v <= tree.threshold[k]) ? 0 : 1);
+    }
+    return { id: k, value: tree.value[k] };
+  }, X.rows);
+}
+
+/** Expects the engine's trees to be the reference's on X: the same leaves, values to `digits`. */
+function expectSameTrees(engine: Parameters<typeof engineLeaves>[0][], reference: RefNode[], X: FeatureMatrix, digits: number): void {
+  expect(engine.length).toBe(reference.length);
+  engine.forEach((t, i) => {
+    const ours = engineLeaves(t, X);
+    const ref = refLeaves(reference[i], X);
+    expect(ours.map((l) => l.rows)).toEqual(ref.map((l) => l.rows));
+    ours.forEach((l, j) => expect(l.value).toBeCloseTo(ref[j].value, digits));
+  });
+}
+
+/** SERIAL_KERNELS, counting which histogram builders a fit calls (which path it took). */
+function countingKernels(): { kernels: TreeKernels; calls: Record<'pairs' | 'packed' | 'sparsePacked', number> } {
+  const calls = { pairs: 0, packed: 0, sparsePacked: 0 };
+  const kernels: TreeKernels = {
+    ...SERIAL_KERNELS,
+    histogram: (...a) => {
+      calls.pairs++;
+      SERIAL_KERNELS.histogram(...a);
+    },
+    packedHistogram: (...a) => {
+      calls.packed++;
+      SERIAL_KERNELS.packedHistogram(...a);
+    },
+    sparsePackedHistogram: (...a) => {
+      calls.sparsePacked++;
+      SERIAL_KERNELS.sparsePackedHistogram(...a);
+    },
+  };
+  return { kernels, calls };
+}
+
+/** Poisson counts driven by the first three features (missing values count as 0). */
+function countTarget(X: FeatureMatrix, seed: number): Float64Array {
+  const rng = createRandom(seed);
+  const v = X.values;
+  const n = X.rows;
+  const at = (c: number, r: number) => (Number.isNaN(v[c * n + r]) ? 0 : v[c * n + r]);
+  return Float64Array.from({ length: n }, (_, r) => {
+    const mu = Math.exp(0.8 + 0.6 * at(0, r) - 0.4 * at(1, r) + 0.3 * Math.sin(2 * at(2, r)));
+    // Poisson by inversion.
+    let k = 0;
+    let p = Math.exp(-mu);
+    let c = p;
+    const u = rng.next();
+    while (u > c && k < 200) {
+      k++;
+      p *= mu / k;
+      c += p;
+    }
+    return k;
+  });
 }
 
 describe('binning', () => {
@@ -128,7 +238,7 @@ describe('tree engine against the slow reference', () => {
   it('makes the same splits and predictions (no missing values)', () => {
     const { X, y } = syntheticRegression(150, 4, 3);
     const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 4, learningRate: 0.5, lambda: 1 }).fit(X, y);
-    const ref = refBoost(X, y, 3, rules);
+    const ref = refBoost(X, y, 3, rules).predictions;
     const p = ours.predict(X);
     for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
   });
@@ -136,7 +246,7 @@ describe('tree engine against the slow reference', () => {
   it('makes the same splits with missing values routed to the better side', () => {
     const { X, y } = syntheticRegression(150, 4, 5, 0.3, 0.15);
     const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 4, learningRate: 0.5, lambda: 1 }).fit(X, y);
-    const ref = refBoost(X, y, 3, rules);
+    const ref = refBoost(X, y, 3, rules).predictions;
     const p = ours.predict(X);
     for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
   });
@@ -145,7 +255,7 @@ describe('tree engine against the slow reference', () => {
     const { X, y } = sparseTable(160, 11);
     expect(binMatrix(X, fitBinMapper(X, 255)).rowStart.length).toBe(X.rows + 1);
     const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 4, learningRate: 0.5, lambda: 1 }).fit(X, y);
-    const ref = refBoost(X, y, 3, rules);
+    const ref = refBoost(X, y, 3, rules).predictions;
     const p = ours.predict(X);
     for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
   });
@@ -154,9 +264,37 @@ describe('tree engine against the slow reference', () => {
     const { X, y } = syntheticRegression(120, 3, 8, 0.3, 0.05);
     const o = { maxDepth: 6, minChildWeight: 7, lambda: 0, learningRate: 1 };
     const ours = new GradientBoostingRegressor({ nEstimators: 1, maxDepth: 6, minChildWeight: 7, lambda: 0, learningRate: 1 }).fit(X, y);
-    const ref = refBoost(X, y, 1, o);
+    const ref = refBoost(X, y, 1, o).predictions;
     const p = ours.predict(X);
     for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
+  });
+
+  it('Poisson loss (non-integer hessians, the unpacked pair histograms): the same trees and predictions', () => {
+    for (const [seed, missing] of [[13, 0], [14, 0.15]] as const) {
+      const { X } = syntheticRegression(200, 4, seed, 0.3, missing);
+      const y = countTarget(X, seed);
+      const { kernels, calls } = countingKernels();
+      const ours = new GradientBoostingRegressor({ nEstimators: 4, maxDepth: 4, learningRate: 0.5, lambda: 1, loss: 'poisson' }, { kernels }).fit(X, y);
+      // The product's path: every histogram in the pair layout, none packed.
+      expect(calls.pairs).toBeGreaterThan(4);
+      expect(calls.packed + calls.sparsePacked).toBe(0);
+      // Poisson's default leaf clip (0.7, as XGBoost) in the reference too.
+      const ref = refBoost(X, y, 4, { ...rules, maxDeltaStep: 0.7 }, 'poisson');
+      expectSameTrees(ours.toJSON().params.trees, ref.trees, X, 9);
+      const p = ours.predict(X);
+      for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref.predictions[i], 9);
+    }
+  });
+
+  it('Poisson loss on a zero-heavy table, with minimum child weight, like the reference', () => {
+    const { X } = sparseTable(180, 12);
+    const y = countTarget(X, 3);
+    const o = { maxDepth: 5, minChildWeight: 3, lambda: 0.5, learningRate: 0.3, maxDeltaStep: 0.7 };
+    const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 5, minChildWeight: 3, lambda: 0.5, learningRate: 0.3, loss: 'poisson' }).fit(X, y);
+    const ref = refBoost(X, y, 3, o, 'poisson');
+    expectSameTrees(ours.toJSON().params.trees, ref.trees, X, 9);
+    const p = ours.predict(X);
+    for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref.predictions[i], 9);
   });
 
   it('predicts identically in batch, single-row and pointer-walk form (deep forest)', () => {
@@ -269,6 +407,16 @@ describe('packed integer gradients', () => {
     const p = packGradients(grad, Float64Array.of(1, 1), dup, 3, out);
     if (p === null) throw new Error('expected packing');
     expect(p.quantSum).toBe(2 * Math.round(grad[0] * p.scale) + Math.round(grad[1] * p.scale));
+    // Squared loss packs (integer hessians) and its trees are still the reference's: the same
+    // leaves, with values from the exact sums (with and without the sparse form).
+    for (const table of [syntheticRegression(150, 4, 3, 0.3, 0.1), sparseTable(160, 11)]) {
+      const { kernels, calls } = countingKernels();
+      const ours = new GradientBoostingRegressor({ nEstimators: 3, maxDepth: 4, learningRate: 0.5, lambda: 1 }, { kernels }).fit(table.X, table.y);
+      expect(calls.pairs).toBe(0);
+      expect(calls.packed + calls.sparsePacked).toBeGreaterThan(3);
+      const ref = refBoost(table.X, table.y, 3, { maxDepth: 4, minChildWeight: 1, lambda: 1, learningRate: 0.5 });
+      expectSameTrees(ours.toJSON().params.trees, ref.trees, table.X, 12);
+    }
   });
 });
 
@@ -285,22 +433,20 @@ describe('row partition', () => {
     const ids = Array.from({ length: rows }, (_, i) => i).filter((r) => r % 3 !== 0);
     for (const chunked of [false, true]) {
       let pending: () => number = () => -1;
-      setChunkPartitioner(
-        chunked
-          ? {
-              minRows: 1,
-              start(cols, colBase, bin, missingLeft, idx, scratch, from, to) {
-                pending = () => partitionChunkApart(cols, colBase, bin, missingLeft, idx, scratch, from, to);
-                return true;
-              },
-              finish: () => pending(),
-            }
-          : null,
-      );
+      const partitioner: ChunkPartitioner | null = chunked
+        ? {
+            minRows: 1,
+            start(cols, colBase, bin, missingLeft, idx, scratch, from, to) {
+              pending = () => partitionChunkApart(cols, colBase, bin, missingLeft, idx, scratch, from, to);
+              return true;
+            },
+            finish: () => pending(),
+          }
+        : null;
       for (const [colBase, bin, missingLeft] of [[0, 4, -1], [rows, 0, 10], [rows, 10, -1], [0, -1, 3]]) {
         const idx = Int32Array.from([7, ...ids]);
         const scratch = new Int32Array(idx.length);
-        const mid = partitionRows(columns, colBase, bin, missingLeft, idx, scratch, 1, idx.length);
+        const mid = partitionRows(columns, colBase, bin, missingLeft, idx, scratch, 1, idx.length, partitioner);
         const expected = reference(ids, colBase, bin, missingLeft);
         expect(Array.from(idx.subarray(1))).toEqual(expected);
         expect(idx[0]).toBe(7);
@@ -308,6 +454,5 @@ describe('row partition', () => {
         expect(mid).toBe(1 + lefts);
       }
     }
-    setChunkPartitioner(null);
   });
 });

@@ -6,7 +6,7 @@ import { createTenant, getTenantOrThrow } from '@/lib/tenants';
 import { queryAudit, SYSTEM_ACTOR } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { registerVersion } from '@/lib/registry/store';
-import { updateRetrainingSettings } from '@/lib/retraining/settings';
+import { updateRetrainingSettings } from '@/lib/retraining-settings';
 import { triggerRetraining, type RetrainLauncher } from '@/lib/monitoring/triggers';
 
 beforeEach(async () => {

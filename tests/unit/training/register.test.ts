@@ -8,7 +8,7 @@ import { ingestDataset } from '@/lib/datasets/ingest';
 import { queryExperiments, experimentQuerySchema } from '@/lib/experiments';
 import { listVersions, readArtifact, readRegistry } from '@/lib/registry/store';
 import { trainAndRegister } from '@/lib/training/register';
-import { trainingArtifactSchema } from '@/lib/training';
+import { trainingArtifactSchema } from '@/ml/training';
 
 const manager = { type: 'user' as const, id: 'u_manager', label: 'manager@shop.test' };
 const experiments = async (tenantId: string) => (await queryExperiments(tenantId, experimentQuerySchema.parse({ order: 'asc', pageSize: 500 }))).experiments;

@@ -6,7 +6,7 @@ import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { RUSSIAN_HOLIDAYS, US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { importRetail } from '@/lib/ingest/retail';
 import { importGeneric } from '@/lib/ingest/generic';
-import { loadForecaster, scoreArtifact, trainOnTable, type TrainingRun } from '@/lib/training';
+import { loadForecaster, scoreArtifact, trainOnTable, type TrainingRun } from '@/ml/training';
 import { evaluationJson, parseTrainArgs, summaryTable, CommandUsageError } from '@/scripts/commands/train';
 import { WALMART_CSV } from '../../support/paths';
 

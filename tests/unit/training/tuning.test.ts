@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { importGeneric } from '@/lib/ingest/generic';
-import { trainOnTable, type TrainingTrial } from '@/lib/training';
+import { trainOnTable, type TrainingTrial } from '@/ml/training';
 import { WALMART_CSV } from '../../support/paths';
 
 function walmartInput() {

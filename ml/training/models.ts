@@ -5,12 +5,13 @@
  * tables.
  */
 import { z } from 'zod';
-import type { Regressor } from '@/ml/contract';
-import { GradientBoostingRegressor, type GradientBoostingOptions } from '@/ml/trees/gradient-boosting';
-import { RandomForestRegressor, type RandomForestOptions } from '@/ml/trees/random-forest';
-import { RidgeRegressor } from '@/ml/linear/ridge';
-import type { FeatureMatrix } from '@/ml/matrix';
-import type { ParamValue, RandomSpace } from '@/ml/tuning';
+import type { Regressor } from '../contract';
+import { GradientBoostingRegressor, type GradientBoostingOptions } from '../trees/gradient-boosting';
+import { RandomForestRegressor, type RandomForestOptions } from '../trees/random-forest';
+import type { TreeKernels } from '../trees/kernels';
+import { RidgeRegressor } from '../linear/ridge';
+import type { FeatureMatrix } from '../matrix';
+import type { ParamValue, RandomSpace } from '../tuning';
 
 export const ALGORITHMS = ['gbm', 'rf', 'ridge', 'ensemble'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
@@ -69,10 +70,13 @@ export const GBM_TUNING_SPACE: RandomSpace = {
   colsample: { type: 'uniform', min: 0.5, max: 1 },
 };
 
-/** A fresh, unfitted model. @throws RangeError on a bad parameter (from the model's options check). */
-export function makeModel(algo: BaseAlgorithm, params: ModelParams): Regressor {
-  if (algo === 'gbm') return new GradientBoostingRegressor(params as Partial<GradientBoostingOptions>);
-  if (algo === 'rf') return new RandomForestRegressor(params as Partial<RandomForestOptions>);
+/**
+ * A fresh, unfitted model; tree models fit and predict with `kernels` (default on this thread).
+ * @throws RangeError on a bad parameter (from the model's options check).
+ */
+export function makeModel(algo: BaseAlgorithm, params: ModelParams, kernels?: TreeKernels): Regressor {
+  if (algo === 'gbm') return new GradientBoostingRegressor(params as Partial<GradientBoostingOptions>, { kernels });
+  if (algo === 'rf') return new RandomForestRegressor(params as Partial<RandomForestOptions>, { kernels });
   return new RidgeRegressor({ alpha: Number(params.alpha ?? 1), seed: Number(params.seed ?? 42) });
 }
 
@@ -89,13 +93,20 @@ export interface FittedModel {
   fitSeconds: number;
 }
 
+/** How fitModel fits: the early-stopping window and the kernels. */
+export interface FitModelOptions {
+  /** A later window (never random rows) boosting stops early on. */
+  validation?: { X: FeatureMatrix; y: Float64Array };
+  kernels?: TreeKernels;
+}
+
 /**
- * Fits one algorithm; boosting stops early on `validation` (a later window, never random rows)
- * and the returned params carry the number of rounds it kept.
+ * Fits one algorithm; boosting stops early on `validation` and the returned params carry the
+ * number of rounds it kept.
  */
-export function fitModel(algo: BaseAlgorithm, params: ModelParams, X: FeatureMatrix, y: Float64Array, validation?: { X: FeatureMatrix; y: Float64Array }): FittedModel {
+export function fitModel(algo: BaseAlgorithm, params: ModelParams, X: FeatureMatrix, y: Float64Array, { validation, kernels }: FitModelOptions = {}): FittedModel {
   const started = performance.now();
-  const model = makeModel(algo, params);
+  const model = makeModel(algo, params, kernels);
   const yt = trainingTarget(params, y);
   let out = params;
   if (model instanceof GradientBoostingRegressor) {
@@ -107,11 +118,14 @@ export function fitModel(algo: BaseAlgorithm, params: ModelParams, X: FeatureMat
 
 const kindSchema = z.object({ kind: z.string() });
 
-/** Rebuilds a fitted model from its JSON. @throws Error on an unknown kind or a bad envelope. */
-export function modelFromJSON(json: unknown): Regressor {
+/**
+ * Rebuilds a fitted model from its JSON; tree models predict with `kernels` (default this thread).
+ * @throws Error on an unknown kind or a bad envelope.
+ */
+export function modelFromJSON(json: unknown, kernels?: TreeKernels): Regressor {
   const { kind } = kindSchema.parse(json);
-  if (kind === 'GradientBoostingRegressor') return GradientBoostingRegressor.fromJSON(json);
-  if (kind === 'RandomForestRegressor') return RandomForestRegressor.fromJSON(json);
+  if (kind === 'GradientBoostingRegressor') return GradientBoostingRegressor.fromJSON(json, { kernels });
+  if (kind === 'RandomForestRegressor') return RandomForestRegressor.fromJSON(json, { kernels });
   if (kind === 'RidgeRegressor') return RidgeRegressor.fromJSON(json);
   throw new Error(`unknown model kind ${kind}`);
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { AppError } from '../errors';
-import { storage, tenantPath } from '../storage';
-import { TIERS_TABLE } from '../tiers';
-import type { Tenant } from '../schemas/tenant';
+import { AppError } from './errors';
+import { storage, tenantPath } from './storage';
+import { TIERS_TABLE } from './tiers';
+import type { Tenant } from './schemas/tenant';
 
 /** A tenant's auto-retraining settings (SPEC 6): schedule, triggers and the promotion rule. */
 export const retrainingSettingsSchema = z.object({

@@ -5,15 +5,16 @@
  * stores it as a model version; `loadForecaster` turns it back into a Forecaster.
  */
 import { z } from 'zod';
-import type { DailyTable, PlannedEvent } from '@/ml/data/table';
-import { FeaturePipeline } from '@/ml/features/pipeline';
-import { holidaySpecSchema } from '@/ml/features/holidays';
-import { WeightedEnsemble } from '@/ml/ensemble';
-import type { Predictor } from '@/ml/forecasting';
-import type { FeatureMatrix } from '@/ml/matrix';
-import { Forecaster } from '@/ml/forecasting/forecaster';
-import { ScaledConformal } from '@/ml/forecasting/intervals';
-import type { ForecastLevel } from '@/ml/forecasting/levels';
+import type { DailyTable, PlannedEvent } from '../data/table';
+import { FeaturePipeline } from '../features/pipeline';
+import { holidaySpecSchema } from '../features/holidays';
+import { WeightedEnsemble } from '../ensemble';
+import type { Predictor } from '../forecasting';
+import type { FeatureMatrix } from '../matrix';
+import { Forecaster } from '../forecasting/forecaster';
+import { ScaledConformal } from '../forecasting/intervals';
+import type { ForecastLevel } from '../forecasting/levels';
+import type { TreeKernels } from '../trees/kernels';
 import { modelFromJSON } from './models';
 
 export const ARTIFACT_KIND = 'foresight.forecast-model';
@@ -47,19 +48,19 @@ export const trainingArtifactSchema = z.object({
 });
 export type TrainingArtifact = z.infer<typeof trainingArtifactSchema>;
 
-/** The predictor an artifact describes (a single model, or the weighted members). */
-export function artifactPredictor(artifact: TrainingArtifact): Predictor {
+/** The predictor an artifact describes (a single model, or the weighted members), predicting with `kernels`. */
+export function artifactPredictor(artifact: TrainingArtifact, kernels?: TreeKernels): Predictor {
   if (artifact.algorithm !== 'ensemble') {
     const json = artifact.models[artifact.algorithm];
     if (json === undefined) throw new Error(`artifact lacks the model ${artifact.algorithm}`);
-    return modelFromJSON(json);
+    return modelFromJSON(json, kernels);
   }
   const ens = WeightedEnsemble.fromJSON(artifact.ensemble);
   const names = [...ens.weights.keys()];
   const members = names.map((n) => {
     const json = artifact.models[n];
     if (json === undefined) throw new Error(`artifact lacks the ensemble member ${n}`);
-    return modelFromJSON(json);
+    return modelFromJSON(json, kernels);
   });
   return { predict: (X: FeatureMatrix) => ens.combine(members.map((m) => m.predict(X))) };
 }
@@ -67,16 +68,17 @@ export function artifactPredictor(artifact: TrainingArtifact): Predictor {
 /**
  * A Forecaster over the tenant's table from a stored artifact.
  * @param data the table (and planned promotions) to forecast from; `origin` defaults to its last day
+ * @param kernels what the tree models predict with (default this thread)
  * @throws ZodError / Error when the artifact's kind, version or content do not match
  */
-export function loadForecaster(artifactJson: unknown, data: { table: DailyTable; planned?: readonly PlannedEvent[]; origin?: number | string }): Forecaster {
+export function loadForecaster(artifactJson: unknown, data: { table: DailyTable; planned?: readonly PlannedEvent[]; origin?: number | string }, kernels?: TreeKernels): Forecaster {
   const artifact = trainingArtifactSchema.parse(artifactJson);
   if (data.table.step !== artifact.step) throw new RangeError(`the table is ${data.table.frequency}, the model ${artifact.frequency}`);
   const pipeline = FeaturePipeline.fromJSON(artifact.pipeline);
   const intervals: Partial<Record<ForecastLevel, ScaledConformal>> = {};
   for (const [level, json] of Object.entries(artifact.intervals)) intervals[level as ForecastLevel] = ScaledConformal.fromJSON(json);
   return new Forecaster(
-    { pipeline, predictor: artifactPredictor(artifact), intervals, clampAtZero: artifact.clampAtZero, maxHorizon: artifact.maxHorizon },
+    { pipeline, predictor: artifactPredictor(artifact, kernels), intervals, clampAtZero: artifact.clampAtZero, maxHorizon: artifact.maxHorizon },
     data.table,
     data.planned ?? [],
     data.origin,

@@ -4,10 +4,11 @@
  * challenger's comes with its TrainingRun; `scoreArtifact` scores a stored artifact (the champion)
  * on the same hold-out days, forecasting them recursively from the day before, as training did.
  */
-import { parseIsoDay } from '@/ml/data/dates';
-import { rowOf, seriesCount, type DailyTable } from '@/ml/data/table';
-import { wape } from '@/ml/metrics';
-import type { Scorecard, SegmentScore } from '@/ml/monitoring/promotion';
+import { parseIsoDay } from '../data/dates';
+import { rowOf, seriesCount, type DailyTable } from '../data/table';
+import { wape } from '../metrics';
+import type { Scorecard, SegmentScore } from '../monitoring/promotion';
+import type { TreeKernels } from '../trees/kernels';
 import { loadForecaster, trainingArtifactSchema } from './artifact';
 
 /** Segment label of every series per dimension the table has (its keys, and category = dept_name). */
@@ -57,10 +58,11 @@ export function scorecardOf(table: DailyTable, actual: Float64Array, predicted: 
 /**
  * The scorecard of a stored artifact on the hold-out days `from..to` of `table`, forecast
  * recursively from the day before `from`; null when the artifact's training window reaches into
- * the hold-out (no fair comparison) or the hold-out is longer than its horizon.
+ * the hold-out (no fair comparison) or the hold-out is longer than its horizon. Its tree models
+ * predict with `kernels` (default this thread).
  * @throws ZodError when the artifact is not a training artifact.
  */
-export function scoreArtifact(artifactJson: unknown, table: DailyTable, holdout: { from: string; to: string }): Scorecard | null {
+export function scoreArtifact(artifactJson: unknown, table: DailyTable, holdout: { from: string; to: string }, kernels?: TreeKernels): Scorecard | null {
   const artifact = trainingArtifactSchema.parse(artifactJson);
   const from = parseIsoDay(holdout.from);
   const to = parseIsoDay(holdout.to);
@@ -69,7 +71,7 @@ export function scoreArtifact(artifactJson: unknown, table: DailyTable, holdout:
   const origin = from - table.step;
   const H = Math.floor((to - origin) / table.step);
   if (H < 1 || H > artifact.maxHorizon) return null;
-  const f = loadForecaster(artifact, { table, origin });
+  const f = loadForecaster(artifact, { table, origin }, kernels);
   const all = Array.from({ length: seriesCount(table) }, (_, s) => s);
   const fcs = f.seriesForecasts(all, H);
   const a: number[] = [];
