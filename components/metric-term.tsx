@@ -14,7 +14,7 @@ export function MetricTerm({ metric, technical = false, children }: { metric: st
   return (
     <span className="term" tabIndex={0} aria-describedby={id} data-metric={metric}>
       {children ?? w.name}
-      {technical && <span className="muted"> ({w.short})</span>}
+      {technical && w.short.toLowerCase() !== w.name.toLowerCase() && <span className="muted"> ({w.short})</span>}
       <span role="tooltip" id={id} className="term-tip">
         <strong>{w.short}</strong>: {w.definition}
       </span>

@@ -169,6 +169,7 @@ export function changeWords(key: string, a: number | null | undefined, b: number
   const tone = compareMetric(key, a, b);
   const w = metricWords(key);
   const d = b - a;
+  if (d === 0) return tone === null ? 'no change' : 'the same';
   const amount = w.kind === 'share' ? fmt.points(d) : `${d > 0 ? '+' : d < 0 ? '−' : ''}${formatMetric(key === 'bias' ? 'mae' : key, Math.abs(d), fmt, measure)}`;
   return tone === null ? amount : `${amount}, ${tone === 'same' ? 'the same' : tone}`;
 }

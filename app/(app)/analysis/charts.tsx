@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useRouter } from 'next/navigation';
 import { Plot, type PlotPoint } from '@/components/plot';
 import { formatterFor, type Measure, type RegionalSettings } from '@/lib/format';
+import { LEGEND_BELOW_AXIS_TITLE } from '../forecasts/chart';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -30,6 +31,7 @@ export function BreakdownChart({ labels, current, previous, hrefs, title, by, me
       barmode: 'group',
       separators: fmt.plotlySeparators,
       margin: { l: 64, r: 16, t: 40, b: 72 },
+      legend: LEGEND_BELOW_AXIS_TITLE,
       xaxis: { type: 'category', automargin: true, title: { text: by } },
       yaxis: { title: { text: fmt.title(measure) }, tickformat: '~s', ...fmt.tickAffixes(measure.unit) },
     }),

@@ -312,7 +312,9 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
       <GrowthSection tenantId={ctx.tenantId} table={table} q={view} category={filters.category} store={filters.store} fmt={fmt} target={labels.target} canExport={canExport} />
       <section className="card" aria-labelledby="seasonality">
         <h2 id="seasonality">Seasonality, {scope}</h2>
-        <p className="muted">Average {measure.label.toLowerCase()} per period over all the data{filtered ? ' of this selection' : ''}.</p>
+        <p className="muted">
+          Averages of {measure.label.toLowerCase()} over all the data{filtered ? ' of this selection' : ''}.
+        </p>
         <SeasonalityCharts weekday={season.weekday} month={season.month} weekly={table.step === 7} measure={measure} scope={scope} regional={ctx.tenant.regional} />
       </section>
       <section className="card" aria-labelledby="heatmap">

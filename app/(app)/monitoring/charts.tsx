@@ -2,6 +2,7 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
+import { LEGEND_BELOW_AXIS_TITLE } from '../forecasts/chart';
 
 /** PSI per column with the 0.1 and 0.25 bands drawn. */
 export function PsiChart({ names, psi }: { names: string[]; psi: number[] }) {
@@ -11,10 +12,10 @@ export function PsiChart({ names, psi }: { names: string[]; psi: number[] }) {
   );
   const layout = useMemo(
     () => ({
-      title: { text: 'Drift of each column on the new days (PSI)', x: 0, xanchor: 'left', font: { size: 14 } },
+      title: { text: 'Drift of each column on the new days (PSI; dotted: 0.1 moderate, 0.25 significant)', x: 0, xanchor: 'left', font: { size: 14 } },
       margin: { l: 64, r: 16, t: 40, b: 64 },
       xaxis: { type: 'category', automargin: true, title: { text: 'Column' } },
-      yaxis: { title: { text: 'PSI (0.1 moderate, 0.25 significant)' }, rangemode: 'tozero' },
+      yaxis: { title: { text: 'PSI' }, rangemode: 'tozero' },
       shapes: [0.1, 0.25].map((y) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: y, y1: y, line: { dash: 'dot', width: 1, color: y > 0.2 ? '#c62828' : '#9a6700' } })),
     }),
     [],
@@ -63,6 +64,7 @@ export function LiveErrorChart({ points, threshold, reference, windowDays, basel
       title: { text: 'Typical error of the production model on the new days, beside seasonal naive', x: 0, xanchor: 'left', font: { size: 14 } },
       margin: { l: 64, r: 16, t: 40, b: 56 },
       xaxis: { title: { text: 'Day' }, type: 'date' },
+      legend: LEGEND_BELOW_AXIS_TITLE,
       yaxis: { title: { text: 'Typical error (WAPE, % of sales)' }, tickformat: '.0%', ...(top && Number.isFinite(top) ? { range: [0, top * 1.05] } : { rangemode: 'tozero' }) },
       shapes,
       annotations,
