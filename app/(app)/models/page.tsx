@@ -76,7 +76,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
         <section className="card" aria-labelledby="train">
           <h2 id="train">Train</h2>
           <p className="muted">
-            Trains on the current data in the background (you can leave this page), scores every model and the seasonal naive baseline on the last 30 days, and
+            Trains on the current data in the background (you can leave this page), scores every model and the seasonal naive baseline on the newest {step === 7 ? '8 weeks' : '30 days'} (held out of its training), and
             registers the best one: in production if it is the first, otherwise in staging to compare and promote.
           </p>
           <ActionForm action={trainAction} submitLabel="Train" className="form-grid" testId="train-form">
