@@ -278,7 +278,8 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
   const fmt: Formatter = formatterFor(data.regional);
   const span = formatSpan(data.periods, data.step);
   const per = periodWord(data.step);
-  const compactOf = (m: Measure, v: number) => (m.unit === 'currency' ? fmt.moneyCompact(v) : m.unit === 'units' ? fmt.units(v, { compact: true }) : fmt.compact(v));
+  // A box's figure is one short line: money with its symbol; units and other counts say their unit in the box's title or note.
+  const compactOf = (m: Measure, v: number) => (m.unit === 'currency' ? fmt.moneyCompact(v) : fmt.compact(v));
   // Header band in the tenant's colour, logo when it is PNG or JPEG (pdfkit reads those).
   doc.rect(0, 0, PAGE.width, 70).fill(brand);
   let titleX = PAGE.margin;
@@ -306,7 +307,8 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
   boxes.push({ title: data.target.label, value: compactOf(data.target, data.kpis.current.target), note: vs(data.kpis.current.target, data.kpis.previous.target, data.kpis.lastYear.target) });
   if (data.forecast) {
     const ahead = formatSpan(data.forecast.periods, data.step);
-    boxes.push({ title: `Forecast, next ${ahead}`, value: compactOf(data.target, data.forecast.total), note: `vs last ${data.forecast.perPeriod ? `${span}, per ${per}` : span} ${fmt.signedPercent(data.forecast.changeVsLast)} · model ${data.forecast.modelVersion}` });
+    const unit = data.target.unit === 'currency' ? '' : `${data.target.label.toLowerCase()} · `;
+    boxes.push({ title: `Forecast, next ${ahead}`, value: compactOf(data.target, data.forecast.total), note: `${unit}vs last ${data.forecast.perPeriod ? `${span}, per ${per}` : span} ${fmt.signedPercent(data.forecast.changeVsLast)} · model ${data.forecast.modelVersion}` });
   }
   boxes.push({ title: 'Open alerts', value: String(data.alerts.open), note: data.alerts.open === 0 ? 'nothing to act on' : 'see the Alerts section' });
   const bw = (PAGE.width - 2 * PAGE.margin - 10 * (boxes.length - 1)) / boxes.length;
@@ -370,7 +372,7 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
     write(
       doc,
       { font: 'Body', size: 8, color: MUTED },
-      `Highest growth first, among the products that sold at least ${fmt.measure(data.growthFloor ?? 0, data.target.unit)} last month (a fifth of the average product); smaller ones swing by large percentages on a few sales.`,
+      `Highest growth first, among the products that sold at least ${fmt.measure(data.growthFloor ?? 0, data.target.unit)} last month (a fifth of the average product); smaller ones swing by large percentages on a few sales. Volumes in ${unitOf(data.target)}.`,
       PAGE.margin,
       y,
       { width: full, maxChars: 400 },
@@ -378,7 +380,7 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
     y = doc.y + 6;
     y = table(
       doc,
-      ['Product', 'Category', 'Growth', `Last month (${unitOf(data.target)})`, `Next month (${unitOf(data.target)})`],
+      ['Product', 'Category', 'Growth', 'Last month', 'Next month'],
       data.growthProducts.map((p) => [p.name ? `${p.item} ${p.name}` : p.item, p.category ?? '—', fmt.signedPercent(p.growth), fmt.integer(p.previous), fmt.integer(p.forecast)]),
       [170, 100, 60, 82, 82],
       y,
