@@ -28,6 +28,20 @@ function loadPlotly(): Promise<Plotly> {
   return loading;
 }
 
+/** The point of a trace a click landed on (Plotly's `plotly_click` event, first point). */
+export interface PlotPoint {
+  x: unknown;
+  y: unknown;
+  curveNumber: number;
+  pointIndex: number;
+  customdata: unknown;
+}
+
+type GraphDiv = HTMLElement & {
+  on?: (event: 'plotly_click', listener: (e: { points?: Partial<PlotPoint & { pointNumber: number }>[] }) => void) => void;
+  removeAllListeners?: (event: 'plotly_click') => void;
+};
+
 /**
  * A Plotly chart. plotly.js-dist-min is large: its download starts with the page's HTML (a
  * preload link React puts in the head while rendering) and it runs once, on the first chart;
@@ -35,8 +49,14 @@ function loadPlotly(): Promise<Plotly> {
  * names the chart for screen readers and `summary`, when given, says in words what it shows
  * (Plotly's SVG means nothing to a screen reader).
  */
-export function Plot({ data, layout, label, summary, height = 320 }: { data: PlotlyData[]; layout?: PlotlyLayout; label: string; summary?: string; height?: number }) {
+export function Plot({ data, layout, label, summary, height = 320, onPointClick }: { data: PlotlyData[]; layout?: PlotlyLayout; label: string; summary?: string; height?: number; onPointClick?: (point: PlotPoint) => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  // The latest handler, read when a click comes: a new function each render redraws nothing.
+  const clickRef = useRef(onPointClick);
+  useEffect(() => {
+    clickRef.current = onPointClick;
+  });
+  const clickable = onPointClick !== undefined;
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   preload(PLOTLY_SRC, { as: 'script' });
   useEffect(() => {
@@ -65,18 +85,25 @@ export function Plot({ data, layout, label, summary, height = 320 }: { data: Plo
           },
           { displaylogo: false, responsive: true },
         );
+        const gd = el as GraphDiv;
+        gd.removeAllListeners?.('plotly_click');
+        if (clickable)
+          gd.on?.('plotly_click', (e) => {
+            const p = e.points?.[0];
+            if (p && clickRef.current) clickRef.current({ x: p.x, y: p.y, curveNumber: p.curveNumber ?? 0, pointIndex: p.pointIndex ?? p.pointNumber ?? 0, customdata: p.customdata });
+          });
         if (!cancelled) setState('ready');
       })
       .catch(() => !cancelled && setState('error'));
     return () => {
       cancelled = true;
     };
-  }, [data, layout, height]);
+  }, [data, layout, height, clickable]);
   return (
     <figure className="plot" aria-label={label}>
       {state === 'loading' && <p className="muted" aria-live="polite">Drawing the chart…</p>}
       {state === 'error' && <p className="alert error">The chart could not be drawn.</p>}
-      <div ref={ref} data-testid="plot" data-state={state} style={{ minHeight: state === 'ready' ? height : 0 }} />
+      <div ref={ref} data-testid="plot" data-state={state} data-clickable={clickable || undefined} style={{ minHeight: state === 'ready' ? height : 0 }} />
       {summary && <figcaption className="visually-hidden">{summary}</figcaption>}
     </figure>
   );

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SYSTEM_ACTOR, recordAudit } from './audit';
-import { createTenant, findTenant, listTenants } from './tenants';
+import { createTenant, findTenant, listTenants, setTenantRegional } from './tenants';
 import { createPlatformAdmin, createUser, listPlatformAdmins, listUsers } from './users';
 import type { Role } from './auth/permissions';
 import { passwordProblem } from './auth/password-policy';
@@ -23,6 +23,8 @@ export const DEMO_USERS: readonly { email: string; name: string; role: Role }[] 
   { email: 'viewer@demo.test', name: 'Vic Viewer', role: 'viewer' },
 ];
 export const PLATFORM_ADMIN_EMAIL = 'platform@foresight.test';
+/** The demo's currency, number and date locale and time zone. */
+export const DEMO_REGIONAL = Object.freeze({ currency: 'RUB', locale: 'en-US', timeZone: 'Europe/Moscow' });
 
 export interface SeedResult {
   created: boolean;
@@ -135,6 +137,8 @@ export async function seedDemo(
   let created = false;
   if (!(await findTenant(DEMO_TENANT_ID))) {
     await createTenant({ id: DEMO_TENANT_ID, name: 'Demo Grocery', tier: 'enterprise' });
+    // The generated chain sells in roubles (its prices are rouble prices); numbers read as in English.
+    await setTenantRegional(DEMO_TENANT_ID, DEMO_REGIONAL);
     await recordAudit(DEMO_TENANT_ID, { actor: SYSTEM_ACTOR, action: 'tenants.create', target: DEMO_TENANT_ID, outcome: 'success', details: { by: 'seed-demo' } });
     created = true;
   }

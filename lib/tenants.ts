@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppError } from './errors';
 import { platformPath, storage, tenantRoots, tenantPath } from './storage';
-import { tenantSchema, type Branding, type Quotas, type Tenant, type Tier } from './schemas/tenant';
+import { tenantSchema, type Branding, type Quotas, type Regional, type Tenant, type Tier } from './schemas/tenant';
+import { DEFAULT_REGIONAL } from './format';
 import { forgetDocument, readJsonCached } from './document-cache';
 import { isActive, listJobs } from './jobs/store';
 import { isJobRunner, processAlive } from './process';
@@ -58,6 +59,7 @@ export async function createTenant(input: { id: string; name: string; tier: Tier
     updatedAt: now,
     branding: { displayName: input.name, ...DEFAULT_BRANDING },
     quotaOverrides: {},
+    regional: { ...DEFAULT_REGIONAL },
   };
   await updateTenants((file) => {
     if (file.tenants.some((t) => t.id === input.id)) throw new AppError('conflict', `A tenant with id "${input.id}" already exists.`, { field: 'id' });
@@ -83,6 +85,8 @@ export const setTenantStatus = (tenantId: string, status: Tenant['status']) => c
 export const setTenantTier = (tenantId: string, tier: Tier) => changeTenant(tenantId, (t) => ({ ...t, tier }));
 export const setTenantQuotaOverrides = (tenantId: string, quotaOverrides: Partial<Quotas>) => changeTenant(tenantId, (t) => ({ ...t, quotaOverrides }));
 export const setTenantBranding = (tenantId: string, branding: Branding) => changeTenant(tenantId, (t) => ({ ...t, branding }));
+/** Currency, number and date locale and time zone of the tenant's figures (lib/format.ts). */
+export const setTenantRegional = (tenantId: string, regional: Regional) => changeTenant(tenantId, (t) => ({ ...t, regional }));
 
 /**
  * Removes the tenant from the index first (so no request can reach it any more), then every file it had.

@@ -3,23 +3,37 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { requirePage } from '@/lib/auth/guards';
 import { dashboardFigures, chartSeries } from '@/lib/reports/data';
-import { formatChange as change, formatInteger as num, formatPercent, formatSignedPercent } from '@/lib/format';
+import { formatSpan, formatterFor, perPeriod, periodWord, type Formatter, type Measure } from '@/lib/format';
+import { accuracyWords, recommendation, shareWords } from '@/lib/metric-words';
+import { listVersions } from '@/lib/registry/store';
+import { MetricTerm } from '@/components/metric-term';
 import type { WindowTotals } from '@/ml/data/analytics';
+import type { RegionalSettings } from '@/lib/format';
 import { OverviewChart } from './overview-chart';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-function Kpi({ title, pick, current, previous, lastYear, testId }: { title: string; pick: (w: WindowTotals) => number; current: WindowTotals; previous: WindowTotals; lastYear: WindowTotals; testId: string }) {
+/** A KPI tile: the figure of the last window, read compactly with its unit, against the window before and the same window a year earlier. */
+function Kpi({ title, measure, pick, current, previous, lastYear, testId, fmt, span }: { title: string; measure: Measure; pick: (w: WindowTotals) => number; current: WindowTotals; previous: WindowTotals; lastYear: WindowTotals; testId: string; fmt: Formatter; span: string }) {
   return (
     <section className="card" aria-label={title}>
       <div className="muted">{title}</div>
-      <div className="kpi-value" data-testid={testId}>
-        {num(pick(current))}
-      </div>
+      <KpiValue value={pick(current)} measure={measure} fmt={fmt} testId={testId} />
       <div className="muted">
-        vs prior period <strong>{change(pick(current), pick(previous), previous.periods)}</strong> · vs last year <strong>{change(pick(current), pick(lastYear), lastYear.periods)}</strong>
+        vs previous {span} <strong>{fmt.change(pick(current), pick(previous), previous.periods)}</strong> · vs same {span} last year <strong>{fmt.change(pick(current), pick(lastYear), lastYear.periods)}</strong>
       </div>
     </section>
+  );
+}
+
+/** A figure read compactly (3.4M) with its unit beside it and the exact amount on hover. */
+function KpiValue({ value, measure, fmt, testId }: { value: number; measure: Measure; fmt: Formatter; testId: string }) {
+  const text = measure.unit === 'currency' ? fmt.moneyCompact(value) : fmt.compact(value);
+  return (
+    <div className="kpi-value" title={fmt.measure(value, measure.unit)}>
+      <span data-testid={testId}>{text}</span>
+      {measure.unit === 'units' && <span className="kpi-unit">units</span>}
+    </div>
   );
 }
 
@@ -48,14 +62,14 @@ export default async function OverviewPage() {
     <>
       <h1>Overview</h1>
       <Suspense fallback={<OverviewSkeleton />}>
-        <OverviewFigures tenantId={ctx.tenantId} />
+        <OverviewFigures tenantId={ctx.tenantId} regional={ctx.tenant.regional} />
       </Suspense>
     </>
   );
 }
 
-async function OverviewFigures({ tenantId }: { tenantId: string }) {
-  const figures = await dashboardFigures(tenantId);
+async function OverviewFigures({ tenantId, regional }: { tenantId: string; regional: RegionalSettings }) {
+  const [figures, versions] = await Promise.all([dashboardFigures(tenantId), listVersions(tenantId)]);
   if (!figures) {
     return (
       <>
@@ -67,25 +81,31 @@ async function OverviewFigures({ tenantId }: { tenantId: string }) {
       </>
     );
   }
-  const { kpis, forecast, model, alerts, hasRevenue, targetName } = figures;
-  const per = figures.step === 7 ? 'week' : 'day';
+  const fmt = formatterFor(regional);
+  const { kpis, forecast, model, alerts, target, revenue, step, periods } = figures;
+  const span = formatSpan(periods, step);
+  const per = periodWord(step);
+  const accuracy = model ? accuracyWords(model.metrics.wape, model.baselineMetrics.wape, step, fmt) : null;
+  const production = model ? versions.find((v) => v.id === model.id) : undefined;
+  const advice = production ? recommendation(production, versions, step, fmt) : null;
+  const forecastSpan = forecast ? formatSpan(forecast.periods, step) : span;
   return (
     <>
-      <p className="muted">
-        Last 30 days of data: {kpis.current.from} to {kpis.current.to}.
+      <p className="muted" data-testid="overview-window">
+        Last {span} of data: {fmt.day(kpis.current.from)} to {fmt.day(kpis.current.to)}.
       </p>
       <div className="kpi-grid">
-        {hasRevenue && <Kpi title="Sales (revenue)" pick={(w) => w.value ?? 0} {...kpis} testId="kpi-sales" />}
-        <Kpi title={hasRevenue ? 'Units sold' : targetName} pick={(w) => w.target} {...kpis} testId="kpi-units" />
-        <section className="card" aria-label="Forecast for the next 30 days">
-          <div className="muted">{forecast ? `Forecast, next ${forecast.days} days` : 'Forecast, next 30 days'}</div>
+        {revenue && <Kpi title={revenue.label} measure={revenue} pick={(w) => w.value ?? 0} {...kpis} testId="kpi-sales" fmt={fmt} span={span} />}
+        <Kpi title={target.label} measure={target} pick={(w) => w.target} {...kpis} testId="kpi-units" fmt={fmt} span={span} />
+        <section className="card" aria-label={`Forecast for the next ${forecastSpan}`} data-testid="kpi-forecast-card">
+          <div className="muted">
+            Forecast, next {forecastSpan} · {target.label}
+          </div>
           {forecast ? (
             <>
-              <div className="kpi-value" data-testid="kpi-forecast">
-                {num(forecast.total)}
-              </div>
+              <KpiValue value={forecast.total} measure={target} fmt={fmt} testId="kpi-forecast" />
               <div className="muted">
-                vs last 30 days <strong>{formatSignedPercent(forecast.changeVsLast)}</strong> per day · {hasRevenue ? 'units' : targetName}
+                vs last {forecast.perPeriod ? `${span}, per ${per}` : span} <strong>{fmt.signedPercent(forecast.changeVsLast)}</strong>
               </div>
             </>
           ) : (
@@ -94,16 +114,24 @@ async function OverviewFigures({ tenantId }: { tenantId: string }) {
             </p>
           )}
         </section>
-        <section className="card" aria-label="Model accuracy">
-          <div className="muted">Production model error (hold-out WAPE, lower is better)</div>
-          {model ? (
+        <section className="card" aria-label="Forecast accuracy" data-testid="kpi-accuracy">
+          <div className="muted">
+            Forecast accuracy: <MetricTerm metric="wape">typical {step === 7 ? 'weekly' : 'daily'} error</MetricTerm>
+          </div>
+          {model && accuracy ? (
             <>
-              <div className="kpi-value" data-testid="kpi-wape">
-                {formatPercent(model.metrics.wape)}
+              <div className="kpi-value">
+                <span data-testid="kpi-wape">{shareWords(model.metrics.wape, fmt)}</span>
+                <span className="kpi-unit">of sales</span>
               </div>
-              <div className="muted">
-                vs seasonal naive <strong data-testid="kpi-baseline-wape">{formatPercent(model.baselineMetrics.wape)}</strong> · {model.id} ({model.algorithm})
+              <div className="muted" data-testid="kpi-accuracy-versus">
+                {accuracy.comparison} (<strong data-testid="kpi-baseline-wape">{shareWords(model.baselineMetrics.wape, fmt)}</strong>) · {model.id} ({model.algorithm})
               </div>
+              {advice && (
+                <p className="verdict" data-testid="kpi-advice">
+                  {accuracy.verdict === 'worse' ? 'Worse than the simple rule.' : 'Adds nothing over the simple rule.'} <Link href="/models">What to do</Link>
+                </p>
+              )}
             </>
           ) : (
             <p>
@@ -122,23 +150,30 @@ async function OverviewFigures({ tenantId }: { tenantId: string }) {
         </section>
       </div>
       <section className="card" aria-labelledby="overview-chart-title">
-        <h2 id="overview-chart-title">
-          {targetName} per {per}: last 6 months{forecast ? ` and the next ${forecast.days} days` : ''}
-        </h2>
+        <h2 id="overview-chart-title">Recent {target.label.toLowerCase()} and forecast</h2>
         {forecast ? (
           <p className="meta-line">
             <span>
               Model <strong data-testid="model-version">{forecast.modelVersion}</strong>
             </span>
             <span>
-              generated <time dateTime={forecast.generatedAt}>{forecast.generatedAt.slice(0, 16).replace('T', ' ')} UTC</time>
+              generated <time dateTime={forecast.generatedAt}>{fmt.dateTime(forecast.generatedAt)}</time>
             </span>
             <span>shaded: 80% and 95% intervals</span>
           </p>
         ) : (
           <p className="muted">No model is in production yet: the chart shows actuals only.</p>
         )}
-        <OverviewChart dates={figures.history.map((h) => h.date)} totals={figures.history.map((h) => h.total)} forecast={forecast ? chartSeries(forecast.points) : null} label={`${targetName}: recent actuals and forecast`} />
+        <OverviewChart
+          dates={figures.history.map((h) => h.date)}
+          totals={figures.history.map((h) => h.total)}
+          forecast={forecast ? chartSeries(forecast.points) : null}
+          label={`${target.label}: recent actuals and forecast`}
+          title={`${perPeriod(target.label, step)}: last ${formatSpan(figures.history.length, step)}${forecast ? ` and the next ${forecastSpan}` : ''}`}
+          measure={target}
+          step={step}
+          regional={regional}
+        />
       </section>
       {alerts.recent.length > 0 && (
         <section className="card" aria-labelledby="alerts-title">
@@ -149,7 +184,7 @@ async function OverviewFigures({ tenantId }: { tenantId: string }) {
                 <span className={`badge ${a.severity === 'critical' ? 'danger' : a.severity === 'warning' ? 'warn' : ''}`}>{a.severity}</span>
                 <strong>{a.title}</strong>
                 <span className="muted">
-                  {a.message} · <time dateTime={a.at}>{a.at.slice(0, 10)}</time>
+                  {a.message} · <time dateTime={a.at}>{fmt.dateTime(a.at)}</time>
                 </span>
               </li>
             ))}

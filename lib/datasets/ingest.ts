@@ -55,6 +55,13 @@ const shown = (v: number | string | null) => (v === null ? 'empty' : typeof v ==
 const keysText = (keys: Record<string, string>) => Object.entries(keys).map(([k, v]) => `, ${k} ${v}`).join('');
 const daysText = (d: { first: number; last: number }) => (d.first === d.last ? formatDay(d.first) : `${formatDay(d.first)} to ${formatDay(d.last)}`);
 
+/** Display labels and the target's unit: the upload's, over those of the stored mapping (an append that sets none keeps them). */
+function keptLabels(stored: Record<string, unknown> | null, mapping: GenericMapping): { labels: Record<string, string>; targetUnit?: string } {
+  const before = stored && typeof stored.labels === 'object' && stored.labels !== null ? (stored.labels as Record<string, string>) : {};
+  const unit = mapping.targetUnit ?? (typeof stored?.targetUnit === 'string' ? stored.targetUnit : undefined);
+  return { labels: { ...before, ...mapping.labels }, ...(unit ? { targetUnit: unit } : {}) };
+}
+
 /** The differing rows as report errors, in file and line order, each saying where and what differs. */
 function differenceIssues(differences: readonly StoredDayDifference[], locate: ImportProvenance['locate']): IngestIssue[] {
   return differences
@@ -175,7 +182,7 @@ export async function ingestDataset(
       table,
       planned,
       format: req.format,
-      mapping: req.format === 'generic' ? { ...req.mapping, dateFormat: req.mapping.dateFormat ?? ('detected' in result ? result.detected.dateFormat : undefined) } : null,
+      mapping: req.format === 'generic' ? { ...req.mapping, dateFormat: req.mapping.dateFormat ?? ('detected' in result ? result.detected.dateFormat : undefined), ...keptLabels(previous?.mapping ?? null, req.mapping) } : null,
       profile,
       previous,
       importRecord: { at: new Date().toISOString(), by: actor.label, fingerprint: result.fingerprint, files: files.map((f) => f.name), rows: table.rows, appendedRows, changedRows, mode },

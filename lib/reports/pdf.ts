@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import * as fontkit from 'fontkit';
-import { formatChange, formatInteger, formatPercent, formatSignedPercent } from '../format';
+import { formatSpan, formatterFor, perPeriod, periodWord, type Formatter, type Measure } from '../format';
+import { accuracyWords, metricWords, recommendation, shareWords } from '../metric-words';
 import { checkImage, type ImageType } from '../image-check';
 import { MAX_LINE_CHARS, pdfSafeText, type GlyphCoverage } from './pdf-text';
 import type { ReportData } from './data';
@@ -84,7 +85,14 @@ const dayOf = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / 86_40
  * History as a line and, when given, the forecast after it: its 95% and 80% bands as filled vector
  * areas under the point forecast, on one date axis, with a dashed rule where the forecast starts.
  */
-function drawForecastChart(doc: PDFKit.PDFDocument, series: { date: string; total: number }[], forecast: ChartForecast | null, box: { x: number; y: number; w: number; h: number }, color: string): void {
+function drawForecastChart(
+  doc: PDFKit.PDFDocument,
+  series: { date: string; total: number }[],
+  forecast: ChartForecast | null,
+  box: { x: number; y: number; w: number; h: number },
+  color: string,
+  axes: { value: (v: number) => string; day: (iso: string) => string; yTitle: string; xTitle: string },
+): void {
   const { x, y, w, h } = box;
   doc.save();
   doc.lineWidth(0.5).strokeColor('#c9ced6');
@@ -108,11 +116,14 @@ function drawForecastChart(doc: PDFKit.PDFDocument, series: { date: string; tota
   for (let g = 0; g <= 4; g++) {
     const v = min + (range * g) / 4;
     doc.moveTo(x + 40, py(v)).lineTo(x + w - 8, py(v)).stroke();
-    write(doc, label, formatInteger(v), x, py(v) - 4, { width: 36, align: 'right', oneLine: true });
+    write(doc, label, axes.value(v), x, py(v) - 4, { width: 36, align: 'right', oneLine: true });
   }
+  // Axis titles: what the values count (with the unit) at the top of the value axis, the grain under the dates.
+  write(doc, { font: 'Bold', size: 7, color: MUTED }, axes.yTitle, x, y - 8, { width: w / 2, oneLine: true });
+  write(doc, { font: 'Bold', size: 7, color: MUTED }, axes.xTitle, x + w - 60, y + h - 3, { width: 52, align: 'right', oneLine: true });
   // x labels: first and last history date, first and last forecast date.
   const labels = new Set([dates[0], series.at(-1)?.date, points.at(-1)?.date].filter((d): d is string => Boolean(d)));
-  for (const d of labels) write(doc, label, d, Math.min(Math.max(px(d) - 30, x + 10), x + w - 60), y + h - 12, { width: 60, align: 'center', oneLine: true });
+  for (const d of labels) write(doc, label, axes.day(d), Math.min(Math.max(px(d) - 30, x + 10), x + w - 60), y + h - 12, { width: 60, align: 'center', oneLine: true });
   if (points.length > 0) {
     const area = (lo: (p: ChartForecast['points'][number]) => number, hi: (p: ChartForecast['points'][number]) => number, opacity: number) => {
       doc.moveTo(px(points[0].date), py(hi(points[0])));
@@ -264,6 +275,12 @@ export async function renderReportPdf(data: ReportData, logo?: ReportLogo | null
 function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | null, tenant: string): void {
   const brand = data.branding.primaryColor;
   const full = PAGE.width - 2 * PAGE.margin;
+  // One formatter from the tenant's settings: the same figures, units and dates as its pages.
+  const fmt: Formatter = formatterFor(data.regional);
+  const span = formatSpan(data.periods, data.step);
+  const per = periodWord(data.step);
+  // A box's figure is one short line: money with its symbol; units and other counts say their unit in the box's title or note.
+  const compactOf = (m: Measure, v: number) => (m.unit === 'currency' ? fmt.moneyCompact(v) : fmt.compact(v));
   // Header band in the tenant's colour, logo when it is PNG or JPEG (pdfkit reads those).
   doc.rect(0, 0, PAGE.width, 70).fill(brand);
   let titleX = PAGE.margin;
@@ -278,18 +295,22 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
   }
   const titleWidth = PAGE.width - titleX - PAGE.margin;
   write(doc, { font: 'Bold', size: 18, color: '#ffffff' }, data.tenantName, titleX, 18, { width: titleWidth, oneLine: true });
-  write(doc, { font: 'Body', size: 10, color: '#ffffff' }, `${data.title} · ${data.scope} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`, titleX, 42, { width: titleWidth, oneLine: true });
+  write(doc, { font: 'Body', size: 10, color: '#ffffff' }, `${data.title} · ${data.scope} · generated ${fmt.dateTime(data.generatedAt)}`, titleX, 42, { width: titleWidth, oneLine: true });
 
   let y = 90;
   const heading: TextStyle = { font: 'Bold', size: 12, color: INK };
-  write(doc, heading, `Last 30 days: ${data.kpis.current.from} to ${data.kpis.current.to}`, PAGE.margin, y);
+  write(doc, heading, `Last ${span}: ${fmt.day(data.kpis.current.from)} to ${fmt.day(data.kpis.current.to)}`, PAGE.margin, y);
   y += 22;
   // The same boxes, figures and formats as the Overview page (lib/reports/data.ts dashboardFigures).
   const boxes: { title: string; value: string; note: string }[] = [];
-  const vs = (cur: number, prev: number, year: number) => `vs prior period ${formatChange(cur, prev, data.kpis.previous.periods)} · vs last year ${formatChange(cur, year, data.kpis.lastYear.periods)}`;
-  if (data.hasRevenue) boxes.push({ title: 'Sales (revenue)', value: formatInteger(data.kpis.current.value ?? 0), note: vs(data.kpis.current.value ?? 0, data.kpis.previous.value ?? 0, data.kpis.lastYear.value ?? 0) });
-  boxes.push({ title: data.hasRevenue ? 'Units sold' : data.targetName, value: formatInteger(data.kpis.current.target), note: vs(data.kpis.current.target, data.kpis.previous.target, data.kpis.lastYear.target) });
-  if (data.forecast) boxes.push({ title: `Forecast, next ${data.forecast.days} days`, value: formatInteger(data.forecast.total), note: `vs last 30 days ${formatSignedPercent(data.forecast.changeVsLast)} per day · model ${data.forecast.modelVersion}` });
+  const vs = (cur: number, prev: number, year: number) => `vs previous ${span} ${fmt.change(cur, prev, data.kpis.previous.periods)} · vs same ${span} last year ${fmt.change(cur, year, data.kpis.lastYear.periods)}`;
+  if (data.revenue) boxes.push({ title: data.revenue.label, value: compactOf(data.revenue, data.kpis.current.value ?? 0), note: vs(data.kpis.current.value ?? 0, data.kpis.previous.value ?? 0, data.kpis.lastYear.value ?? 0) });
+  boxes.push({ title: data.target.label, value: compactOf(data.target, data.kpis.current.target), note: vs(data.kpis.current.target, data.kpis.previous.target, data.kpis.lastYear.target) });
+  if (data.forecast) {
+    const ahead = formatSpan(data.forecast.periods, data.step);
+    const unit = data.target.unit === 'currency' ? '' : `${data.target.label.toLowerCase()} · `;
+    boxes.push({ title: `Forecast, next ${ahead}`, value: compactOf(data.target, data.forecast.total), note: `${unit}vs last ${data.forecast.perPeriod ? `${span}, per ${per}` : span} ${fmt.signedPercent(data.forecast.changeVsLast)} · model ${data.forecast.modelVersion}` });
+  }
   boxes.push({ title: 'Open alerts', value: String(data.alerts.open), note: data.alerts.open === 0 ? 'nothing to act on' : 'see the Alerts section' });
   const bw = (PAGE.width - 2 * PAGE.margin - 10 * (boxes.length - 1)) / boxes.length;
   boxes.forEach((b, i) => {
@@ -301,16 +322,21 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
     write(doc, { font: 'Body', size: 7.5, color: MUTED }, b.note, bx + 8, y + 42, { width: bw - 16, height: 27, ellipsis: true });
   });
   y += 86;
-  const per = data.step === 7 ? 'week' : 'day';
-  write(doc, heading, data.forecast ? `${data.targetName} per ${per}: recent actuals and the next ${data.forecast.days} days' forecast` : `${data.targetName} per ${per}`, PAGE.margin, y, { width: full, oneLine: true });
-  y += 16;
-  drawForecastChart(doc, data.history, data.forecast, { x: PAGE.margin, y, w: full, h: 170 }, brand);
-  y += 172;
+  const ahead = data.forecast ? formatSpan(data.forecast.periods, data.step) : '';
+  write(doc, heading, data.forecast ? `${perPeriod(data.target.label, data.step)}: recent actuals and the next ${ahead}' forecast` : perPeriod(data.target.label, data.step), PAGE.margin, y, { width: full, oneLine: true });
+  y += 24;
+  drawForecastChart(doc, data.history, data.forecast, { x: PAGE.margin, y, w: full, h: 170 }, brand, {
+    value: (v) => (data.target.unit === 'currency' ? fmt.moneyCompact(v) : fmt.compact(v)),
+    day: (d) => fmt.day(d),
+    yTitle: fmt.title(data.target),
+    xTitle: data.step === 7 ? 'Week' : 'Day',
+  });
+  y += 176;
   const paragraph: TextStyle = { font: 'Body', size: 9.5, color: INK };
   write(
     doc,
     { font: 'Body', size: 8, color: MUTED },
-    data.forecast ? `Grey: actuals. Line: forecast of ${data.forecast.modelVersion} (generated ${data.forecast.generatedAt.slice(0, 16).replace('T', ' ')} UTC); shaded: its 80% and 95% intervals.` : 'No model is in production yet: the chart shows actuals only.',
+    data.forecast ? `Grey: actuals. Line: forecast of ${data.forecast.modelVersion} (generated ${fmt.dateTime(data.forecast.generatedAt)}); shaded: its 80% and 95% intervals.` : 'No model is in production yet: the chart shows actuals only.',
     PAGE.margin,
     y,
     { width: full, maxChars: 400 },
@@ -319,16 +345,18 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
 
   write(doc, heading, 'Model accuracy', PAGE.margin, y);
   y += 16;
-  write(
-    doc,
-    paragraph,
-    data.model
-      ? `Production model ${data.model.id} (${data.model.algorithm}): hold-out WAPE ${formatPercent(data.model.metrics.wape)} against ${formatPercent(data.model.baselineMetrics.wape)} for the seasonal-naive baseline; trained on ${data.model.trainingWindow.from} to ${data.model.trainingWindow.to}.`
-      : 'No model is in production yet: forecasts and their accuracy appear here once one is trained.',
-    PAGE.margin,
-    y,
-    { width: full, maxChars: 400 },
-  );
+  if (data.model) {
+    const words = accuracyWords(data.model.metrics.wape, data.model.baselineMetrics.wape, data.step, fmt);
+    const advice = recommendation({ ...data.model, stage: 'production' }, data.versions, data.step, fmt);
+    const lines = [
+      `Production model ${data.model.id} (${data.model.algorithm}): ${words.headline.charAt(0).toLowerCase()}${words.headline.slice(1)}; ${words.comparison} (${shareWords(data.model.baselineMetrics.wape, fmt)}). Trained on ${fmt.day(data.model.trainingWindow.from)} to ${fmt.day(data.model.trainingWindow.to)}.`,
+      ...(advice ? [advice] : []),
+    ];
+    write(doc, paragraph, lines.join(' '), PAGE.margin, y, { width: full, maxChars: 600 });
+    y = doc.y + 4;
+    const wape = metricWords('wape');
+    write(doc, { font: 'Body', size: 7.5, color: MUTED }, `${wape.name} (${wape.short}): ${wape.definition}`, PAGE.margin, y, { width: full, maxChars: 400 });
+  } else write(doc, paragraph, 'No model is in production yet: forecasts and their accuracy appear here once one is trained.', PAGE.margin, y, { width: full, maxChars: 400 });
   y = doc.y + 14;
 
   const section = (title: string, need = 120) => {
@@ -339,37 +367,47 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
     write(doc, heading, title, PAGE.margin, y, { width: full, oneLine: true });
     y += 16;
   };
+  const unitOf = (m: Measure) => (m.unit === 'currency' ? data.regional.currency : m.unit === 'units' ? 'units' : m.label);
   if (data.growthProducts.length > 0) {
     section('Top products by forecast growth, next month against the last');
+    write(
+      doc,
+      { font: 'Body', size: 8, color: MUTED },
+      `Highest growth first, among the products that sold at least ${fmt.measure(data.growthFloor ?? 0, data.target.unit)} last month (a fifth of the average product); smaller ones swing by large percentages on a few sales. Volumes in ${unitOf(data.target)}.`,
+      PAGE.margin,
+      y,
+      { width: full, maxChars: 400 },
+    );
+    y = doc.y + 6;
     y = table(
       doc,
-      ['Product', 'Category', 'Last month', 'Next month', 'Growth'],
-      data.growthProducts.map((p) => [p.name ? `${p.item} ${p.name}` : p.item, p.category ?? '—', formatInteger(p.previous), formatInteger(p.forecast), formatSignedPercent(p.growth)]),
-      [190, 110, 70, 70, 60],
+      ['Product', 'Category', 'Growth', 'Last month', 'Next month'],
+      data.growthProducts.map((p) => [p.name ? `${p.item} ${p.name}` : p.item, p.category ?? '—', fmt.signedPercent(p.growth), fmt.integer(p.previous), fmt.integer(p.forecast)]),
+      [170, 100, 60, 82, 82],
       y,
     );
   }
   if (data.topProducts.length > 0) {
-    section('Best sellers, last 30 days');
+    section(`Best sellers, last ${span}`);
     y = table(
       doc,
-      ['Product', data.targetName, 'Share', 'vs prior'],
-      data.topProducts.map((p) => [p.label, formatInteger(p.current), formatPercent(p.share), formatSignedPercent(p.change)]),
+      ['Product', fmt.title(data.target), 'Share', 'vs prior'],
+      data.topProducts.map((p) => [p.label, fmt.integer(p.current), fmt.percent(p.share), fmt.signedPercent(p.change)]),
       [260, 100, 70, 70],
       y,
     );
   }
   if (data.stores.length > 0) {
-    section('Stores, last 30 days');
+    section(`Stores, last ${span}`);
     y = table(
       doc,
-      ['Store', data.targetName, 'Share', 'vs prior'],
-      data.stores.slice(0, 20).map((s) => [s.store, formatInteger(s.current), formatPercent(s.share), formatSignedPercent(s.change)]),
+      ['Store', fmt.title(data.target), 'Share', 'vs prior'],
+      data.stores.slice(0, 20).map((s) => [s.store, fmt.integer(s.current), fmt.percent(s.share), fmt.signedPercent(s.change)]),
       [260, 100, 70, 70],
       y,
     );
   }
   section(`Alerts (${data.alerts.open} open)`, 100);
   // One line of the paragraph per alert, each made safe on its own so a name cannot add lines.
-  write(doc, paragraph, data.alerts.recent.length === 0 ? 'No open alerts.' : data.alerts.recent.map((a) => `${a.at.slice(0, 10)} [${a.severity}] ${a.title}: ${a.message}`), PAGE.margin, y, { width: full, maxChars: 400 });
+  write(doc, paragraph, data.alerts.recent.length === 0 ? 'No open alerts.' : data.alerts.recent.map((a) => `${fmt.dateTime(a.at)} [${a.severity}] ${a.title}: ${a.message}`), PAGE.margin, y, { width: full, maxChars: 400 });
 }

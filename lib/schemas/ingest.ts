@@ -189,6 +189,10 @@ export const genericMappingSchema = z.object({
   /** Chosen explicitly, or detected from the values when omitted. */
   dateFormat: dateFormatSchema.optional(),
   frequency: z.enum(['daily', 'weekly']).optional(),
+  /** Display labels by source column (`dept_name` -> Department); a column without one reads as its name made readable (lib/datasets/labels.ts). */
+  labels: z.record(z.string().min(1), z.string().trim().max(60, 'a label has at most 60 characters')).default({}),
+  /** What the value to forecast counts: money (the tenant's currency), units, or a plain number; guessed from its name when omitted. */
+  targetUnit: z.enum(['currency', 'units', 'number']).optional(),
 });
 export type GenericMapping = z.input<typeof genericMappingSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/permissions';
 import { passwordProblem, type PasswordContext } from '../auth/password-policy';
+import { DEFAULT_REGIONAL } from '../format';
 
 export const TIERS = ['starter', 'pro', 'enterprise'] as const;
 export const tierSchema = z.enum(TIERS);
@@ -23,6 +24,67 @@ export const brandingSchema = z.object({
 });
 export type Branding = z.infer<typeof brandingSchema>;
 
+const supported = (kind: 'currency' | 'timeZone') => {
+  try {
+    return new Set(Intl.supportedValuesOf(kind));
+  } catch {
+    return null;
+  }
+};
+const CURRENCIES = supported('currency');
+const TIME_ZONES = supported('timeZone');
+
+/** A BCP 47 tag the runtime formats numbers and dates in (en-US, de-DE, ru-RU), in its canonical spelling. */
+export const localeTagSchema = z
+  .string()
+  .trim()
+  .min(2, 'Use a language tag such as en-US')
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical && Intl.NumberFormat.supportedLocalesOf([canonical]).length > 0) return canonical;
+    } catch {
+      // not a well-formed tag: reported below
+    }
+    ctx.addIssue({ code: 'custom', message: `"${tag}" is not a language tag this server formats (try en-US, en-GB, de-DE, fr-FR, ru-RU)` });
+    return z.NEVER;
+  });
+
+/** An ISO 4217 currency code the runtime knows (USD, EUR, RUB). */
+export const currencyCodeSchema = z
+  .string()
+  .trim()
+  .transform((c) => c.toUpperCase())
+  .refine((c) => /^[A-Z]{3}$/.test(c) && (CURRENCIES === null || CURRENCIES.has(c)), { message: 'Use an ISO 4217 currency code such as USD, EUR or RUB' });
+
+/** An IANA time zone (Europe/Berlin, America/New_York, UTC). */
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine(
+    (zone) => {
+      if (zone === 'UTC' || TIME_ZONES?.has(zone)) return true;
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'Use an IANA time zone such as Europe/Berlin, America/New_York or UTC' },
+  );
+
+/** How the tenant's figures read (lib/format.ts): currency, number and date locale, time zone. */
+export const regionalSchema = z.object({
+  currency: currencyCodeSchema,
+  locale: localeTagSchema,
+  timeZone: timeZoneSchema,
+});
+export type Regional = z.infer<typeof regionalSchema>;
+
 export const quotaSchema = z.object({
   apiCallsPerMonth: z.number().int().positive(),
   storageBytes: z.number().int().positive(),
@@ -42,6 +104,8 @@ export const tenantSchema = z.object({
   branding: brandingSchema,
   /** Overrides of the tier's quotas, set by a platform admin. */
   quotaOverrides: quotaSchema.partial().default({}),
+  /** Records from before regional settings existed read as US dollars, en-US and UTC. */
+  regional: regionalSchema.default({ ...DEFAULT_REGIONAL }),
 });
 export type Tenant = z.infer<typeof tenantSchema>;
 

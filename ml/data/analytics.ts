@@ -50,13 +50,23 @@ export interface Kpis {
 }
 
 /**
- * The last `days` days of data against the `days` before them and the same days a year earlier
- * (364 days back for daily data so weekdays line up; 52 weeks for weekly data).
+ * Periods a summary looks back over, in the data's grain: 30 days of daily data, 4 weeks of
+ * weekly data (a month either way), so a window is always a whole number of periods.
  */
-export function periodKpis(t: DailyTable, days = 30, valueColumn?: string, mask?: Uint8Array): Kpis | null {
+export function summaryPeriods(step: number): number {
+  return step === 7 ? 4 : 30;
+}
+
+/**
+ * The last `periods` periods of data (days, or weeks of weekly data) against the same number of
+ * periods before them and the same periods a year earlier (364 days back, so weekdays and weeks
+ * line up: 52 weeks). Equal spans, so the totals compare as they are.
+ */
+export function periodKpis(t: DailyTable, periods = summaryPeriods(t.step), valueColumn?: string, mask?: Uint8Array): Kpis | null {
   const { last } = dateRange(t);
   if (!Number.isFinite(last)) return null;
-  const span = t.step === 7 ? Math.max(7, Math.round(days / 7) * 7) : days;
+  if (!Number.isInteger(periods) || periods < 1) throw new RangeError(`periods must be a positive integer, got ${periods}`);
+  const span = periods * t.step;
   const from = last - span + t.step;
   const yearBack = 364;
   return {
@@ -66,14 +76,14 @@ export function periodKpis(t: DailyTable, days = 30, valueColumn?: string, mask?
   };
 }
 
-/** Total target per period across all series, in date order. */
-export function totalsByDay(t: DailyTable, fromDay = -Infinity, toDay = Infinity, mask?: Uint8Array): { day: number; total: number }[] {
+/** Total target (or `values`, a numeric column such as revenue) per period across all series, in date order. */
+export function totalsByDay(t: DailyTable, fromDay = -Infinity, toDay = Infinity, mask?: Uint8Array, values: Float64Array = t.target): { day: number; total: number }[] {
   const map = new Map<number, number>();
   for (let r = 0; r < t.rows; r++) {
     if (mask && !mask[r]) continue;
     const d = t.day[r];
     if (d < fromDay || d > toDay) continue;
-    const y = t.target[r];
+    const y = values[r];
     if (Number.isFinite(y)) map.set(d, (map.get(d) ?? 0) + y);
   }
   return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([day, total]) => ({ day, total }));
@@ -105,8 +115,8 @@ export interface BreakdownRow {
   change: number | null;
 }
 
-/** Target per value of `column` over [from, to], against the window before it, largest first. */
-export function breakdown(t: DailyTable, column: string, fromDay: number, toDay: number, mask?: Uint8Array): BreakdownRow[] {
+/** Target (or `values`) per value of `column` over [from, to] of the masked rows, against the window before it, largest first. */
+export function breakdown(t: DailyTable, column: string, fromDay: number, toDay: number, mask?: Uint8Array, values: Float64Array = t.target): BreakdownRow[] {
   const { codes, vocab } = rowCodes(t, column);
   const span = toDay - fromDay + t.step;
   const cur = new Float64Array(vocab.length);
@@ -114,21 +124,28 @@ export function breakdown(t: DailyTable, column: string, fromDay: number, toDay:
   for (let r = 0; r < t.rows; r++) {
     if (mask && !mask[r]) continue;
     const c = codes[r];
-    const y = t.target[r];
+    const y = values[r];
     if (c < 0 || !Number.isFinite(y)) continue;
     const d = t.day[r];
     if (d >= fromDay && d <= toDay) cur[c] += y;
     else if (d >= fromDay - span && d <= toDay - span) prev[c] += y;
   }
   const total = cur.reduce((a, b) => a + b, 0);
+  // Values the masked rows never take (other stores' items when drilled into a store) are left out.
+  const present = new Uint8Array(vocab.length);
+  for (let r = 0; r < t.rows; r++) if ((!mask || mask[r]) && codes[r] >= 0) present[codes[r]] = 1;
   return vocab
     .map((value, i) => ({ value, current: cur[i], previous: prev[i], share: total > 0 ? cur[i] / total : 0, change: prev[i] > 0 ? cur[i] / prev[i] - 1 : null }))
+    .filter((_, i) => present[i] === 1)
     .sort((a, b) => b.current - a.current);
 }
 
-/** Mean total per day of week (Monday first) and per month, over all days of the table. */
-export function seasonality(t: DailyTable): { weekday: number[]; month: number[] } {
-  const totals = totalsByDay(t);
+/**
+ * Mean total per day of week (Monday first) and per month, over all periods of the table, of
+ * the masked rows (a store, a category) and of `values` (a measure such as revenue) when given.
+ */
+export function seasonality(t: DailyTable, mask?: Uint8Array, values: Float64Array = t.target): { weekday: number[]; month: number[] } {
+  const totals = totalsByDay(t, -Infinity, Infinity, mask, values);
   const wSum = new Float64Array(7);
   const wN = new Float64Array(7);
   const mSum = new Float64Array(12);
@@ -144,14 +161,15 @@ export function seasonality(t: DailyTable): { weekday: number[]; month: number[]
   return { weekday: Array.from(wSum, (s, i) => (wN[i] ? s / wN[i] : 0)), month: Array.from(mSum, (s, i) => (mN[i] ? s / mN[i] : 0)) };
 }
 
-/** Target summed over [from, to] for each pair of values of two grouping columns. */
-export function heatmap(t: DailyTable, rows: string, cols: string, fromDay: number, toDay: number): { rows: string[]; cols: string[]; values: number[][] } {
+/** Target (or `values`) summed over [from, to] of the masked rows for each pair of values of two grouping columns. */
+export function heatmap(t: DailyTable, rows: string, cols: string, fromDay: number, toDay: number, mask?: Uint8Array, values: Float64Array = t.target): { rows: string[]; cols: string[]; values: number[][] } {
   const a = rowCodes(t, rows);
   const b = rowCodes(t, cols);
   const grid = Array.from({ length: a.vocab.length }, () => new Float64Array(b.vocab.length));
   for (let r = 0; r < t.rows; r++) {
+    if (mask && !mask[r]) continue;
     const d = t.day[r];
-    const y = t.target[r];
+    const y = values[r];
     if (d < fromDay || d > toDay || !Number.isFinite(y) || a.codes[r] < 0 || b.codes[r] < 0) continue;
     grid[a.codes[r]][b.codes[r]] += y;
   }

@@ -76,7 +76,8 @@ describe('Models page', () => {
     await page.waitForSelector('[data-testid=comparison]');
     expect(new URL(page.url()).searchParams.get('b')).toBe('v2');
     const comparison = await page.getByTestId('comparison').textContent();
-    expect(comparison).toContain('wape');
+    // Metrics by their names in words (issue 13 item 5), not their codes.
+    expect(comparison).toContain('Typical error');
     expect(comparison).toContain('store ');
 
     await page.getByTestId('version-row-v2').getByRole('button', { name: 'Promote' }).click();

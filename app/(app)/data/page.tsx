@@ -14,6 +14,7 @@ import { listHolidays } from '@/ml/features/holidays';
 import { parseIsoDay } from '@/ml/data/dates';
 import { setHolidaysAction } from './actions';
 import { settings } from '@/lib/config';
+import { datasetLabels } from '@/lib/datasets/labels';
 
 export const metadata: Metadata = { title: 'Data' };
 
@@ -88,10 +89,19 @@ export default async function DataPage() {
               {manifest.imports.at(-1)?.at.slice(0, 10)}; fingerprint <code>{manifest.imports.at(-1)?.fingerprint.slice(0, 12)}</code>.
             </p>
           </section>
-          <ProfileCharts overTime={p.overTime} top={p.top} targetName={p.target.name} />
+          <ProfileCharts
+            overTime={p.overTime}
+            top={p.top}
+            target={datasetLabels({ keyNames: Object.keys(p.keys), targetName: p.target.name, numeric: {}, categorical: {} }, manifest.mapping).target}
+            keyLabels={Object.fromEntries(Object.keys(p.top).map((k) => [k, datasetLabels({ keyNames: [k], targetName: p.target.name, numeric: {}, categorical: {} }, manifest.mapping).label(k)]))}
+            step={p.frequency === 'weekly' ? 7 : 1}
+            regional={ctx.tenant.regional}
+          />
           <div className="grid">
             <section className="card table-wrap">
-              <h2>{p.target.name}: distribution</h2>
+              <h2>
+                {datasetLabels({ keyNames: Object.keys(p.keys), targetName: p.target.name, numeric: {}, categorical: {} }, manifest.mapping).target.label}: distribution
+              </h2>
               <table>
                 <tbody>
                   <tr>

@@ -3,33 +3,62 @@
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
 import type { TableProfile } from '@/ml/data/profile';
+import { formatterFor, perPeriod, type Measure, type RegionalSettings } from '@/lib/format';
+import { timeSeriesLayout } from '../forecasts/chart';
 
-/** Sales over time and the top values of each series key, as Plotly charts. */
-export function ProfileCharts({ overTime, top, targetName }: { overTime: TableProfile['overTime']; top: TableProfile['top']; targetName: string }) {
+/** Sales over time and the top values of each series key, as Plotly charts titled with their measure and unit. */
+export function ProfileCharts({
+  overTime,
+  top,
+  target,
+  keyLabels,
+  step,
+  regional,
+}: {
+  overTime: TableProfile['overTime'];
+  top: TableProfile['top'];
+  target: Measure;
+  /** Display label of each key (store -> Store). */
+  keyLabels: Record<string, string>;
+  step: number;
+  regional: RegionalSettings;
+}) {
+  const fmt = formatterFor(regional);
   const series = useMemo(
-    () => [{ x: overTime.map((p) => p.date), y: overTime.map((p) => p.total), type: 'scatter' as const, mode: 'lines', name: targetName, line: { width: 1.5 } }],
-    [overTime, targetName],
+    () => [{ x: overTime.map((p) => p.date), y: overTime.map((p) => p.total), type: 'scatter' as const, mode: 'lines', name: target.label, line: { width: 1.5 } }],
+    [overTime, target],
   );
+  const seriesLayout = useMemo(() => timeSeriesLayout(`${perPeriod(target.label, step)}, all series`, target, step, fmt), [target, step, fmt]);
   const tops = useMemo(
     () =>
-      Object.entries(top).map(([key, values]) => ({
-        key,
-        data: [{ x: values.map((v) => v.total), y: values.map((v) => v.value), type: 'bar' as const, orientation: 'h', name: key }],
-      })),
-    [top],
+      Object.entries(top).map(([key, values]) => {
+        const name = keyLabels[key] ?? key;
+        return {
+          key,
+          name,
+          data: [{ x: values.map((v) => v.total), y: values.map((v) => v.value), type: 'bar' as const, orientation: 'h', name }],
+          layout: {
+            title: { text: `Top ${name.toLowerCase()} values by total ${target.label.toLowerCase()}`, x: 0, xanchor: 'left', font: { size: 14 } },
+            separators: fmt.plotlySeparators,
+            yaxis: { autorange: 'reversed', automargin: true, type: 'category', title: { text: name } },
+            xaxis: { title: { text: fmt.title({ ...target, label: `Total ${target.label.toLowerCase()}` }) }, tickformat: '~s', ...fmt.tickAffixes(target.unit) },
+            margin: { l: 120, r: 16, t: 40, b: 56 },
+          },
+        };
+      }),
+    [top, keyLabels, target, fmt],
   );
-  const barLayout = useMemo(() => ({ yaxis: { autorange: 'reversed', automargin: true, type: 'category' }, margin: { l: 120, r: 16, t: 8, b: 40 } }), []);
   return (
     <>
       <section className="card">
-        <h2>{targetName} over time (all series)</h2>
-        <Plot data={series} label={`${targetName} over time`} />
+        <h2>{target.label} over time (all series)</h2>
+        <Plot data={series} layout={seriesLayout} label={`${target.label} over time`} />
       </section>
       <div className="grid">
         {tops.map((t) => (
           <section className="card" key={t.key}>
-            <h2>Top {t.key} by total</h2>
-            <Plot data={t.data} layout={barLayout} label={`Top ${t.key} by total ${targetName}`} height={300} />
+            <h2>Top {t.name} by total</h2>
+            <Plot data={t.data} layout={t.layout} label={`Top ${t.name} by total ${target.label}`} height={300} />
           </section>
         ))}
       </div>

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import type { CsvPreview } from '@/lib/ingest/generic';
 import type { Job } from '@/lib/schemas/jobs';
 import { JobProgress } from '@/components/job-progress';
+import { defaultLabel, guessUnit } from '@/lib/datasets/labels';
 
 type ApiError = { error: { code: string; message: string } };
 
@@ -53,6 +54,9 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
   const [error, setError] = useState<string | null>(null);
   const [job, setJob] = useState<Job | null>(null);
   const [preview, setPreview] = useState<CsvPreview | null>(null);
+  // Display labels typed per column (empty: the readable default) and what the value to forecast counts.
+  const [labels, setLabels] = useState<Record<string, string>>({});
+  const [targetUnit, setTargetUnit] = useState<'' | 'currency' | 'units' | 'number'>('');
   const [mapping, setMapping] = useState<{ date: string; target: string; keys: string[]; numeric: string[]; categorical: string[]; dateFormat: string; frequency: string }>({
     date: '',
     target: '',
@@ -79,6 +83,8 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
     }
     const p = body.preview;
     setPreview(p);
+    setLabels({});
+    setTargetUnit('');
     const dateCol = p.columns.find((c) => p.types[c] === 'date') ?? '';
     const numbers = p.columns.filter((c) => p.types[c] === 'number');
     setMapping({
@@ -124,6 +130,8 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
           categorical: mapping.categorical,
           ...(mapping.dateFormat ? { dateFormat: mapping.dateFormat } : {}),
           ...(mapping.frequency ? { frequency: mapping.frequency } : {}),
+          labels: Object.fromEntries(Object.entries(labels).filter(([c, l]) => l.trim() !== '' && roleOf(c) !== 'ignore')),
+          targetUnit: targetUnit || guessUnit(mapping.target),
         }),
       );
     }
@@ -214,6 +222,7 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
                   <th>Detected</th>
                   <th>Sample</th>
                   <th>Use as</th>
+                  <th>Label shown</th>
                 </tr>
               </thead>
               <tbody>
@@ -235,6 +244,9 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
                         <option value="categorical">category</option>
                       </select>
                     </td>
+                    <td>
+                      <input aria-label={`Label of column ${c}`} value={labels[c] ?? ''} placeholder={defaultLabel(c)} maxLength={60} onChange={(e) => setLabels({ ...labels, [c]: e.target.value })} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -249,6 +261,14 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
                 <option>DD/MM/YYYY</option>
                 <option>MM/DD/YYYY</option>
                 <option>DD.MM.YYYY</option>
+              </select>
+            </label>
+            <label>
+              The value to forecast counts
+              <select value={targetUnit || (mapping.target ? guessUnit(mapping.target) : 'number')} onChange={(e) => setTargetUnit(e.target.value as 'currency' | 'units' | 'number')} data-testid="target-unit">
+                <option value="currency">money (your currency)</option>
+                <option value="units">units sold</option>
+                <option value="number">another quantity</option>
               </select>
             </label>
             <label>

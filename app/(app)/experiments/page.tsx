@@ -3,11 +3,24 @@ import Link from 'next/link';
 import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { experimentQuerySchema, getExperiments, queryExperiments } from '@/lib/experiments';
+import { formatterFor } from '@/lib/format';
+import { compareMetric, formatMetric, orderMetrics } from '@/lib/metric-words';
+import { MetricGlossary, MetricTerm } from '@/components/metric-term';
+import { loadTable } from '@/lib/datasets/store';
+import { datasetLabels } from '@/lib/datasets/labels';
 
 export const metadata: Metadata = { title: 'Experiments' };
 
 type Search = Record<string, string | string[] | undefined>;
-const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(2)}%`);
+/** Index of the best value among `values` by the metric's direction (null when it has none or all are equal). */
+function bestOf(metric: string, values: (number | null | undefined)[]): number | null {
+  let best: number | null = null;
+  values.forEach((v, i) => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return;
+    if (best === null || compareMetric(metric, values[best], v) === 'better') best = i;
+  });
+  return best !== null && values.every((v, i) => i === best || compareMetric(metric, values[best as number], v) !== 'same') ? best : null;
+}
 
 export default async function ExperimentsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requirePage('models.read', '/experiments');
@@ -15,10 +28,12 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
   const first = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v));
   const parsed = experimentQuerySchema.safeParse(first);
   const q = parsed.success ? parsed.data : experimentQuerySchema.parse({});
-  const { experiments, total, algorithms } = await queryExperiments(ctx.tenantId, q);
+  const [{ experiments, total, algorithms }, loaded] = await Promise.all([queryExperiments(ctx.tenantId, q), loadTable(ctx.tenantId)]);
+  const fmt = formatterFor(ctx.tenant.regional);
+  const target = loaded ? datasetLabels(loaded.table, loaded.manifest.mapping).target : undefined;
   const selected = (Array.isArray(raw.pick) ? raw.pick : raw.pick ? [raw.pick] : []).filter((id) => /^e_[a-f0-9]{12}$/.test(id)).slice(0, 6);
   const chosen = selected.length >= 2 ? await getExperiments(ctx.tenantId, selected) : [];
-  const metricNames = [...new Set(chosen.flatMap((e) => Object.keys(e.metrics)))].sort();
+  const metricNames = orderMetrics(chosen.flatMap((e) => Object.keys(e.metrics)));
   const paramNames = [...new Set(chosen.flatMap((e) => Object.keys(e.params)))].sort();
   const filters = Object.fromEntries(Object.entries(first).filter(([k]) => !['page', 'sort', 'order', 'pick'].includes(k))) as Record<string, string>;
   const sortLink = (sort: string) => `/experiments?${new URLSearchParams({ ...filters, sort, order: q.sort === sort && q.order === 'desc' ? 'asc' : 'desc' })}`;
@@ -79,14 +94,21 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
               </tr>
             </thead>
             <tbody>
-              {metricNames.map((m) => (
-                <tr key={m}>
-                  <td>{m}</td>
-                  {chosen.map((e) => (
-                    <td key={e.id}>{e.metrics[m]?.toFixed(4) ?? '—'}</td>
-                  ))}
-                </tr>
-              ))}
+              {metricNames.map((m) => {
+                const best = bestOf(m, chosen.map((e) => e.metrics[m]));
+                return (
+                  <tr key={m} data-testid={`side-${m}`}>
+                    <td>
+                      <MetricTerm metric={m} technical />
+                    </td>
+                    {chosen.map((e, i) => (
+                      <td key={e.id} className={i === best ? 'tone-better' : undefined}>
+                        {formatMetric(m, e.metrics[m], fmt, target)}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })}
               {paramNames.map((p) => (
                 <tr key={p}>
                   <td className="muted">{p}</td>
@@ -97,6 +119,8 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
               ))}
             </tbody>
           </table>
+          <p className="muted">Green: the best of the runs on that measure.</p>
+          <MetricGlossary metrics={metricNames} />
         </section>
       )}
       <form method="get" className="card table-wrap">
@@ -120,7 +144,7 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
                 <th>Algorithm</th>
                 <th>Status</th>
                 <th>
-                  <Link href={sortLink('wape')}>WAPE</Link>
+                  <Link href={sortLink('wape')}>Typical error</Link> <MetricTerm metric="wape">(WAPE)</MetricTerm>
                 </th>
                 <th>
                   <Link href={sortLink('durationMs')}>Duration</Link>
@@ -134,15 +158,15 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
                   <td>
                     <input type="checkbox" name="pick" value={e.id} defaultChecked={selected.includes(e.id)} aria-label={`Compare ${e.id}`} />
                   </td>
-                  <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{fmt.dateTime(e.at)}</td>
                   <td>{e.kind}</td>
                   <td>{e.algorithm}</td>
                   <td>
                     <span className={`badge ${e.status === 'succeeded' ? 'ok' : e.status === 'failed' ? 'danger' : 'warn'}`}>{e.status}</span>
                     {e.error && <div className="muted">{e.error}</div>}
                   </td>
-                  <td>{pct(e.metrics.wape)}</td>
-                  <td>{(e.durationMs / 1000).toFixed(1)} s</td>
+                  <td>{fmt.percent(e.metrics.wape, 2)}</td>
+                  <td>{fmt.decimal(e.durationMs / 1000, 1)} s</td>
                   <td>{e.versionId ?? '—'}</td>
                 </tr>
               ))}

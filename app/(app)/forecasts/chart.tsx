@@ -2,7 +2,7 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
-import { formatInteger } from '@/lib/format';
+import { formatterFor, type Formatter, type Measure, type RegionalSettings } from '@/lib/format';
 
 export interface ForecastSeries {
   dates: string[];
@@ -26,21 +26,65 @@ function band(dates: string[], q: [number, number][], name: string, color: strin
 }
 
 /** In words, for screen readers: the last actual value and the forecast's total and range. */
-function describe(history: { dates: string[]; values: number[] }, forecast: ForecastSeries | null): string {
+function describe(history: { dates: string[]; values: number[] }, forecast: ForecastSeries | null, fmt: Formatter, measure: Measure): string {
   const parts: string[] = [];
-  if (history.dates.length > 0) parts.push(`Actuals from ${history.dates[0]} to ${history.dates.at(-1)}, last value ${formatInteger(history.values.at(-1) ?? NaN)}.`);
+  const v = (x: number) => fmt.measure(x, measure.unit);
+  if (history.dates.length > 0) parts.push(`Actuals from ${fmt.day(history.dates[0])} to ${fmt.day(history.dates.at(-1) ?? '')}, last value ${v(history.values.at(-1) ?? NaN)}.`);
   if (forecast && forecast.dates.length > 0) {
     const total = forecast.mean.reduce((a, b) => a + b, 0);
-    parts.push(`Forecast of ${forecast.dates.length} points from ${forecast.dates[0]} to ${forecast.dates.at(-1)}, total ${formatInteger(total)}; the 95% interval of the last point is ${formatInteger(forecast.p95.at(-1)?.[0] ?? NaN)} to ${formatInteger(forecast.p95.at(-1)?.[1] ?? NaN)}.`);
+    parts.push(`Forecast of ${forecast.dates.length} points from ${fmt.day(forecast.dates[0])} to ${fmt.day(forecast.dates.at(-1) ?? '')}, total ${v(total)}; the 95% range of the last point is ${v(forecast.p95.at(-1)?.[0] ?? NaN)} to ${v(forecast.p95.at(-1)?.[1] ?? NaN)}.`);
   } else parts.push('No forecast.');
   return parts.join(' ');
+}
+
+/** A horizontal legend under the x axis's title (Plotly widens the bottom margin for it). */
+export const LEGEND_BELOW_AXIS_TITLE = Object.freeze({ orientation: 'h', x: 0, y: -0.3, yanchor: 'top' });
+
+/**
+ * The layout every time-series chart of the app shares: its title, a date axis named after the
+ * data's grain, a value axis titled with its measure and unit, in the tenant's number format.
+ */
+export function timeSeriesLayout(title: string, measure: Measure, step: number, fmt: Formatter): Record<string, unknown> {
+  return {
+    title: { text: title, x: 0, xanchor: 'left', font: { size: 14 } },
+    margin: { l: 64, r: 16, t: 40, b: 56 },
+    separators: fmt.plotlySeparators,
+    // Below the date axis's title, not over it.
+    legend: LEGEND_BELOW_AXIS_TITLE,
+    xaxis: { title: { text: step === 7 ? 'Week' : 'Day' }, type: 'date' },
+    yaxis: { title: { text: fmt.title(measure) }, tickformat: '~s', rangemode: 'tozero', ...fmt.tickAffixes(measure.unit) },
+  };
 }
 
 /**
  * History, the same days last year, and the forecast with its 80% and 95% bands. The wrapper says how
  * many forecast points are drawn (`data-forecast-points`) so a change of horizon is observable.
  */
-export function ForecastChart({ history, lastYear, forecast, label, height = 380 }: { history: { dates: string[]; values: number[] }; lastYear?: { dates: string[]; values: number[] }; forecast: ForecastSeries | null; label: string; height?: number }) {
+export function ForecastChart({
+  history,
+  lastYear,
+  forecast,
+  label,
+  title,
+  measure,
+  step,
+  regional,
+  height = 380,
+}: {
+  history: { dates: string[]; values: number[] };
+  lastYear?: { dates: string[]; values: number[] };
+  forecast: ForecastSeries | null;
+  label: string;
+  /** The chart's title, drawn above it. */
+  title: string;
+  /** What the values count (the value axis's title and unit). */
+  measure: Measure;
+  /** Days per period: the date axis says Day or Week. */
+  step: number;
+  regional: RegionalSettings;
+  height?: number;
+}) {
+  const fmt = formatterFor(regional);
   const data = useMemo(() => {
     const traces: Record<string, unknown>[] = [];
     if (forecast && forecast.dates.length > 0) traces.push(band(forecast.dates, forecast.p95, '95% interval', 'rgba(31,111,235,0.12)'), band(forecast.dates, forecast.p80, '80% interval', 'rgba(31,111,235,0.25)'));
@@ -49,10 +93,11 @@ export function ForecastChart({ history, lastYear, forecast, label, height = 380
     if (forecast && forecast.dates.length > 0) traces.push({ x: forecast.dates, y: forecast.mean, type: 'scatter', mode: 'lines+markers', marker: { size: 4 }, name: 'forecast', line: { width: 2, color: '#1f6feb' } });
     return traces;
   }, [history, lastYear, forecast]);
-  const summary = useMemo(() => describe(history, forecast), [history, forecast]);
+  const summary = useMemo(() => describe(history, forecast, fmt, measure), [history, forecast, fmt, measure]);
+  const layout = useMemo(() => timeSeriesLayout(title, measure, step, fmt), [title, measure, step, fmt]);
   return (
     <div data-testid="forecast-chart" data-forecast-points={forecast?.dates.length ?? 0}>
-      <Plot data={data} label={label} summary={summary} height={height} />
+      <Plot data={data} layout={layout} label={label} summary={summary} height={height} />
     </div>
   );
 }

@@ -25,7 +25,7 @@ export function ForecastFilters({ stores, categories, items, current, weekly }: 
   const navigate = () => {
     const el = form.current;
     if (!el) return;
-    const horizon = el.elements.namedItem('horizon');
+    const horizon = el.elements.namedItem(weekly ? 'weeks' : 'horizon');
     if (horizon instanceof HTMLInputElement && !horizon.checkValidity()) return;
     const params = new URLSearchParams();
     for (const [k, v] of new FormData(el)) if (typeof v === 'string' && v.trim() !== '') params.set(k, v.trim());
@@ -95,10 +95,17 @@ export function ForecastFilters({ stores, categories, items, current, weekly }: 
           </datalist>
         </label>
       )}
-      <label>
-        Horizon ({weekly ? 'days, in whole weeks' : 'days'}, 1 to 90)
-        <input name="horizon" type="number" inputMode="numeric" min={1} max={90} required defaultValue={current.horizon} onChange={() => later(400)} />
-      </label>
+      {weekly ? (
+        <label>
+          Horizon (weeks, 1 to 13)
+          <input name="weeks" type="number" inputMode="numeric" min={1} max={13} required defaultValue={Math.ceil(current.horizon / 7)} onChange={() => later(400)} />
+        </label>
+      ) : (
+        <label>
+          Horizon (days, 1 to 90)
+          <input name="horizon" type="number" inputMode="numeric" min={1} max={90} required defaultValue={current.horizon} onChange={() => later(400)} />
+        </label>
+      )}
       <div className="actions-row">
         <button type="submit" disabled={pending}>
           Show

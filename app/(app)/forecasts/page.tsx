@@ -9,7 +9,9 @@ import { isAppError } from '@/lib/errors';
 import { forecastQuerySchema, type ForecastQuery } from '@/lib/schemas/forecast';
 import { getSelectionForecast } from '@/lib/forecast/service';
 import { chartSeries } from '@/lib/reports/data';
-import { formatInteger } from '@/lib/format';
+import { formatSpan, formatterFor, perPeriod, type RegionalSettings } from '@/lib/format';
+import { datasetLabels } from '@/lib/datasets/labels';
+import { z } from 'zod';
 import { pickerValues, resolveSelection, SelectionError } from '@/ml/data/selection';
 import { totalsByDay } from '@/ml/data/analytics';
 import { dateRange } from '@/ml/data/table';
@@ -29,11 +31,19 @@ function queryString(q: ForecastQuery): string {
   return p.toString();
 }
 
+/** Weekly data's horizon picker counts weeks (13 weeks: the 90 days the API allows, rounded up). */
+const weeksSchema = z.coerce.number({ message: 'weeks must be a whole number' }).int('weeks must be a whole number').min(1, 'weeks must be 1 or more').max(13, 'weeks must be at most 13');
+/** The page's default look ahead: 30 days, or 4 weeks of weekly data. */
+const defaultHorizonDays = (step: number) => (step === 7 ? 28 : 30);
+
 /** History, last year and the production model's forecast of one selection. */
-async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId: string; q: ForecastQuery; canExport: boolean; hasModel: boolean }) {
+async function ForecastSection({ tenantId, q, canExport, hasModel, regional }: { tenantId: string; q: ForecastQuery; canExport: boolean; hasModel: boolean; regional: RegionalSettings }) {
   const loaded = await loadTable(tenantId);
   if (!loaded) return null;
   const { table } = loaded;
+  const fmt = formatterFor(regional);
+  const labels = datasetLabels(table, loaded.manifest.mapping);
+  const periodsWord = (n: number) => formatSpan(n, table.step);
   let selection;
   try {
     selection = resolveSelection(table, { store: q.store, category: q.category, item: q.item });
@@ -73,7 +83,7 @@ async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId:
   return (
     <section className="card" aria-labelledby="chart-title" data-testid="forecast-section">
       <h2 id="chart-title">
-        {table.targetName}: {selection.label} ({selection.series.length} series)
+        {labels.target.label}: {selection.label} ({selection.series.length} series)
       </h2>
       {forecast ? (
         <p className="meta-line" data-testid="forecast-meta">
@@ -81,10 +91,10 @@ async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId:
             Model <strong data-testid="model-version">{forecast.model_version}</strong>
           </span>
           <span>
-            generated <time dateTime={forecast.generated_at}>{forecast.generated_at.slice(0, 19).replace('T', ' ')} UTC</time>
+            generated <time dateTime={forecast.generated_at}>{fmt.dateTime(forecast.generated_at)}</time>
           </span>
-          <span>
-            {forecast.points.length} {forecast.step === 7 ? 'weeks' : 'days'} ahead, from {forecast.points[0]?.date} · total {formatInteger(forecast.points.reduce((s, p) => s + p.forecast, 0))}
+          <span data-testid="forecast-span">
+            {periodsWord(forecast.points.length)} ahead, from {forecast.points[0] ? fmt.day(forecast.points[0].date) : '—'} · total {fmt.measure(forecast.points.reduce((s, p) => s + p.forecast, 0), labels.target.unit)}
           </span>
         </p>
       ) : forecastError ? (
@@ -101,6 +111,10 @@ async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId:
         lastYear={{ dates: lastYear.map((h) => formatDay(h.day)), values: lastYear.map((h) => h.total) }}
         forecast={forecast ? chartSeries(forecast.points) : null}
         label={`History, last year and forecast of ${selection.label}`}
+        title={`${perPeriod(labels.target.label, table.step)}, ${selection.label}: history, last year${forecast ? ` and the next ${periodsWord(forecast.points.length)}` : ''}`}
+        measure={labels.target}
+        step={table.step}
+        regional={regional}
       />
       {forecast && (
         <>
@@ -115,12 +129,14 @@ async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId:
             <summary>Forecast as a table</summary>
             <div className="table-wrap">
               <table data-testid="forecast-table">
-                <caption className="visually-hidden">Forecast of {selection.label} with 80% and 95% intervals</caption>
+                <caption className="visually-hidden">
+                  Forecast of {selection.label} with 80% and 95% intervals, {fmt.title(labels.target)}
+                </caption>
                 <thead>
                   <tr>
-                    <th scope="col">Date</th>
+                    <th scope="col">{table.step === 7 ? 'Week' : 'Date'}</th>
                     <th scope="col" className="num">
-                      Forecast
+                      Forecast ({labels.target.unit === 'currency' ? regional.currency : labels.target.unit === 'units' ? 'units' : labels.target.label})
                     </th>
                     <th scope="col" className="num">
                       80% low
@@ -139,12 +155,14 @@ async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId:
                 <tbody>
                   {forecast.points.map((p) => (
                     <tr key={p.date}>
-                      <th scope="row">{p.date}</th>
-                      <td className="num">{formatInteger(p.forecast)}</td>
-                      <td className="num">{formatInteger(p.p80[0])}</td>
-                      <td className="num">{formatInteger(p.p80[1])}</td>
-                      <td className="num">{formatInteger(p.p95[0])}</td>
-                      <td className="num">{formatInteger(p.p95[1])}</td>
+                      <th scope="row">
+                        <time dateTime={p.date}>{fmt.day(p.date)}</time>
+                      </th>
+                      <td className="num">{fmt.integer(p.forecast)}</td>
+                      <td className="num">{fmt.integer(p.p80[0])}</td>
+                      <td className="num">{fmt.integer(p.p80[1])}</td>
+                      <td className="num">{fmt.integer(p.p95[0])}</td>
+                      <td className="num">{fmt.integer(p.p95[1])}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -160,8 +178,6 @@ async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId:
 export default async function ForecastsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requirePage('dashboards.read', '/forecasts');
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const parsed = forecastQuerySchema.safeParse(raw);
-  const q = parsed.success ? parsed.data : (forecastQuerySchema.safeParse({ ...raw, horizon: undefined }).data ?? forecastQuerySchema.parse({}));
   const [loaded, production] = await Promise.all([loadTable(ctx.tenantId), productionVersion(ctx.tenantId)]);
   if (!loaded) {
     return (
@@ -176,14 +192,22 @@ export default async function ForecastsPage({ searchParams }: { searchParams: Pr
     );
   }
   const { table } = loaded;
+  const weekly = table.step === 7;
+  // Weekly data is looked at in weeks (?weeks=6); a shared link in days (?horizon=42, as the API takes) works too.
+  const weeks = weekly && raw.weeks !== undefined && raw.weeks !== '' ? weeksSchema.safeParse(raw.weeks) : null;
+  const input = { ...raw, horizon: weeks?.success ? String(Math.min(90, weeks.data * 7)) : raw.horizon === undefined || raw.horizon === '' ? String(defaultHorizonDays(table.step)) : raw.horizon };
+  const parsed = forecastQuerySchema.safeParse(input);
+  const fallback = { ...input, horizon: String(defaultHorizonDays(table.step)) };
+  const q = parsed.success ? parsed.data : (forecastQuerySchema.safeParse(fallback).data ?? forecastQuerySchema.parse({ horizon: fallback.horizon }));
+  const problems = [...(weeks && !weeks.success ? weeks.error.issues.map((i) => i.message) : []), ...(!parsed.success ? parsed.error.issues.map((i) => i.message) : [])];
   const pickers = pickerValues(table);
   return (
     <>
       <h1>Forecasts</h1>
-      <ForecastFilters stores={pickers.stores} categories={pickers.categories} items={pickers.items} current={q} weekly={table.step === 7} />
-      {!parsed.success && (
+      <ForecastFilters stores={pickers.stores} categories={pickers.categories} items={pickers.items} current={q} weekly={weekly} />
+      {problems.length > 0 && (
         <p className="alert error" role="alert">
-          {parsed.error.issues.map((i) => i.message).join('; ')}; showing {q.horizon} days instead.
+          {problems.join('; ')}; showing {weekly ? formatSpan(Math.ceil(q.horizon / 7), 7) : formatSpan(q.horizon, 1)} instead.
         </p>
       )}
       <Suspense
@@ -194,7 +218,7 @@ export default async function ForecastsPage({ searchParams }: { searchParams: Pr
           </div>
         }
       >
-        <ForecastSection tenantId={ctx.tenantId} q={q} canExport={can(ctx.role, 'exports.download')} hasModel={Boolean(production)} />
+        <ForecastSection tenantId={ctx.tenantId} q={q} canExport={can(ctx.role, 'exports.download')} hasModel={Boolean(production)} regional={ctx.tenant.regional} />
       </Suspense>
     </>
   );

@@ -8,6 +8,11 @@ import { JobProgress } from '@/components/job-progress';
 import { listJobs } from '@/lib/jobs/store';
 import type { Job } from '@/lib/schemas/jobs';
 import { archiveAction, promoteAction, retrainAction, rollbackAction, trainAction } from './actions';
+import { formatterFor, type Formatter } from '@/lib/format';
+import { accuracyWords, changeWords, compareMetric, formatMetric, orderMetrics, recommendation, shareWords, toneClass, valueAdded, NEGLIGIBLE_VALUE_ADDED } from '@/lib/metric-words';
+import { MetricGlossary, MetricTerm } from '@/components/metric-term';
+import { loadTable } from '@/lib/datasets/store';
+import { datasetLabels } from '@/lib/datasets/labels';
 
 const ALGORITHM_LABELS = [
   ['gbm', 'Gradient boosting'],
@@ -18,8 +23,8 @@ const ALGORITHM_LABELS = [
 
 const CHECKBOX_ROW = { flexDirection: 'row', alignItems: 'center', gap: '0.4rem' } as const;
 
-function jobLabel(job: Job): string {
-  const who = `started by ${job.createdBy} at ${job.createdAt.slice(0, 16).replace('T', ' ')}`;
+function jobLabel(job: Job, fmt: Formatter): string {
+  const who = `started by ${job.createdBy} at ${fmt.dateTime(job.createdAt)}`;
   if (job.kind === 'retrain') return `Retraining cycle (${typeof job.params.trigger === 'string' ? job.params.trigger : 'manual'}), ${who}`;
   const algos = Array.isArray(job.params.algorithms) ? job.params.algorithms.join(', ') : 'all algorithms';
   return `Training (${algos}${job.params.tune === true ? ', tuned' : ''}), ${who}`;
@@ -28,24 +33,29 @@ function jobLabel(job: Job): string {
 export const metadata: Metadata = { title: 'Models' };
 
 type Search = Record<string, string | string[] | undefined>;
-const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
-const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
-const fva = (v: ModelVersion) => {
-  const m = v.metrics.wape;
-  const b = v.baselineMetrics.wape;
-  return m != null && b != null && b > 0 ? 1 - m / b : null;
-};
+/** A version's value added over the baseline in words, with its tone: "31% smaller", "no better", "12% larger". */
+function valueAddedCell(v: ModelVersion, fmt: Formatter): { text: string; className: string | undefined } {
+  const fva = valueAdded(v.metrics.wape, v.baselineMetrics.wape);
+  if (fva === null) return { text: '—', className: undefined };
+  if (Math.abs(fva) < NEGLIGIBLE_VALUE_ADDED) return { text: 'no better', className: 'tone-same' };
+  return fva > 0 ? { text: `${fmt.percent(fva, 0)} smaller error`, className: 'tone-better' } : { text: `${fmt.percent(-fva, 0)} larger error`, className: 'tone-worse' };
+}
 const stageBadge = (stage: ModelVersion['stage']) => (stage === 'production' ? 'ok' : stage === 'staging' ? 'warn' : '');
 
 export default async function ModelsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requirePage('models.read', '/models');
   const params = await searchParams;
-  const [versions, history, trainJobs, retrainJobs] = await Promise.all([
+  const fmt = formatterFor(ctx.tenant.regional);
+  const [versions, history, trainJobs, retrainJobs, loaded] = await Promise.all([
     listVersions(ctx.tenantId),
     registryHistory(ctx.tenantId),
     listJobs(ctx.tenantId, { kind: 'train', limit: 1 }),
     listJobs(ctx.tenantId, { kind: 'retrain', limit: 1 }),
+    loadTable(ctx.tenantId),
   ]);
+  const step = loaded?.table.step ?? 1;
+  const labels = loaded ? datasetLabels(loaded.table, loaded.manifest.mapping) : null;
+  const target = labels?.target;
   const canTrain = can(ctx.role, 'models.train');
   const recentJobs = [trainJobs[0], retrainJobs[0]].filter((j): j is Job => j !== undefined);
   const production = versions.find((v) => v.stage === 'production');
@@ -66,7 +76,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
         <section className="card" aria-labelledby="train">
           <h2 id="train">Train</h2>
           <p className="muted">
-            Trains on the current data in the background (you can leave this page), scores every model and the seasonal naive baseline on the last 30 days, and
+            Trains on the current data in the background (you can leave this page), scores every model and the seasonal naive baseline on the newest {step === 7 ? '8 weeks' : '30 days'} (held out of its training), and
             registers the best one: in production if it is the first, otherwise in staging to compare and promote.
           </p>
           <ActionForm action={trainAction} submitLabel="Train" className="form-grid" testId="train-form">
@@ -95,7 +105,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
           <h2 id="model-jobs">Training jobs</h2>
           {recentJobs.map((job) => (
             <div key={job.id}>
-              <JobProgress key={job.id} initial={job} canCancel={canTrain} label={jobLabel(job)} />
+              <JobProgress key={job.id} initial={job} canCancel={canTrain} label={jobLabel(job, fmt)} />
               {job.status === 'succeeded' && typeof job.result?.message === 'string' && <p data-testid={`${job.kind}-job-message`}>{job.result.message}</p>}
             </div>
           ))}
@@ -110,18 +120,12 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
           <section className="card" aria-labelledby="production" data-testid="production-card">
             <h2 id="production">In production</h2>
             {production ? (
-              <>
-                <p>
-                  <strong data-testid="production-version">{production.id}</strong> · {production.algorithm} · hold-out WAPE <strong>{pct(production.metrics.wape)}</strong> against
-                  seasonal naive {pct(production.baselineMetrics.wape)} (value added {pct(fva(production))}) · trained on {production.trainingWindow.from} to{' '}
-                  {production.trainingWindow.to} · promoted {production.promotedAt?.slice(0, 16).replace('T', ' ')} by {production.promotedBy}
-                </p>
-                {canRollback && history.some((h) => h.action === 'promote' && h.versionId === production.id && h.previousProduction) && (
-                  <ActionForm action={rollbackAction} submitLabel="Roll back to the previous version" confirm="Put the previous production version back?" testId="rollback" />
-                )}
-              </>
+              <ProductionSummary production={production} versions={versions} step={step} fmt={fmt} />
             ) : (
               <p className="muted">No version is in production.</p>
+            )}
+            {production && canRollback && history.some((h) => h.action === 'promote' && h.versionId === production.id && h.previousProduction) && (
+              <ActionForm action={rollbackAction} submitLabel="Roll back to the previous version" confirm="Put the previous production version back?" testId="rollback" />
             )}
           </section>
           <section className="card table-wrap" aria-labelledby="versions">
@@ -132,9 +136,15 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
                   <th>Version</th>
                   <th>Stage</th>
                   <th>Algorithm</th>
-                  <th>WAPE</th>
-                  <th>Seasonal naive</th>
-                  <th>Value added</th>
+                  <th>
+                    <MetricTerm metric="wape" />
+                  </th>
+                  <th>
+                    <MetricTerm metric="naive" />
+                  </th>
+                  <th>
+                    <MetricTerm metric="fva">Against the baseline</MetricTerm>
+                  </th>
                   <th>Data</th>
                   <th>Created</th>
                   {canPromote && <th>Actions</th>}
@@ -151,17 +161,19 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
                       {v.stageReason && <div className="muted">{v.stageReason}</div>}
                     </td>
                     <td>{v.algorithm}</td>
-                    <td>{pct(v.metrics.wape)}</td>
-                    <td>{pct(v.baselineMetrics.wape)}</td>
-                    <td>{pct(fva(v))}</td>
+                    <td>{shareWords(v.metrics.wape, fmt)}</td>
+                    <td>{shareWords(v.baselineMetrics.wape, fmt)}</td>
+                    <td className={valueAddedCell(v, fmt).className} data-testid={`value-added-${v.id}`}>
+                      {valueAddedCell(v, fmt).text}
+                    </td>
                     <td>
-                      {v.trainingWindow.from} to {v.trainingWindow.to}
+                      {fmt.day(v.trainingWindow.from)} to {fmt.day(v.trainingWindow.to)}
                       <div className="muted">
                         <code>{v.datasetFingerprint.slice(0, 10)}</code> · code {v.codeVersion}
                       </div>
                     </td>
                     <td>
-                      {v.createdAt.slice(0, 16).replace('T', ' ')}
+                      {fmt.dateTime(v.createdAt)}
                       <div className="muted">{v.author}</div>
                     </td>
                     {canPromote && (
@@ -207,57 +219,73 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
                 <table>
                   <thead>
                     <tr>
-                      <th>Metric</th>
+                      <th>Measure</th>
                       <th>{a.id}</th>
                       <th>{b.id}</th>
                       <th>
-                        {b.id} − {a.id}
+                        From {a.id} to {b.id}
                       </th>
                     </tr>
                   </thead>
                   <tbody>
-                    {comparison.metrics.map((m) => (
-                      <tr key={m.metric}>
-                        <td>{m.metric}</td>
-                        <td>{fmt(m.a)}</td>
-                        <td>{fmt(m.b)}</td>
-                        <td>{fmt(m.diff)}</td>
-                      </tr>
-                    ))}
+                    {orderMetrics(comparison.metrics.map((m) => m.metric)).map((name) => {
+                      const m = comparison.metrics.find((x) => x.metric === name)!;
+                      return (
+                        <tr key={m.metric} data-testid={`compare-${m.metric}`}>
+                          <td>
+                            <MetricTerm metric={m.metric} technical />
+                          </td>
+                          <td>{formatMetric(m.metric, m.a, fmt, target)}</td>
+                          <td>{formatMetric(m.metric, m.b, fmt, target)}</td>
+                          <td className={toneClass(compareMetric(m.metric, m.a, m.b))}>{changeWords(m.metric, m.a, m.b, fmt, target)}</td>
+                        </tr>
+                      );
+                    })}
                   </tbody>
                 </table>
                 {comparison.segments.length > 0 && (
                   <>
-                    <h3>WAPE by segment</h3>
-                    <table>
+                    <h3>
+                      <MetricTerm metric="wape">Typical error</MetricTerm> by store and category
+                    </h3>
+                    <p className="muted">Green: {b.id} misses less than {a.id} there; red: more.</p>
+                    <table data-testid="segment-comparison">
                       <thead>
                         <tr>
                           <th>Segment</th>
                           <th>Share of sales</th>
                           <th>{a.id}</th>
                           <th>{b.id}</th>
-                          <th>Change</th>
+                          <th>
+                            From {a.id} to {b.id}
+                          </th>
                         </tr>
                       </thead>
                       <tbody>
                         {comparison.segments
                           .sort((x, y) => y.share - x.share)
                           .slice(0, 50)
-                          .map((s) => (
-                            <tr key={`${s.level}:${s.segment}`}>
-                              <td>
-                                {s.level} {s.segment}
-                              </td>
-                              <td>{pct(s.share)}</td>
-                              <td>{pct(s.a)}</td>
-                              <td>{pct(s.b)}</td>
-                              <td className={s.diff !== null && s.diff > 0 ? 'field-error' : undefined}>{s.diff === null ? '—' : `${s.diff > 0 ? '+' : ''}${(s.diff * 100).toFixed(1)} pts`}</td>
-                            </tr>
-                          ))}
+                          .map((s) => {
+                            const tone = compareMetric('wape', s.a, s.b);
+                            return (
+                              <tr key={`${s.level}:${s.segment}`}>
+                                <td>
+                                  {s.level === 'category' ? 'Category' : (labels?.label(s.level) ?? s.level)} {s.segment}
+                                </td>
+                                <td>{fmt.percent(s.share)}</td>
+                                <td>{fmt.percent(s.a)}</td>
+                                <td>{fmt.percent(s.b)}</td>
+                                <td className={toneClass(tone)} data-tone={tone ?? ''}>
+                                  {changeWords('wape', s.a, s.b, fmt)}
+                                </td>
+                              </tr>
+                            );
+                          })}
                       </tbody>
                     </table>
                   </>
                 )}
+                <MetricGlossary metrics={orderMetrics(comparison.metrics.map((m) => m.metric))} />
               </div>
             )}
           </section>
@@ -266,7 +294,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
             <ol className="timeline" data-testid="history">
               {history.slice(0, 50).map((h, i) => (
                 <li key={i}>
-                  <span className="muted">{h.at.slice(0, 16).replace('T', ' ')}</span> · <strong>{h.action}</strong> {h.versionId}
+                  <span className="muted">{fmt.dateTime(h.at)}</span> · <strong>{h.action}</strong> {h.versionId}
                   {h.previousProduction ? ` (replacing ${h.previousProduction})` : ''} by {h.by}
                   {h.reason ? `: ${h.reason}` : ''}
                 </li>
@@ -274,6 +302,28 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
             </ol>
           </section>
         </>
+      )}
+    </>
+  );
+}
+
+/** The production version in words: its accuracy against the baseline, and what to do when it adds nothing. */
+function ProductionSummary({ production, versions, step, fmt }: { production: ModelVersion; versions: ModelVersion[]; step: number; fmt: Formatter }) {
+  const words = accuracyWords(production.metrics.wape, production.baselineMetrics.wape, step, fmt);
+  const advice = recommendation(production, versions, step, fmt);
+  return (
+    <>
+      <p>
+        <strong data-testid="production-version">{production.id}</strong> · {production.algorithm} ·{' '}
+        <span data-testid="production-accuracy">
+          <MetricTerm metric="wape">{words.headline}</MetricTerm>; <span className={words.verdict === 'better' ? 'tone-better' : words.verdict === 'worse' ? 'tone-worse' : 'tone-same'}>{words.versus}</span>
+        </span>{' '}
+        · trained on {fmt.day(production.trainingWindow.from)} to {fmt.day(production.trainingWindow.to)} · promoted {production.promotedAt ? fmt.dateTime(production.promotedAt) : '—'} by {production.promotedBy}
+      </p>
+      {advice && (
+        <p className="verdict" data-testid="model-advice">
+          {advice}
+        </p>
       )}
     </>
   );

@@ -2,6 +2,7 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
+import { LEGEND_BELOW_AXIS_TITLE } from '../forecasts/chart';
 
 /** PSI per column with the 0.1 and 0.25 bands drawn. */
 export function PsiChart({ names, psi }: { names: string[]; psi: number[] }) {
@@ -11,7 +12,10 @@ export function PsiChart({ names, psi }: { names: string[]; psi: number[] }) {
   );
   const layout = useMemo(
     () => ({
-      xaxis: { type: 'category', automargin: true },
+      title: { text: 'Drift of each column on the new days (PSI; dotted: 0.1 moderate, 0.25 significant)', x: 0, xanchor: 'left', font: { size: 14 } },
+      margin: { l: 64, r: 16, t: 40, b: 64 },
+      xaxis: { type: 'category', automargin: true, title: { text: 'Column' } },
+      yaxis: { title: { text: 'PSI' }, rangemode: 'tozero' },
       shapes: [0.1, 0.25].map((y) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: y, y1: y, line: { dash: 'dot', width: 1, color: y > 0.2 ? '#c62828' : '#9a6700' } })),
     }),
     [],
@@ -31,16 +35,16 @@ export interface LiveErrorPoint {
  * The production model's daily WAPE on the days after its training beside seasonal naive's, the
  * trailing-window WAPE the decay rule reads, and the decay line (hold-out WAPE x (1 + tolerance)).
  */
-export function LiveErrorChart({ points, threshold, reference, windowDays }: { points: LiveErrorPoint[]; threshold: number | null; reference: number | null; windowDays: number }) {
+export function LiveErrorChart({ points, threshold, reference, windowDays, baseline }: { points: LiveErrorPoint[]; threshold: number | null; reference: number | null; windowDays: number; baseline: string }) {
   const data = useMemo(() => {
     const x = points.map((p) => p.date);
     return [
       { x, y: points.map((p) => p.wape ?? NaN), type: 'scatter' as const, mode: 'lines+markers' as const, name: 'Production, daily', line: { color: '#0969da', width: 1 }, marker: { size: 4 } },
-      { x, y: points.map((p) => p.naiveWape ?? NaN), type: 'scatter' as const, mode: 'lines' as const, name: 'Seasonal naive, daily', line: { color: '#8c959f', width: 1, dash: 'dot' } },
+      { x, y: points.map((p) => p.naiveWape ?? NaN), type: 'scatter' as const, mode: 'lines' as const, name: `Seasonal naive (${baseline}), daily`, line: { color: '#8c959f', width: 1, dash: 'dot' } },
       { x, y: points.map((p) => p.rollingWape ?? NaN), type: 'scatter' as const, mode: 'lines' as const, name: `Production, last ${windowDays} days`, line: { color: '#0969da', width: 3 } },
       { x, y: points.map((p) => p.rollingNaiveWape ?? NaN), type: 'scatter' as const, mode: 'lines' as const, name: `Seasonal naive, last ${windowDays} days`, line: { color: '#8c959f', width: 3 } },
     ];
-  }, [points, windowDays]);
+  }, [points, windowDays, baseline]);
   const layout = useMemo(() => {
     const line = (y: number, color: string, dash: string) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: y, y1: y, line: { dash, width: 1.5, color } });
     const shapes = [];
@@ -56,7 +60,15 @@ export function LiveErrorChart({ points, threshold, reference, windowDays }: { p
     const daily = finite(points.flatMap((p) => [p.wape, p.naiveWape])).sort((a, b) => a - b);
     const steady = finite([...points.flatMap((p) => [p.rollingWape, p.rollingNaiveWape]), threshold, reference, daily.length ? daily[Math.floor(0.9 * (daily.length - 1))] : null]);
     const top = steady.length ? Math.min(daily.length ? daily[daily.length - 1] : Infinity, 1.3 * Math.max(...steady)) : undefined;
-    return { yaxis: { title: { text: 'WAPE' }, tickformat: '.0%', ...(top && Number.isFinite(top) ? { range: [0, top * 1.05] } : { rangemode: 'tozero' }) }, shapes, annotations };
+    return {
+      title: { text: 'Typical error of the production model on the new days, beside seasonal naive', x: 0, xanchor: 'left', font: { size: 14 } },
+      margin: { l: 64, r: 16, t: 40, b: 56 },
+      xaxis: { title: { text: 'Day' }, type: 'date' },
+      legend: LEGEND_BELOW_AXIS_TITLE,
+      yaxis: { title: { text: 'Typical error (WAPE, % of sales)' }, tickformat: '.0%', ...(top && Number.isFinite(top) ? { range: [0, top * 1.05] } : { rangemode: 'tozero' }) },
+      shapes,
+      annotations,
+    };
   }, [threshold, reference, points]);
   return (
     <Plot

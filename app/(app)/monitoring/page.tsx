@@ -11,15 +11,18 @@ import { getRetrainingSettings } from '@/lib/retraining-settings';
 import { ActionForm } from '@/components/action-form';
 import { acknowledgeAlertAction } from './actions';
 import { LiveErrorChart, PsiChart } from './charts';
+import { formatterFor } from '@/lib/format';
+import { baselineWords, compareMetric, shareWords, toneClass } from '@/lib/metric-words';
+import { MetricGlossary, MetricTerm } from '@/components/metric-term';
+import { loadTable } from '@/lib/datasets/store';
+import { datasetLabels } from '@/lib/datasets/labels';
 
 export const metadata: Metadata = { title: 'Monitoring' };
 
-const num = (x: number | null, d = 3) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(d));
-const pct = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(d)}%`);
 
 const STATUS: Record<LiveErrorRecord['status'], { label: string; badge: string; says: string }> = {
-  decayed: { label: 'decayed', badge: 'danger', says: 'The newest window is worse than the decay line.' },
-  healthy: { label: 'healthy', badge: 'ok', says: 'The newest window is within the tolerance of the hold-out figure.' },
+  decayed: { label: 'decayed', badge: 'danger', says: 'The newest window misses more than the decay line allows: the model has got worse.' },
+  healthy: { label: 'healthy', badge: 'ok', says: 'The newest window misses no more than the tolerance above what the model did on its hold-out.' },
   collecting: { label: 'collecting', badge: 'warn', says: 'Not yet a full window of new days: decay is judged once one has arrived.' },
   'no-reference': { label: 'no reference', badge: 'warn', says: 'The version has no hold-out WAPE to compare with.' },
   'no-data': { label: 'no actuals', badge: 'warn', says: 'The new days carry no actuals to score.' },
@@ -27,7 +30,10 @@ const STATUS: Record<LiveErrorRecord['status'], { label: string; badge: string; 
 
 export default async function MonitoringPage() {
   const ctx = await requirePage('models.read', '/monitoring');
-  const [open, recent, drift, retraining, live, scorings, production] = await Promise.all([
+  const fmt = formatterFor(ctx.tenant.regional);
+  const pct = (x: number | null | undefined, d = 1) => fmt.percent(x, d);
+  const num = (x: number | null, d = 3) => fmt.decimal(x, d);
+  const [open, recent, drift, retraining, live, scorings, production, loaded] = await Promise.all([
     listAlerts(ctx.tenantId, { open: true, limit: 100 }),
     listAlerts(ctx.tenantId, { open: false, limit: 20 }),
     latestDriftReport(ctx.tenantId),
@@ -35,7 +41,11 @@ export default async function MonitoringPage() {
     latestLiveError(ctx.tenantId),
     liveErrorHistory(ctx.tenantId),
     productionVersion(ctx.tenantId),
+    loadTable(ctx.tenantId),
   ]);
+  const labels = loaded ? datasetLabels(loaded.table, loaded.manifest.mapping) : null;
+  const label = (column: string) => labels?.label(column) ?? column;
+  const baseline = baselineWords(loaded?.table.step ?? 1);
   const canAck = can(ctx.role, 'alerts.acknowledge');
   const tested = drift?.columns.filter((c) => c.psi !== null) ?? [];
   return (
@@ -50,7 +60,7 @@ export default async function MonitoringPage() {
             {open.map((a) => (
               <li key={a.id} className="card" style={{ marginBottom: 0 }}>
                 <span className={`badge ${a.severity === 'critical' ? 'danger' : a.severity === 'warning' ? 'warn' : ''}`}>{a.severity}</span> <strong>{a.title}</strong>{' '}
-                <span className="muted">{a.at.slice(0, 16).replace('T', ' ')}</span>
+                <span className="muted">{fmt.dateTime(a.at)}</span>
                 <p style={{ margin: '0.3rem 0' }}>{a.message}</p>
                 {canAck && (
                   <ActionForm action={acknowledgeAlertAction} submitLabel="Acknowledge">
@@ -67,7 +77,7 @@ export default async function MonitoringPage() {
             <ul>
               {recent.map((a) => (
                 <li key={a.id}>
-                  {a.title}: acknowledged by {a.acknowledged?.by} on {a.acknowledged?.at.slice(0, 10)}
+                  {a.title}: acknowledged by {a.acknowledged?.by} on {fmt.dateTime(a.acknowledged?.at)}
                 </li>
               ))}
             </ul>
@@ -79,7 +89,7 @@ export default async function MonitoringPage() {
         {!live ? (
           <p className="muted">
             {production
-              ? `No actuals newer than ${production.id}'s training window (to ${production.trainingWindow.to}) yet: its live error is measured when an import adds newer days.`
+              ? `No actuals newer than ${production.id}'s training window (to ${fmt.day(production.trainingWindow.to)}) yet: its live error is measured when an import adds newer days.`
               : 'No production model yet: train one on the Models page; its live error is measured when newer days are imported.'}
           </p>
         ) : (
@@ -87,12 +97,11 @@ export default async function MonitoringPage() {
             <p>
               Status <span className={`badge ${STATUS[live.status].badge}`} data-testid="decay-status">{STATUS[live.status].label}</span> {STATUS[live.status].says}
             </p>
-            <p className="muted">
-              Production {live.versionId} ({live.algorithm}), trained up to {live.origin}, scored on {live.scored.from} to {live.scored.to} ({live.scored.periods} periods, {live.scored.series}{' '}
-              series), forecast recursively from its last trained day in blocks of its validated horizon. Hold-out WAPE {pct(live.referenceWape)}
-              {live.referenceNaiveWape !== null ? ` (seasonal naive ${pct(live.referenceNaiveWape)})` : ''}; decay line {pct(live.threshold)} (
-              {pct(live.tolerance, 0)} worse). Newest {live.windowDays}-day window{live.current ? ` ${live.current.from} to ${live.current.to}: WAPE ${pct(live.current.wape)}, seasonal naive ${pct(live.current.naiveWape)}` : ': none'}.
-              Scored {live.at.slice(0, 16).replace('T', ' ')} UTC.
+            <p className="muted" data-testid="decay-summary">
+              Production {live.versionId} ({live.algorithm}), trained up to {fmt.day(live.origin)}, scored on {fmt.day(live.scored.from)} to {fmt.day(live.scored.to)} ({live.scored.periods} periods, {live.scored.series}{' '}
+              series), forecast recursively from its last trained day in blocks of its validated horizon. On its hold-out its <MetricTerm metric="wape">typical error</MetricTerm> was {shareWords(live.referenceWape, fmt)}
+              {live.referenceNaiveWape !== null ? ` (${baseline}: ${shareWords(live.referenceNaiveWape, fmt)})` : ''}; the decay line is {pct(live.threshold)} ({pct(live.tolerance, 0)} worse). Newest {live.windowDays}-day window
+              {live.current ? ` ${fmt.day(live.current.from)} to ${fmt.day(live.current.to)}: typical error ${shareWords(live.current.wape, fmt)}, ${baseline} ${shareWords(live.current.naiveWape, fmt)}` : ': none'}. Scored {fmt.dateTime(live.at)}.
             </p>
             {production && production.id !== live.versionId && (
               <p className="alert">
@@ -106,6 +115,7 @@ export default async function MonitoringPage() {
                 threshold={live.threshold}
                 reference={live.referenceWape}
                 windowDays={live.windowDays}
+                baseline={baseline}
               />
             )}
             <div className="table-wrap">
@@ -118,21 +128,25 @@ export default async function MonitoringPage() {
                     <th>From</th>
                     <th>To</th>
                     <th>Days</th>
-                    <th>WAPE</th>
-                    <th>Seasonal naive</th>
-                    <th>Against hold-out</th>
+                    <th>
+                      <MetricTerm metric="wape" />
+                    </th>
+                    <th>
+                      <MetricTerm metric="naive" />
+                    </th>
+                    <th>Against its hold-out</th>
                     <th>Status</th>
                   </tr>
                 </thead>
                 <tbody>
                   {live.windows.map((w) => (
                     <tr key={w.from}>
-                      <td>{w.from}</td>
-                      <td>{w.to}</td>
+                      <td>{fmt.day(w.from)}</td>
+                      <td>{fmt.day(w.to)}</td>
                       <td>{w.days}</td>
                       <td>{pct(w.wape)}</td>
                       <td>{pct(w.naiveWape)}</td>
-                      <td>{w.ratio === null ? '—' : `${w.ratio >= 1 ? '+' : ''}${((w.ratio - 1) * 100).toFixed(1)}%`}</td>
+                      <td className={toneClass(compareMetric('wape', 1, w.ratio))}>{w.ratio === null ? '—' : `${fmt.signedPercent(w.ratio - 1)} ${w.ratio > 1 ? 'more error' : w.ratio < 1 ? 'less error' : ''}`}</td>
                       <td>{!w.full ? <span className="muted">partial</span> : w.decayed ? <span className="badge danger">decayed</span> : <span className="badge ok">within tolerance</span>}</td>
                     </tr>
                   ))}
@@ -163,7 +177,7 @@ export default async function MonitoringPage() {
                         <th>Scored at</th>
                         <th>Version</th>
                         <th>Days</th>
-                        <th>Newest window WAPE</th>
+                        <th>Newest window: typical error</th>
                         <th>Decay line</th>
                         <th>Status</th>
                       </tr>
@@ -171,10 +185,10 @@ export default async function MonitoringPage() {
                     <tbody>
                       {[...scorings].reverse().slice(0, 20).map((h) => (
                         <tr key={h.at}>
-                          <td>{h.at.slice(0, 16).replace('T', ' ')}</td>
+                          <td>{fmt.dateTime(h.at)}</td>
                           <td>{h.versionId}</td>
                           <td>
-                            {h.scored.from} to {h.scored.to}
+                            {fmt.day(h.scored.from)} to {fmt.day(h.scored.to)}
                           </td>
                           <td>{pct(h.current?.wape)}</td>
                           <td>{pct(h.threshold)}</td>
@@ -196,9 +210,9 @@ export default async function MonitoringPage() {
         ) : (
           <>
             <p className="muted">
-              New days {drift.current.from} to {drift.current.to} against {drift.reference.from} to {drift.reference.to}. PSI under 0.1 is stable, 0.1 to 0.25 moderate, over 0.25 significant.
+              New days {fmt.day(drift.current.from)} to {fmt.day(drift.current.to)} against {fmt.day(drift.reference.from)} to {fmt.day(drift.reference.to)}. PSI (population stability index: how far a column&apos;s distribution moved) under 0.1 is stable, 0.1 to 0.25 moderate, over 0.25 significant.
             </p>
-            {tested.length > 0 && <PsiChart names={tested.map((c) => c.name)} psi={tested.map((c) => c.psi ?? 0)} />}
+            {tested.length > 0 && <PsiChart names={tested.map((c) => label(c.name))} psi={tested.map((c) => c.psi ?? 0)} />}
             <div className="table-wrap">
               <table data-testid="drift-table">
                 <thead>
@@ -214,8 +228,8 @@ export default async function MonitoringPage() {
                   {drift.columns.map((c) => (
                     <tr key={c.name}>
                       <td>
-                        {c.name}
-                        {c.role === 'target' ? ' (target)' : ''}
+                        {label(c.name)}
+                        {c.role === 'target' ? ' (the value forecast)' : ''}
                       </td>
                       <td>
                         {num(c.psi)} {c.band && <span className={`badge ${c.band === 'significant' ? 'danger' : c.band === 'moderate' ? 'warn' : 'ok'}`}>{c.band}</span>}
@@ -238,12 +252,12 @@ export default async function MonitoringPage() {
         <h2>Auto-retraining</h2>
         <p>
           Schedule <strong>{retraining.schedule}</strong>; retrain on decay: {retraining.onDecay ? 'yes' : 'no'}; on drift: {retraining.onDrift ? 'yes' : 'no'}. Decay alert when the
-          production model&apos;s WAPE over the last {retraining.decayWindowDays} days of new actuals is more than {(retraining.decayTolerance * 100).toFixed(0)}% worse than its hold-out
-          WAPE; a decay (or significant drift, PSI over 0.25) starts one retraining cycle, which promotes the challenger only when it beats the champion on the newest days neither model was trained on by{' '}
+          production model&apos;s typical error over the last {retraining.decayWindowDays} days of new actuals is more than {(retraining.decayTolerance * 100).toFixed(0)}% worse than on its hold-out; a decay (or significant drift, PSI over 0.25) starts one retraining cycle, which promotes the challenger only when it beats the champion on the newest days neither model was trained on by{' '}
           {(retraining.margin * 100).toFixed(0)}% with no large store or category worse by more than {(retraining.segmentTolerance * 100).toFixed(0)}%.{' '}
           <Link href="/settings">Settings</Link>
         </p>
       </section>
+      <MetricGlossary metrics={['wape', 'naive']} />
     </>
   );
 }

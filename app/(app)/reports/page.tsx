@@ -16,7 +16,7 @@ export default async function ReportsPage() {
     <>
       <h1>Reports</h1>
       <p className="muted">
-        PDFs in your branding for the weekly meeting: the Overview&apos;s KPIs against the prior period and last year, the recent trend with the next 30 days&apos; forecast and its 80% and 95% intervals, top products by forecast growth, best sellers, stores, model accuracy against seasonal naive and open alerts.
+        PDFs in your branding for the weekly meeting: the Overview&apos;s KPIs against the prior period and last year, the recent trend with the next month&apos;s forecast (30 days, or 4 weeks of weekly data) and its 80% and 95% intervals, top products by forecast growth, best sellers, stores, model accuracy against seasonal naive and open alerts.
       </p>
       <p className="muted" data-testid="report-model">
         {production ? `Forecasts come from the production model ${production.id} (${production.algorithm}).` : 'No model is in production yet: reports show actuals only until a manager promotes one.'}

@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { revalidatePath } from 'next/cache';
 import { updateRetrainingSettings } from '@/lib/retraining-settings';
 import { renewCurrentSession } from '@/lib/auth/session';
+import { regionalSchema } from '@/lib/schemas/tenant';
+import { setTenantRegional } from '@/lib/tenants';
+import { formatterFor } from '@/lib/format';
 
 const percent = (max: number) => z.coerce.number().min(0, 'Use 0 or more').max(max, `Use at most ${max}`).transform((v) => v / 100);
 const retrainingFormSchema = z.object({
@@ -42,4 +45,14 @@ export const changePasswordAction = tenantAction('dashboards.read', changePasswo
   await renewCurrentSession(updated.sessionVersion);
   await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'users.password', target: user.email, outcome: 'success', ip: ctx.ip });
   return 'Password changed. Your other sessions are signed out.';
+});
+
+/** Admins set how the tenant's figures read everywhere: currency, number and date locale, time zone. */
+export const updateRegionalAction = tenantAction('settings.manage', regionalSchema, async (ctx, input) => {
+  const saved = await setTenantRegional(ctx.tenantId, input);
+  await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'settings.regional', target: ctx.tenantId, outcome: 'success', ip: ctx.ip, details: { ...saved.regional } });
+  // Every page prints figures: none may keep the old formats.
+  revalidatePath('/', 'layout');
+  const f = formatterFor(saved.regional);
+  return `Saved: figures now read ${f.money(3437942)}, ${f.compact(3437942)}, ${f.day('2012-10-26')}; times are in ${saved.regional.timeZone}.`;
 });

@@ -3,11 +3,23 @@ import { requirePage } from '@/lib/auth/guards';
 import { ROLE_LABEL, PERMISSION_NAMES, can } from '@/lib/auth/permissions';
 import { settings } from '@/lib/config';
 import { ActionForm } from '@/components/action-form';
-import { changePasswordAction, updateRetrainingAction } from './actions';
+import { changePasswordAction, updateRegionalAction, updateRetrainingAction } from './actions';
+import { formatterFor } from '@/lib/format';
 import { getRetrainingSettings, nextRunAt } from '@/lib/retraining-settings';
 import { TIERS_TABLE } from '@/lib/tiers';
 
 export const metadata: Metadata = { title: 'Settings' };
+
+/** Locales offered first; any other BCP 47 tag may be typed. */
+const COMMON_LOCALES = ['en-US', 'en-GB', 'en-IE', 'en-CA', 'en-AU', 'en-IN', 'de-DE', 'de-CH', 'fr-FR', 'es-ES', 'es-MX', 'it-IT', 'nl-NL', 'pt-BR', 'pl-PL', 'sv-SE', 'ru-RU', 'tr-TR', 'ja-JP', 'zh-CN'];
+
+function supported(kind: 'currency' | 'timeZone'): string[] {
+  try {
+    return Intl.supportedValuesOf(kind);
+  } catch {
+    return kind === 'currency' ? ['EUR', 'GBP', 'RUB', 'USD'] : ['UTC'];
+  }
+}
 
 export default async function SettingsPage() {
   const ctx = await requirePage('dashboards.read', '/settings');
@@ -16,6 +28,11 @@ export default async function SettingsPage() {
   const allowed = TIERS_TABLE[ctx.tenant.tier].schedules;
   const next = nextRunAt(retraining);
   const canSchedule = can(ctx.role, 'schedules.manage');
+  const canRegional = can(ctx.role, 'settings.manage');
+  const regional = ctx.tenant.regional;
+  const fmt = formatterFor(regional);
+  const currencyNames = new Intl.DisplayNames(['en'], { type: 'currency' });
+  const zones = ['UTC', ...supported('timeZone').filter((z) => z !== 'UTC')];
   return (
     <>
       <h1>Settings</h1>
@@ -36,13 +53,54 @@ export default async function SettingsPage() {
           </ul>
         </details>
       </section>
+      <section className="card" aria-labelledby="regional" data-testid="regional">
+        <h2 id="regional">Currency, number and date formats</h2>
+        <p className="muted">
+          How figures read on every page, in CSV headers and in the PDF reports. Now: <strong data-testid="regional-sample">{fmt.money(3437942)} · {fmt.compact(3437942)} · {fmt.percent(0.682)} · {fmt.day('2012-10-26')} · {fmt.dateTime(new Date().toISOString())}</strong>.
+        </p>
+        {canRegional ? (
+          <ActionForm action={updateRegionalAction} submitLabel="Save formats" className="form-grid" testId="regional-form">
+            <label>
+              Currency (ISO 4217)
+              <select name="currency" defaultValue={regional.currency}>
+                {supported('currency').map((c) => (
+                  <option key={c} value={c}>
+                    {c} · {currencyNames.of(c) ?? c}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Number and date locale (BCP 47)
+              <input name="locale" list="locales" defaultValue={regional.locale} required maxLength={35} autoComplete="off" />
+              <datalist id="locales">
+                {COMMON_LOCALES.map((l) => (
+                  <option key={l} value={l} />
+                ))}
+              </datalist>
+            </label>
+            <label>
+              Time zone (IANA)
+              <select name="timeZone" defaultValue={regional.timeZone}>
+                {(zones.includes(regional.timeZone) ? zones : [regional.timeZone, ...zones]).map((z) => (
+                  <option key={z}>{z}</option>
+                ))}
+              </select>
+            </label>
+          </ActionForm>
+        ) : (
+          <p>
+            Currency <strong>{regional.currency}</strong>, locale <strong>{regional.locale}</strong>, time zone <strong>{regional.timeZone}</strong>. Admins change them.
+          </p>
+        )}
+      </section>
       <section className="card" aria-labelledby="retraining">
         <h2 id="retraining">Auto-retraining</h2>
         <p className="muted">
           A cycle retrains, compares the new model with the one in production on the newest days the production model was not trained on (it waits until a whole 30-day hold-out of them has arrived), and promotes it only when it is better by the margin and no
           store or category with 5% or more of sales gets worse by more than the tolerance; otherwise it stays in staging with the reason.
-          {retraining.lastRunAt ? ` Last cycle: ${retraining.lastRunAt.slice(0, 16).replace('T', ' ')} UTC.` : ' No cycle has run yet.'}
-          {next ? ` Next scheduled: ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : ''}
+          {retraining.lastRunAt ? ` Last cycle: ${fmt.dateTime(retraining.lastRunAt)}.` : ' No cycle has run yet.'}
+          {next ? ` Next scheduled: ${fmt.dateTime(next.toISOString())}.` : ''}
         </p>
         {canSchedule ? (
           <ActionForm action={updateRetrainingAction} submitLabel="Save" className="form-grid" testId="retraining-form">

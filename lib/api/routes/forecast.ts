@@ -45,7 +45,7 @@ export const getForecastRoute = apiRoute(
     method: 'GET',
     path: '/forecast',
     operationId: 'getForecast',
-    summary: 'Forecast of a store, category, item (any combination) or the total, with 80% / 95% intervals; 409 without a production model',
+    summary: "Forecast of a store, category, item (any combination) or the total, with 80% / 95% intervals; 409 without a production model. `horizon` is in days, also for weekly data, which forecasts whole weeks (rounded up: 30 days = 5 weeks); the answer's `horizon` counts periods and `step` gives the days per period",
     permission: 'dashboards.read',
     query: forecastQuerySchema,
     exampleRequest: { query: { store: '1', horizon: '2' } },
