@@ -1,5 +1,6 @@
 import { breakdown, periodKpis, rowMask, totalsByDay, type Kpis } from '@/ml/data/analytics';
-import { dateRange, type DailyTable } from '@/ml/data/table';
+import { dateRange } from '@/ml/data/table';
+import { nameBook } from '@/ml/data/names';
 import { formatDay } from '@/ml/data/dates';
 import { AppError } from '../errors';
 import { loadTable } from '../datasets/store';
@@ -91,24 +92,12 @@ export interface ReportData extends DashboardFigures {
   branding: Branding;
   generatedAt: string;
   scope: string;
-  /** Best sellers of the last 30 days (of the store, for a store report). */
+  /** Best sellers of the last 30 days (of the store, for a store report); `label` is the item's name and id. */
   topProducts: { item: string; label: string; current: number; share: number; change: number | null }[];
   /** Products whose forecast for the next month grows most against the last month (whole tenant). */
   growthProducts: TopProduct[];
-  stores: { store: string; current: number; share: number; change: number | null }[];
-}
-
-function itemLabel(t: DailyTable, item: string): string {
-  const k = t.keyNames.indexOf('item');
-  if (k < 0) return item;
-  const code = t.keyVocab[k].indexOf(item);
-  for (let s = 0; s < t.seriesStart.length - 1; s++) {
-    if (t.seriesKeys[k][s] !== code) continue;
-    const row = t.seriesStart[s];
-    const detail = ['subclass_name', 'class_name', 'dept_name'].map((c) => t.categorical[c]).find((c) => c && c.codes[row] >= 0);
-    return detail ? `${item} (${detail.vocab[detail.codes[row]]})` : item;
-  }
-  return item;
+  /** Per store; `label` carries its name (city and format) with the id. */
+  stores: { store: string; label: string; current: number; share: number; change: number | null }[];
 }
 
 /**
@@ -130,17 +119,19 @@ export async function reportData(tenantId: string, kind: 'executive' | 'store', 
   const from = last - (table.step === 7 ? 28 : 30) + table.step;
   const items = table.keyNames.includes('item') ? breakdown(table, 'item', from, last, mask).slice(0, 10) : [];
   const stores = kind === 'executive' && table.keyNames.includes('store') ? breakdown(table, 'store', from, last) : [];
+  const names = nameBook(table);
+  const storeTitle = store ? `Store ${names.label('store', store)}` : '';
   return {
     ...figures,
     kind,
-    title: kind === 'executive' ? 'Executive summary' : `Store ${store} report`,
+    title: kind === 'executive' ? 'Executive summary' : `${storeTitle} report`,
     tenantName: tenant.branding.displayName,
     branding: tenant.branding,
     generatedAt: new Date().toISOString(),
-    scope: kind === 'executive' ? 'All stores' : `Store ${store}`,
-    topProducts: items.map((r) => ({ item: r.value, label: itemLabel(table, r.value), current: r.current, share: r.share, change: r.change })),
+    scope: kind === 'executive' ? 'All stores' : storeTitle,
+    topProducts: items.map((r) => ({ item: r.value, label: names.label('item', r.value), current: r.current, share: r.share, change: r.change })),
     growthProducts: growth?.products ?? [],
-    stores: stores.map((r) => ({ store: r.value, current: r.current, share: r.share, change: r.change })),
+    stores: stores.map((r) => ({ store: r.value, label: names.label('store', r.value), current: r.current, share: r.share, change: r.change })),
   };
 }
 

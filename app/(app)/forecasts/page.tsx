@@ -10,7 +10,8 @@ import { forecastQuerySchema, type ForecastQuery } from '@/lib/schemas/forecast'
 import { getSelectionForecast } from '@/lib/forecast/service';
 import { chartSeries } from '@/lib/reports/data';
 import { formatInteger } from '@/lib/format';
-import { pickerValues, resolveSelection, SelectionError } from '@/ml/data/selection';
+import { resolveSelection, SelectionError } from '@/ml/data/selection';
+import { canonicalSelection, pickerOptions } from '@/ml/data/names';
 import { totalsByDay } from '@/ml/data/analytics';
 import { dateRange } from '@/ml/data/table';
 import { formatDay, parseIsoDay } from '@/ml/data/dates';
@@ -69,7 +70,7 @@ async function ForecastSection({ tenantId, q, canExport, hasModel }: { tenantId:
   const history = totalsByDay(table, firstDay, last, selection.mask);
   // Last year: the same weekdays 52 weeks back, over the history and the forecast's days.
   const lastYear = totalsByDay(table, firstDay - 364, lastForecastDay - 364, selection.mask).map((h) => ({ day: h.day + 364, total: h.total }));
-  const qs = queryString(q);
+  const qs = queryString({ ...q, ...selection.canonical });
   return (
     <section className="card" aria-labelledby="chart-title" data-testid="forecast-section">
       <h2 id="chart-title">
@@ -176,11 +177,11 @@ export default async function ForecastsPage({ searchParams }: { searchParams: Pr
     );
   }
   const { table } = loaded;
-  const pickers = pickerValues(table);
+  const pickers = pickerOptions(table);
   return (
     <>
       <h1>Forecasts</h1>
-      <ForecastFilters stores={pickers.stores} categories={pickers.categories} items={pickers.items} current={q} weekly={table.step === 7} />
+      <ForecastFilters stores={pickers.stores} categories={pickers.categories} items={pickers.items} current={{ ...q, ...canonicalSelection(table, q) }} weekly={table.step === 7} />
       {!parsed.success && (
         <p className="alert error" role="alert">
           {parsed.error.issues.map((i) => i.message).join('; ')}; showing {q.horizon} days instead.

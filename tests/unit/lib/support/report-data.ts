@@ -23,6 +23,6 @@ export function reportData(names: { tenant?: string; store?: string; item?: stri
     scope: 'All stores',
     topProducts: [{ item, label: item, current: 1200, share: 0.4, change: 0.1 }],
     growthProducts: [{ item, name: null, category: item, forecast: 10, previous: 8, growth: 0.25, material: true }],
-    stores: [{ store, current: 3000, share: 1, change: null }],
+    stores: [{ store, label: store, current: 3000, share: 1, change: null }],
   };
 }
