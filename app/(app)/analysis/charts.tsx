@@ -2,15 +2,16 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
+import { brandScale, withAlpha, type ChartPalette } from '@/lib/chart-style';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export function BreakdownChart({ labels, current, previous, by }: { labels: string[]; current: number[]; previous: number[]; by: string }) {
   const data = useMemo(
-    () => [
-      { x: labels, y: current, type: 'bar' as const, name: 'this period' },
-      { x: labels, y: previous, type: 'bar' as const, name: 'period before', opacity: 0.5 },
+    () => (p: ChartPalette) => [
+      { x: labels, y: current, type: 'bar' as const, name: 'this period', marker: { color: p.brand } },
+      { x: labels, y: previous, type: 'bar' as const, name: 'period before', marker: { color: withAlpha(p.brand, 0.35) } },
     ],
     [labels, current, previous],
   );
@@ -19,8 +20,8 @@ export function BreakdownChart({ labels, current, previous, by }: { labels: stri
 }
 
 export function SeasonalityCharts({ weekday, month, weekly }: { weekday: number[]; month: number[]; weekly: boolean }) {
-  const w = useMemo(() => [{ x: WEEKDAYS, y: weekday, type: 'bar' as const, name: 'mean per day' }], [weekday]);
-  const m = useMemo(() => [{ x: MONTHS, y: month, type: 'bar' as const, name: 'mean per period' }], [month]);
+  const w = useMemo(() => (p: ChartPalette) => [{ x: WEEKDAYS, y: weekday, type: 'bar' as const, name: 'mean per day', marker: { color: p.brand } }], [weekday]);
+  const m = useMemo(() => (p: ChartPalette) => [{ x: MONTHS, y: month, type: 'bar' as const, name: 'mean per period', marker: { color: p.brand } }], [month]);
   return (
     <div className="grid">
       {!weekly && (
@@ -38,7 +39,10 @@ export function SeasonalityCharts({ weekday, month, weekly }: { weekday: number[
 }
 
 export function Heatmap({ rows, cols, values, rowLabel, colLabel }: { rows: string[]; cols: string[]; values: number[][]; rowLabel: string; colLabel: string }) {
-  const data = useMemo(() => [{ z: values, x: cols, y: rows, type: 'heatmap' as const, colorscale: 'Blues', reversescale: true, hovertemplate: `${rowLabel} %{y}<br>${colLabel} %{x}<br>%{z:,.0f}<extra></extra>` }], [rows, cols, values, rowLabel, colLabel]);
-  const layout = useMemo(() => ({ xaxis: { type: 'category', automargin: true }, yaxis: { type: 'category', automargin: true }, margin: { l: 100, r: 16, t: 8, b: 120 } }), []);
+  const data = useMemo(
+    () => (p: ChartPalette) => [{ z: values, x: cols, y: rows, type: 'heatmap' as const, colorscale: brandScale(p), hoverongaps: false, hovertemplate: `${rowLabel} %{y}<br>${colLabel} %{x}<br>%{z:,.0f}<extra></extra>` }],
+    [rows, cols, values, rowLabel, colLabel],
+  );
+  const layout = useMemo(() => ({ xaxis: { type: 'category', automargin: true, showgrid: false }, yaxis: { type: 'category', automargin: true, showgrid: false }, margin: { l: 100, r: 16, t: 8, b: 40 } }), []);
   return <Plot data={data} layout={layout} label={`Heatmap of ${rowLabel} by ${colLabel}`} height={Math.max(260, 28 * rows.length + 160)} />;
 }

@@ -6,7 +6,9 @@ import { loadTable } from '@/lib/datasets/store';
 import { isAppError } from '@/lib/errors';
 import { MATERIAL_SHARE, getTopProducts, type TopProducts } from '@/lib/forecast/service';
 import { formatInteger, formatSignedPercent } from '@/lib/format';
-import { breakdown, groupingColumns, heatmap, seasonality } from '@/ml/data/analytics';
+import { breakdown, groupingColumns, heatmap, monthHeatmap, seasonality } from '@/ml/data/analytics';
+import { nameBook, valueLabel } from '@/ml/data/names';
+import { percentCell, roundFigure } from '@/lib/exports';
 import { pickerValues } from '@/ml/data/selection';
 import { dateRange } from '@/ml/data/table';
 import { formatDay } from '@/ml/data/dates';
@@ -26,6 +28,8 @@ const querySchema = z.object({
   category: z.string().trim().max(100).optional().catch(undefined),
 });
 const PERIOD_LABEL = { week: 'week', month: 'month', quarter: 'quarter' } as const;
+/** The heatmap's time dimension, offered beside the grouping columns. */
+const MONTH_COLUMN = 'calendar month';
 const num = formatInteger;
 const pct = formatSignedPercent;
 
@@ -48,19 +52,25 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
   const columns = groupingColumns(table);
   const by = q.by && columns.includes(q.by) ? q.by : columns[0];
   const rowsCol = q.rows && columns.includes(q.rows) ? q.rows : table.keyNames[0] ?? columns[0];
-  const colsCol = q.cols && columns.includes(q.cols) ? q.cols : (columns.find((c) => c === 'dept_name') ?? columns.find((c) => c !== rowsCol) ?? columns[0]);
+  // A column against itself is a diagonal: the default is another column, else the calendar month.
+  const heatmapColumns = [...columns, MONTH_COLUMN];
+  const wantedCols = q.cols && heatmapColumns.includes(q.cols) && q.cols !== rowsCol ? q.cols : undefined;
+  const colsCol = wantedCols ?? columns.find((c) => c === 'dept_name' && c !== rowsCol) ?? columns.find((c) => c !== rowsCol) ?? MONTH_COLUMN;
   const { last } = dateRange(table);
   const span = table.step === 7 ? Math.max(7, Math.round(q.days / 7) * 7) : q.days;
   const from = last - span + table.step;
   const rows = breakdown(table, by, from, last);
   const top = rows.slice(0, 30);
   const season = seasonality(table);
-  const hm = heatmap(table, rowsCol, colsCol, from, last);
+  const byMonth = colsCol === MONTH_COLUMN;
+  const hm = byMonth ? monthHeatmap(table, rowsCol) : heatmap(table, rowsCol, colsCol, from, last);
   // Keep the heatmap readable: the 20 largest rows and 15 largest columns.
-  const rowTotals = hm.values.map((r) => r.reduce((a, b) => a + b, 0));
-  const colTotals = hm.cols.map((_, j) => hm.values.reduce((s, r) => s + r[j], 0));
+  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const rowTotals = hm.values.map((r) => r.reduce((a, b) => a + finite(b), 0));
+  const colTotals = hm.cols.map((_, j) => hm.values.reduce((s, r) => s + finite(r[j]), 0));
   const keepRows = rowTotals.map((t, i) => [t, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 20).map(([, i]) => i);
-  const keepCols = colTotals.map((t, j) => [t, j] as const).sort((a, b) => b[0] - a[0]).slice(0, 15).map(([, j]) => j);
+  const keepCols = byMonth ? hm.cols.map((_, j) => j) : colTotals.map((t, j) => [t, j] as const).sort((a, b) => b[0] - a[0]).slice(0, 15).map(([, j]) => j);
+  const label = (column: string, value: string) => valueLabel(table, column, value);
   const target = table.targetName;
   const categories = pickerValues(table).categories;
   const category = q.category && categories.includes(q.category) ? q.category : undefined;
@@ -73,7 +83,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
     growthError = e.message;
   }
   const canExport = can(ctx.role, 'exports.download');
-  // The retail format's catalogue has no product names: no column of dashes then.
+  // A dataset without item names (a generic CSV with ids only) gets no column of dashes.
   const hasNames = growth?.products.some((p) => p.name !== null) ?? false;
   return (
     <>
@@ -107,7 +117,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
         <label>
           Heatmap columns
           <select name="cols" defaultValue={colsCol}>
-            {columns.map((c) => (
+            {heatmapColumns.map((c) => (
               <option key={c}>{c}</option>
             ))}
           </select>
@@ -139,7 +149,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
         <h2 id="breakdown">
           {target} by {by}, {formatDay(from)} to {formatDay(last)}
         </h2>
-        <BreakdownChart labels={top.map((r) => r.value)} current={top.map((r) => r.current)} previous={top.map((r) => r.previous)} by={by} />
+        <BreakdownChart labels={top.map((r) => label(by, r.value))} current={top.map((r) => r.current)} previous={top.map((r) => r.previous)} by={by} />
         <div className="table-wrap">
           <table data-testid="breakdown-table">
             <thead>
@@ -154,7 +164,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
             <tbody>
               {top.map((r) => (
                 <tr key={r.value}>
-                  <td>{r.value}</td>
+                  <td>{label(by, r.value)}</td>
                   <td>{num(r.current)}</td>
                   <td>{(r.share * 100).toFixed(1)}%</td>
                   <td>{num(r.previous)}</td>
@@ -165,7 +175,11 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
           </table>
         </div>
         {canExport && (
-          <CsvDownload header={[by, target, 'share', 'period_before', 'change']} rows={rows.map((r) => [r.value, r.current, r.share, r.previous, r.change])} filename={`breakdown-${by}.csv`} />
+          <CsvDownload
+            header={[by, ...(by === 'store' || by === 'item' ? [`${by}_name`] : []), target, 'share', 'period_before', 'change']}
+            rows={rows.map((r) => [r.value, ...(by === 'store' || by === 'item' ? [nameBook(table).name(by, r.value)] : []), roundFigure(r.current), percentCell(r.share), roundFigure(r.previous), percentCell(r.change)])}
+            filename={`breakdown-${by}.csv`}
+          />
         )}
       </section>
       <section className="card" aria-labelledby="growth" data-testid="top-products">
@@ -233,7 +247,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
               <div className="actions-row">
                 <CsvDownload
                   header={['item', 'name', 'category', 'previous', 'forecast', 'growth']}
-                  rows={growth.products.map((p) => [p.item, p.name, p.category, p.previous, p.forecast, p.growth])}
+                  rows={growth.products.map((p) => [p.item, p.name, p.category, roundFigure(p.previous), roundFigure(p.forecast), percentCell(p.growth)])}
                   filename={`top-products-${q.period}${category ? `-${category}` : ''}.csv`}
                 />
               </div>
@@ -248,8 +262,9 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
       <section className="card" aria-labelledby="heatmap">
         <h2 id="heatmap">
           {rowsCol} × {colsCol}
+          {byMonth ? `: mean ${target} per ${table.step === 7 ? 'week' : 'day'}, all history` : ''}
         </h2>
-        <Heatmap rows={keepRows.map((i) => hm.rows[i])} cols={keepCols.map((j) => hm.cols[j])} values={keepRows.map((i) => keepCols.map((j) => hm.values[i][j]))} rowLabel={rowsCol} colLabel={colsCol} />
+        <Heatmap rows={keepRows.map((i) => label(rowsCol, hm.rows[i]))} cols={keepCols.map((j) => label(colsCol, hm.cols[j]))} values={keepRows.map((i) => keepCols.map((j) => hm.values[i][j]))} rowLabel={rowsCol} colLabel={colsCol} />
       </section>
     </>
   );

@@ -2,21 +2,22 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
+import { SERIES_STYLE, type ChartPalette } from '@/lib/chart-style';
 import type { TableProfile } from '@/ml/data/profile';
 
-/** Sales over time and the top values of each series key, as Plotly charts. */
-export function ProfileCharts({ overTime, top, targetName }: { overTime: TableProfile['overTime']; top: TableProfile['top']; targetName: string }) {
+/** Sales over time and the top values of each series key (shown by `labels`, name and id), as Plotly charts. */
+export function ProfileCharts({ overTime, top, targetName, labels = {} }: { overTime: TableProfile['overTime']; top: TableProfile['top']; targetName: string; labels?: Record<string, Record<string, string>> }) {
   const series = useMemo(
-    () => [{ x: overTime.map((p) => p.date), y: overTime.map((p) => p.total), type: 'scatter' as const, mode: 'lines', name: targetName, line: { width: 1.5 } }],
+    () => (p: ChartPalette) => [{ x: overTime.map((d) => d.date), y: overTime.map((d) => d.total), type: 'scatter' as const, mode: 'lines', name: targetName, line: { ...SERIES_STYLE.actual, color: p.brand } }],
     [overTime, targetName],
   );
   const tops = useMemo(
     () =>
       Object.entries(top).map(([key, values]) => ({
         key,
-        data: [{ x: values.map((v) => v.total), y: values.map((v) => v.value), type: 'bar' as const, orientation: 'h', name: key }],
+        data: (p: ChartPalette) => [{ x: values.map((v) => v.total), y: values.map((v) => labels[key]?.[v.value] ?? v.value), type: 'bar' as const, orientation: 'h', name: key, marker: { color: p.brand } }],
       })),
-    [top],
+    [top, labels],
   );
   const barLayout = useMemo(() => ({ yaxis: { autorange: 'reversed', automargin: true, type: 'category' }, margin: { l: 120, r: 16, t: 8, b: 40 } }), []);
   return (

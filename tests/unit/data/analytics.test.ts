@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { generateRetailDemo, RETAIL_FILES } from '@/ml/data/generator';
 import { importRetail } from '@/lib/ingest/retail';
-import { breakdown, heatmap, periodKpis, seasonality, totalsByDay, windowTotals } from '@/ml/data/analytics';
+import { breakdown, heatmap, monthHeatmap, periodKpis, rowMask, seasonality, totalsByDay, windowTotals } from '@/ml/data/analytics';
+import { civilFromDay } from '@/ml/data/dates';
 import { dateRange } from '@/ml/data/table';
 
 const demo = generateRetailDemo({ seed: 3, scale: 0.05, days: 400 });
@@ -34,5 +35,15 @@ describe('dashboard analytics', () => {
     const s = seasonality(table!);
     const peak = s.weekday.indexOf(Math.max(...s.weekday));
     expect(peak).toBe(demo.groundTruth.weekly.indexOf(Math.max(...demo.groundTruth.weekly)));
+  });
+
+  it('the month heatmap of one grouping column: the mean total per period of each value in each calendar month', () => {
+    const t = table!;
+    const hm = monthHeatmap(t, 'store');
+    expect(hm.cols).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+    expect(hm.rows).toEqual([...t.keyVocab[t.keyNames.indexOf('store')]]);
+    // Against a direct computation for one store and month.
+    const march = totalsByDay(t, -Infinity, Infinity, rowMask(t, 'store', hm.rows[0])).filter((d) => civilFromDay(d.day).month === 3);
+    expect(hm.values[0][2]).toBeCloseTo(march.reduce((s, d) => s + d.total, 0) / march.length, 9);
   });
 });
