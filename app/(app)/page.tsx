@@ -6,6 +6,10 @@ import { dashboardFigures, chartSeries } from '@/lib/reports/data';
 import { formatChange as change, formatInteger as num, formatPercent, formatSignedPercent } from '@/lib/format';
 import type { WindowTotals } from '@/ml/data/analytics';
 import { OverviewChart } from './overview-chart';
+import { SetupChecklist, whoCan, type SetupState } from './setup-checklist';
+import { can, type Role } from '@/lib/auth/permissions';
+import { productionVersion } from '@/lib/registry/store';
+import { listUsers } from '@/lib/users';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -48,22 +52,25 @@ export default async function OverviewPage() {
     <>
       <h1>Overview</h1>
       <Suspense fallback={<OverviewSkeleton />}>
-        <OverviewFigures tenantId={ctx.tenantId} />
+        <OverviewFigures tenantId={ctx.tenantId} role={ctx.role} />
       </Suspense>
     </>
   );
 }
 
-async function OverviewFigures({ tenantId }: { tenantId: string }) {
-  const figures = await dashboardFigures(tenantId);
+async function OverviewFigures({ tenantId, role }: { tenantId: string; role: Role }) {
+  const [figures, production, users] = await Promise.all([dashboardFigures(tenantId), productionVersion(tenantId), can(role, 'users.manage') ? listUsers(tenantId) : Promise.resolve(null)]);
+  const setup: SetupState = { hasData: figures !== null, hasModel: Boolean(production), users: users?.filter((u) => u.active).length ?? 0 };
   if (!figures) {
     return (
       <>
-        <section className="card empty">
-          <p>
-            No data yet. <Link href="/data">Import your sales</Link> to see KPIs, forecasts and recommendations.
-          </p>
-        </section>
+        {can(role, 'data.import') ? (
+          <SetupChecklist role={role} state={setup} />
+        ) : (
+          <section className="card empty">
+            <p>{whoCan(setup)}</p>
+          </section>
+        )}
       </>
     );
   }
@@ -71,6 +78,7 @@ async function OverviewFigures({ tenantId }: { tenantId: string }) {
   const per = figures.step === 7 ? 'week' : 'day';
   return (
     <>
+      <SetupChecklist role={role} state={setup} />
       <p className="muted">
         Last 30 days of data: {kpis.current.from} to {kpis.current.to}.
       </p>

@@ -1,15 +1,16 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
-import { readManifest } from '@/lib/datasets/store';
+import { loadTable, readManifest } from '@/lib/datasets/store';
 import { listJobs } from '@/lib/jobs/store';
 import { validationReportSchema } from '@/lib/schemas/ingest';
 import { JobProgress } from '@/components/job-progress';
 import { ValidationReportView } from '@/components/validation-report';
-import { DataUpload } from './upload';
+import { DataUpload, type LastMapping } from './upload';
 import { ProfileCharts } from './profile-charts';
 import { ActionForm } from '@/components/action-form';
 import { getHolidayCalendar, BASE_CALENDARS } from '@/lib/holidays';
+import { nameBook } from '@/ml/data/names';
 import { listHolidays } from '@/ml/features/holidays';
 import { parseIsoDay } from '@/ml/data/dates';
 import { setHolidaysAction } from './actions';
@@ -25,6 +26,19 @@ export default async function DataPage() {
   const [manifest, jobs, calendar] = await Promise.all([readManifest(ctx.tenantId), listJobs(ctx.tenantId, { kind: 'ingest', limit: 5 }), getHolidayCalendar(ctx.tenantId)]);
   const canImport = can(ctx.role, 'data.import');
   const latest = jobs[0];
+  const lastGeneric = jobs.find((j) => j.params.format === 'generic' && typeof j.params.mapping === 'object' && j.params.mapping !== null);
+  const lastMapping: LastMapping | undefined = lastGeneric
+    ? { mapping: lastGeneric.params.mapping as LastMapping['mapping'], file: ((lastGeneric.params.files as string[] | undefined) ?? [])[0] ?? 'a CSV', status: lastGeneric.status, at: lastGeneric.finishedAt ?? lastGeneric.createdAt }
+    : undefined;
+  // The profile's top stores and items by name and id.
+  const table = manifest ? (await loadTable(ctx.tenantId))?.table : undefined;
+  const topLabels: Record<string, Record<string, string>> = {};
+  if (table && manifest?.profile) {
+    const book = nameBook(table);
+    for (const [key, values] of Object.entries(manifest.profile.top)) {
+      if (key === 'store' || key === 'item') topLabels[key] = Object.fromEntries(values.map((v) => [v.value, book.label(key, v.value)]));
+    }
+  }
   const latestReport = latest?.result ? validationReportSchema.safeParse(latest.result.report) : undefined;
   const p = manifest?.profile;
   const holidays =
@@ -39,7 +53,7 @@ export default async function DataPage() {
             Every row is checked before anything is stored: with any error nothing is imported, and the report says which file, line and column. Importing the
             same files again changes nothing; newer days are appended. A file that changes days already stored is refused unless you choose to replace them.
           </p>
-          <DataUpload maxUploadBytes={settings.uploadMaxBytes()} />
+          <DataUpload maxUploadBytes={settings.uploadMaxBytes()} lastMapping={lastMapping} />
         </section>
       )}
       {latest && (
@@ -88,7 +102,7 @@ export default async function DataPage() {
               {manifest.imports.at(-1)?.at.slice(0, 10)}; fingerprint <code>{manifest.imports.at(-1)?.fingerprint.slice(0, 12)}</code>.
             </p>
           </section>
-          <ProfileCharts overTime={p.overTime} top={p.top} targetName={p.target.name} />
+          <ProfileCharts overTime={p.overTime} top={p.top} targetName={p.target.name} labels={topLabels} />
           <div className="grid">
             <section className="card table-wrap">
               <h2>{p.target.name}: distribution</h2>
@@ -143,16 +157,16 @@ export default async function DataPage() {
       )}
       <section className="card" aria-labelledby="holidays">
         <h2 id="holidays">Holiday calendar</h2>
-        <p>
-          <strong>{calendar.spec.name}</strong> {calendar.custom ? '(set for your organisation)' : '(default for your data)'}: {calendar.spec.fixed.length} fixed dates a year,{' '}
+        <p data-testid="holiday-calendar">
+          <strong>{calendar.spec.name}</strong> ({calendar.reason}): {calendar.spec.fixed.length} fixed dates a year,{' '}
           {calendar.spec.rules.length} floating holidays, {calendar.spec.dates.length} one-off dates
           {p?.dateRange ? `; ${holidays.length} holiday days in the data's date range` : ''}. Features use it for holiday flags and the days to and from the nearest holiday.
         </p>
         {canImport && (
-          <ActionForm action={setHolidaysAction} submitLabel="Set calendar" className="form-grid" testId="holiday-form">
+          <ActionForm action={setHolidaysAction} submitLabel="Set calendar" className="form-grid" testId="holiday-form" revision={`${calendar.custom}:${calendar.spec.name}:${calendar.spec.dates.length}`}>
             <label>
               Start from
-              <select name="base" defaultValue={calendar.spec.name.startsWith('us') ? 'us-retail' : 'ru'}>
+              <select name="base" defaultValue={calendar.base}>
                 {Object.keys(BASE_CALENDARS).map((b) => (
                   <option key={b} value={b}>
                     {b}
@@ -161,7 +175,7 @@ export default async function DataPage() {
               </select>
             </label>
             <label>
-              Add dates from a CSV (date[,name], YYYY-MM-DD)
+              Add dates from a CSV (date[,name], dates written like your data&apos;s or YYYY-MM-DD)
               <input type="file" name="file" accept=".csv,text/csv" />
             </label>
           </ActionForm>
