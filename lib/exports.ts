@@ -66,11 +66,12 @@ function spreadKeys(records: readonly Record<string, unknown>[], taken: readonly
 /** Detail keys spread over columns at most; the others share one JSON column. */
 const MAX_DETAIL_COLUMNS = 40;
 
-/** The audit log as CSV: who, when, what, target, outcome, address, then one column per detail key. */
+/** The audit log as CSV: who, when, what, target, outcome, address, one column per detail key, and the record's id. */
 export function auditCsv(records: readonly AuditRecord[]): CsvTable {
   const base = ['at_utc', 'actor_type', 'actor', 'action', 'target', 'outcome', 'ip'];
-  const spread = spreadKeys(records.map((r) => r.details), base, 'detail_', MAX_DETAIL_COLUMNS);
-  const header = [...base, ...spread.columns, ...(spread.rest ? ['other_details'] : [])];
+  const spread = spreadKeys(records.map((r) => r.details), [...base, 'id'], 'detail_', MAX_DETAIL_COLUMNS);
+  // The record's id last: a reference to quote when asking about one line.
+  const header = [...base, ...spread.columns, ...(spread.rest ? ['other_details'] : []), 'id'];
   const rows = records.map((r) => {
     const other = spread.rest ? Object.fromEntries(Object.entries(r.details).filter(([k]) => !spread.keys.includes(k))) : null;
     return [
@@ -83,6 +84,7 @@ export function auditCsv(records: readonly AuditRecord[]): CsvTable {
       r.ip,
       ...spread.keys.map((k) => flatCell(r.details[k])),
       ...(other ? [Object.keys(other).length ? JSON.stringify(other) : null] : []),
+      r.id,
     ];
   });
   return { header, rows };

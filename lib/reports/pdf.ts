@@ -352,7 +352,8 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
       doc,
       ['Product', 'Category', 'Last month', 'Next month', 'Growth'],
       data.growthProducts.map((p) => [p.name ? `${p.name} (${p.item})` : p.item, p.category ?? '—', formatInteger(p.previous), formatInteger(p.forecast), formatSignedPercent(p.growth)]),
-      [190, 110, 70, 70, 60],
+      // The product column fits the longest catalogue name with its id; the category may be cut.
+      [236, 85, 62, 62, 54],
       y,
     );
   }

@@ -3,7 +3,7 @@ import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { loadTable, readManifest } from '@/lib/datasets/store';
 import { listJobs } from '@/lib/jobs/store';
-import { validationReportSchema } from '@/lib/schemas/ingest';
+import { genericMappingSchema, validationReportSchema } from '@/lib/schemas/ingest';
 import { JobProgress } from '@/components/job-progress';
 import { ValidationReportView } from '@/components/validation-report';
 import { DataUpload, type LastMapping } from './upload';
@@ -26,10 +26,12 @@ export default async function DataPage() {
   const [manifest, jobs, calendar] = await Promise.all([readManifest(ctx.tenantId), listJobs(ctx.tenantId, { kind: 'ingest', limit: 5 }), getHolidayCalendar(ctx.tenantId)]);
   const canImport = can(ctx.role, 'data.import');
   const latest = jobs[0];
-  const lastGeneric = jobs.find((j) => j.params.format === 'generic' && typeof j.params.mapping === 'object' && j.params.mapping !== null);
-  const lastMapping: LastMapping | undefined = lastGeneric
-    ? { mapping: lastGeneric.params.mapping as LastMapping['mapping'], file: ((lastGeneric.params.files as string[] | undefined) ?? [])[0] ?? 'a CSV', status: lastGeneric.status, at: lastGeneric.finishedAt ?? lastGeneric.createdAt }
-    : undefined;
+  // The mapping the last generic import was sent with (kept with its job), for the wizard to fill in again.
+  const lastGeneric = jobs.map((j) => ({ job: j, mapping: j.params.format === 'generic' ? genericMappingSchema.safeParse(j.params.mapping) : null })).find((x) => x.mapping?.success);
+  const lastMapping: LastMapping | undefined =
+    lastGeneric?.mapping?.success
+      ? { mapping: lastGeneric.mapping.data, file: String((Array.isArray(lastGeneric.job.params.files) ? lastGeneric.job.params.files[0] : undefined) ?? 'a CSV'), status: lastGeneric.job.status, at: lastGeneric.job.finishedAt ?? lastGeneric.job.createdAt }
+      : undefined;
   // The profile's top stores and items by name and id.
   const table = manifest ? (await loadTable(ctx.tenantId))?.table : undefined;
   const topLabels: Record<string, Record<string, string>> = {};

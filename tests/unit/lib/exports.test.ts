@@ -36,8 +36,8 @@ describe('the audit CSV', () => {
   it('puts each detail in its own column, the most frequent first; nested values as JSON', () => {
     const rec = (action: string, details: Record<string, unknown>): AuditRecord => ({ id: action, at: '2026-01-02T03:04:05.000Z', actor: { type: 'user', id: 'u', label: 'ana@x.test' }, action, target: 't', outcome: 'success', ip: '127.0.0.1', details });
     const { header, rows } = auditCsv([rec('forecasts.export', { store: '1', rows: 28, model_version: 'v2' }), rec('users.role', { role: 'analyst', target: 'x' }), rec('jobs.train', { rows: 3, params: { tune: true } })]);
-    expect(header).toEqual(['at_utc', 'actor_type', 'actor', 'action', 'target', 'outcome', 'ip', 'rows', 'model_version', 'params', 'role', 'store', 'detail_target']);
-    expect(rows[0]).toEqual(['2026-01-02 03:04:05', 'user', 'ana@x.test', 'forecasts.export', 't', 'success', '127.0.0.1', 28, 'v2', null, null, '1', null]);
+    expect(header).toEqual(['at_utc', 'actor_type', 'actor', 'action', 'target', 'outcome', 'ip', 'rows', 'model_version', 'params', 'role', 'store', 'detail_target', 'id']);
+    expect(rows[0]).toEqual(['2026-01-02 03:04:05', 'user', 'ana@x.test', 'forecasts.export', 't', 'success', '127.0.0.1', 28, 'v2', null, null, '1', null, 'forecasts.export']);
     expect(rows[1][header.indexOf('role')]).toBe('analyst');
     expect(rows[1][header.indexOf('detail_target')]).toBe('x');
     expect(rows[2][header.indexOf('params')]).toBe('{"tune":true}');
