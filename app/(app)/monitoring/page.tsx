@@ -143,20 +143,20 @@ export default async function MonitoringPage() {
               </table>
             </div>
             {canExport && (
-            <p>
-              <CsvDownload
-                header={['from', 'to', 'days', 'full', 'wape', 'seasonal_naive_wape', 'change_vs_holdout', 'decayed']}
-                rows={live.windows.map((w) => [w.from, w.to, w.days, String(w.full), percentCell(w.wape), percentCell(w.naiveWape), percentCell(w.ratio === null ? null : w.ratio - 1), String(w.decayed)])}
-                filename={`decay-windows-${live.versionId}.csv`}
-                label="Export windows CSV"
-              />{' '}
-              <CsvDownload
-                header={['date', 'actual', 'forecast', 'wape', 'seasonal_naive_wape', 'rolling_wape', 'rolling_seasonal_naive_wape']}
-                rows={live.daily.map((d) => [d.date, roundFigure(d.actual), roundFigure(d.predicted), percentCell(d.wape), percentCell(d.naiveWape), percentCell(d.rollingWape), percentCell(d.rollingNaiveWape)])}
-                filename={`live-error-${live.versionId}.csv`}
-                label="Export daily CSV"
-              />
-            </p>
+              <p>
+                <CsvDownload
+                  header={['from', 'to', 'days', 'full', 'wape', 'seasonal_naive_wape', 'change_vs_holdout', 'decayed']}
+                  rows={live.windows.map((w) => [w.from, w.to, w.days, String(w.full), percentCell(w.wape), percentCell(w.naiveWape), percentCell(w.ratio === null ? null : w.ratio - 1), String(w.decayed)])}
+                  filename={`decay-windows-${live.versionId}.csv`}
+                  label="Export windows CSV"
+                />{' '}
+                <CsvDownload
+                  header={['date', 'actual', 'forecast', 'wape', 'seasonal_naive_wape', 'rolling_wape', 'rolling_seasonal_naive_wape']}
+                  rows={live.daily.map((d) => [d.date, roundFigure(d.actual), roundFigure(d.predicted), percentCell(d.wape), percentCell(d.naiveWape), percentCell(d.rollingWape), percentCell(d.rollingNaiveWape)])}
+                  filename={`live-error-${live.versionId}.csv`}
+                  label="Export daily CSV"
+                />
+              </p>
             )}
             {scorings.length > 1 && (
               <details>
