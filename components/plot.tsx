@@ -5,6 +5,7 @@ import { preload } from 'react-dom';
 import type PlotlyApi from 'plotly.js-dist-min';
 import type { PlotlyData, PlotlyLayout } from 'plotly.js-dist-min';
 import { PLOTLY_SRC } from '@/lib/vendor';
+import { baseLayout, DEFAULT_PALETTE, layoutHasTitle, mergeLayout, PLOT_CONFIG, type ChartPalette } from '@/lib/chart-style';
 
 type Plotly = typeof PlotlyApi;
 let loading: Promise<Plotly> | undefined;
@@ -42,14 +43,36 @@ type GraphDiv = HTMLElement & {
   removeAllListeners?: (event: 'plotly_click') => void;
 };
 
+/** The chart palette of the page: the tenant's brand and accent and the theme's colours, from its CSS variables. */
+export function pagePalette(el: Element): ChartPalette {
+  const css = getComputedStyle(el);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    brand: v('--brand', DEFAULT_PALETTE.brand),
+    accent: v('--accent', DEFAULT_PALETTE.accent),
+    text: v('--text', DEFAULT_PALETTE.text),
+    muted: v('--muted', DEFAULT_PALETTE.muted),
+    grid: v('--border', DEFAULT_PALETTE.grid),
+    good: v('--ok', DEFAULT_PALETTE.good),
+    warn: v('--warn', DEFAULT_PALETTE.warn),
+    bad: v('--danger', DEFAULT_PALETTE.bad),
+  };
+}
+
+/** Traces, or traces drawn in the page's palette (the tenant's brand colour, the theme's text). */
+export type PlotData = PlotlyData[] | ((palette: ChartPalette) => PlotlyData[]);
+
 /**
- * A Plotly chart. plotly.js-dist-min is large: its download starts with the page's HTML (a
- * preload link React puts in the head while rendering) and it runs once, on the first chart;
- * the chart is themed from the page's CSS variables and redrawn when the data change. `label`
+ * A Plotly chart in the shared chart style (lib/chart-style.ts). plotly.js-dist-min is large: its
+ * download starts with the page's HTML (a preload link React puts in the head while rendering)
+ * and it runs once, on the first chart; the chart is drawn in the page's palette and redrawn
+ * when the data change. `data` may be a function of the palette, so series take the tenant's
+ * colours; `layout` is merged over the shared one (a title and axis titles go there). `label`
  * names the chart for screen readers and `summary`, when given, says in words what it shows
- * (Plotly's SVG means nothing to a screen reader).
+ * (Plotly's SVG means nothing to a screen reader). There is no mode bar: it added ten tab stops
+ * per chart for keyboard users.
  */
-export function Plot({ data, layout, label, summary, height = 320, onPointClick }: { data: PlotlyData[]; layout?: PlotlyLayout; label: string; summary?: string; height?: number; onPointClick?: (point: PlotPoint) => void }) {
+export function Plot({ data, layout, label, summary, height = 320, onPointClick }: { data: PlotData; layout?: PlotlyLayout; label: string; summary?: string; height?: number; onPointClick?: (point: PlotPoint) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   // The latest handler, read when a click comes: a new function each render redraws nothing.
   const clickRef = useRef(onPointClick);
@@ -66,25 +89,9 @@ export function Plot({ data, layout, label, summary, height = 320, onPointClick 
     loadPlotly()
       .then(async (Plotly) => {
         if (cancelled) return;
-        const css = getComputedStyle(el);
-        const text = css.getPropertyValue('--text').trim() || '#1b1f24';
-        const grid = css.getPropertyValue('--border').trim() || '#d8dde3';
-        await Plotly.react(
-          el,
-          data,
-          {
-            height,
-            margin: { l: 56, r: 16, t: 16, b: 48 },
-            paper_bgcolor: 'rgba(0,0,0,0)',
-            plot_bgcolor: 'rgba(0,0,0,0)',
-            font: { color: text, family: 'system-ui, sans-serif' },
-            xaxis: { gridcolor: grid },
-            yaxis: { gridcolor: grid },
-            legend: { orientation: 'h', y: -0.2 },
-            ...layout,
-          },
-          { displaylogo: false, responsive: true },
-        );
+        const palette = pagePalette(el);
+        const traces = typeof data === 'function' ? data(palette) : data;
+        await Plotly.react(el, traces, mergeLayout(baseLayout(palette, height, layoutHasTitle(layout)), layout), { ...PLOT_CONFIG });
         const gd = el as GraphDiv;
         gd.removeAllListeners?.('plotly_click');
         if (clickable)

@@ -1,11 +1,12 @@
 /**
  * CSV export with spreadsheet-formula escaping (SPEC 7, 12): a cell starting with = + - @ tab or CR
  * is prefixed with a quote so Excel or Sheets shows it as text instead of running it (plain numbers
- * such as -5 are left alone).
+ * and percentages such as -5 and -3.4% are left alone).
  */
 export function escapeCsvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  const plainNumber = typeof value === 'number' || /^[-+]?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text);
+  // A number or a percentage (-3.4%) is data, not a formula: spreadsheets read both as numbers.
+  const plainNumber = typeof value === 'number' || /^[-+]?\d+(\.\d+)?(e[-+]?\d+)?%?$/i.test(text);
   if (!plainNumber && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   if (/[",\n\r]/.test(text)) text = `"${text.replace(/"/g, '""')}"`;
   return text;

@@ -20,7 +20,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/explain', label: 'Explain', permission: 'explain.run', section: 'Act' },
   { href: '/decisions', label: 'Decisions', permission: 'dashboards.read', section: 'Act' },
   { href: '/assistant', label: 'Assistant', permission: 'assistant.use', section: 'Act' },
-  { href: '/reports', label: 'Reports', permission: 'dashboards.read', section: 'Act' },
+  // Only the roles that can download a report see the page (viewers and analysts had a page they could not use).
+  { href: '/reports', label: 'Reports', permission: 'reports.download', section: 'Act' },
   { href: '/audit', label: 'Audit', permission: 'audit.read', section: 'Organisation' },
   { href: '/admin', label: 'Admin', permission: 'users.manage', section: 'Organisation' },
   { href: '/api-docs', label: 'API', permission: 'dashboards.read', section: 'Organisation' },

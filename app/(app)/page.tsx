@@ -10,6 +10,9 @@ import { MetricTerm } from '@/components/metric-term';
 import type { WindowTotals } from '@/ml/data/analytics';
 import type { RegionalSettings } from '@/lib/format';
 import { OverviewChart } from './overview-chart';
+import { SetupChecklist, whoCan, type SetupState } from './setup-checklist';
+import { can, type Role } from '@/lib/auth/permissions';
+import { listUsers } from '@/lib/users';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -62,22 +65,25 @@ export default async function OverviewPage() {
     <>
       <h1>Overview</h1>
       <Suspense fallback={<OverviewSkeleton />}>
-        <OverviewFigures tenantId={ctx.tenantId} regional={ctx.tenant.regional} />
+        <OverviewFigures tenantId={ctx.tenantId} regional={ctx.tenant.regional} role={ctx.role} />
       </Suspense>
     </>
   );
 }
 
-async function OverviewFigures({ tenantId, regional }: { tenantId: string; regional: RegionalSettings }) {
-  const [figures, versions] = await Promise.all([dashboardFigures(tenantId), listVersions(tenantId)]);
+async function OverviewFigures({ tenantId, regional, role }: { tenantId: string; regional: RegionalSettings; role: Role }) {
+  const [figures, versions, users] = await Promise.all([dashboardFigures(tenantId), listVersions(tenantId), can(role, 'users.manage') ? listUsers(tenantId) : Promise.resolve(null)]);
+  const setup: SetupState = { hasData: figures !== null, hasModel: versions.some((v) => v.stage === 'production'), users: users?.filter((u) => u.active).length ?? 0 };
   if (!figures) {
     return (
       <>
-        <section className="card empty">
-          <p>
-            No data yet. <Link href="/data">Import your sales</Link> to see KPIs, forecasts and recommendations.
-          </p>
-        </section>
+        {can(role, 'data.import') ? (
+          <SetupChecklist role={role} state={setup} />
+        ) : (
+          <section className="card empty">
+            <p>{whoCan(setup)}</p>
+          </section>
+        )}
       </>
     );
   }
@@ -91,6 +97,7 @@ async function OverviewFigures({ tenantId, regional }: { tenantId: string; regio
   const forecastSpan = forecast ? formatSpan(forecast.periods, step) : span;
   return (
     <>
+      <SetupChecklist role={role} state={setup} />
       <p className="muted" data-testid="overview-window">
         Last {span} of data: {fmt.day(kpis.current.from)} to {fmt.day(kpis.current.to)}.
       </p>

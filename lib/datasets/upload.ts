@@ -92,7 +92,9 @@ export async function receiveUpload(ctx: TenantContext, req: Pick<ApiRequest, 'h
     try {
       const request = await stageUploadBody(ctx.tenantId, job.id, req.body(), contentType, room);
       await stageRequest(ctx.tenantId, job.id, request);
-      await updateJob(ctx.tenantId, job.id, (j) => ({ ...j, params: { format: request.format, files: request.names, mode: request.mode ?? 'append' }, progress: { ...j.progress, message: 'Queued' } }));
+      // The mapping is kept with the job, so the wizard can fill it in again after a failed import.
+      const mapping = request.format === 'generic' ? { mapping: request.mapping } : {};
+      await updateJob(ctx.tenantId, job.id, (j) => ({ ...j, params: { format: request.format, files: request.names, mode: request.mode ?? 'append', ...mapping }, progress: { ...j.progress, message: 'Queued' } }));
     } catch (e) {
       await removeStagedUpload(ctx.tenantId, job.id);
       throw e;

@@ -21,6 +21,7 @@ import { forecastCache, forecastCacheKey } from '../cache';
 import type { ForecastQuery } from '../schemas/forecast';
 import { categoryColumn, resolveSelection, SelectionError, type ResolvedSelection } from '@/ml/data/selection';
 import type { DailyTable } from '@/ml/data/table';
+import { canonicalSelection, ITEM_NAME_COLUMNS } from '@/ml/data/names';
 import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { seriesScale } from '@/ml/forecasting/backtest';
 import { INTERVAL_LEVELS, scaleWindowOf } from '@/ml/forecasting/intervals';
@@ -174,8 +175,9 @@ function exactLevel(model: ServingModel, sel: ResolvedSelection, q: { store?: st
   return group && forecaster.hasGroup(group.level, group.key) ? group : null;
 }
 
-async function computeSelection(model: ServingModel, q: ForecastQuery, periods: number): Promise<SelectionForecast> {
+async function computeSelection(model: ServingModel, query: ForecastQuery, periods: number): Promise<SelectionForecast> {
   const { forecaster, table, version } = model;
+  const q = { ...query, ...canonicalSelection(table, query) };
   const sel = resolveOrThrow(table, { store: q.store, category: q.category, item: q.item });
   if (sel.series.length === 0) throw new AppError('not_found', `No series matches ${sel.label}.`, { store: q.store ?? null, category: q.category ?? null, item: q.item ?? null });
   const exact = exactLevel(model, sel, q);
@@ -237,8 +239,6 @@ export function periodsOfTimePeriod(period: TimePeriod, step: 1 | 7): number {
   if (step === 1) return period === 'week' ? 7 : period === 'month' ? 30 : 90;
   return period === 'week' ? 1 : period === 'month' ? 4 : 13;
 }
-
-const ITEM_NAME_COLUMNS = ['item_name', 'name', 'product_name'];
 
 async function computeTopProducts(model: ServingModel, period: TimePeriod, category: string | undefined): Promise<TopProducts> {
   const { table, forecaster, version } = model;

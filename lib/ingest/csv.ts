@@ -110,7 +110,7 @@ export function decodeCsv(file: string, bytes: Uint8Array | string, maxLineBytes
     prev = nl + 1;
     line++;
   }
-  if (text.includes('\r\n')) log.warn(file, null, null, 'Windows line endings (CRLF) read as line breaks');
+  // Windows line endings (CRLF) are line breaks like any other: nothing to warn about.
   return text;
 }
 

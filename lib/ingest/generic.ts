@@ -17,6 +17,7 @@ import {
   type ImportProvenance, type UploadedFile,
 } from './csv';
 import { fingerprintFiles } from './retail';
+import { detectMapping, type DetectedMapping } from './detect';
 
 export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY'];
 
@@ -112,6 +113,9 @@ export interface CsvPreview {
   /** Data rows; counted from line breaks (an estimate if quoted fields hold newlines) past the sample. */
   totalRows: number;
   totalRowsEstimated: boolean;
+  /** The mapping guessed from the sample (null when the file could not be read); `sampleRows` it was read from. */
+  detected: DetectedMapping | null;
+  sampleRows: number;
 }
 
 /** Rows read to detect column types and the date format in the preview. */
@@ -131,7 +135,7 @@ export function detectType(values: readonly string[]): { type: DetectedType; dat
 export function previewCsv(file: UploadedFile, options: { rows?: number; limits?: Partial<IngestLimits> } = {}): CsvPreview {
   const lim = ingestLimitsSchema.parse(options.limits ?? {});
   const log = new IssueLog();
-  const empty = (): CsvPreview => ({ report: log.report(), columns: [], rows: [], types: {}, dateFormats: {}, totalRows: 0, totalRowsEstimated: false });
+  const empty = (): CsvPreview => ({ report: log.report(), columns: [], rows: [], types: {}, dateFormats: {}, totalRows: 0, totalRowsEstimated: false, detected: null, sampleRows: 0 });
   const bad = checkFileName(file.name);
   if (bad) {
     log.error(file.name.slice(0, 200), null, null, `file refused: ${bad}`);
@@ -163,7 +167,8 @@ export function previewCsv(file: UploadedFile, options: { rows?: number; limits?
     types[h] = d.type;
     if (d.date) dateFormats[h] = d.date;
   });
-  return { report: log.report(), columns: header, rows: body.slice(0, options.rows ?? 20), types, dateFormats, totalRows, totalRowsEstimated: estimated };
+  const detected = detectMapping(header, body, types, dateFormats, parseDateAs, detectFrequency);
+  return { report: log.report(), columns: header, rows: body.slice(0, options.rows ?? 20), types, dateFormats, totalRows, totalRowsEstimated: estimated, detected, sampleRows: body.length };
 }
 
 export interface AttributeFile {

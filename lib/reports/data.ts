@@ -1,5 +1,6 @@
 import { breakdown, periodKpis, rowMask, summaryPeriods, totalsByDay, type Kpis } from '@/ml/data/analytics';
-import { dateRange, type DailyTable } from '@/ml/data/table';
+import { dateRange } from '@/ml/data/table';
+import { nameBook } from '@/ml/data/names';
 import { formatDay } from '@/ml/data/dates';
 import { AppError } from '../errors';
 import { loadTable } from '../datasets/store';
@@ -118,7 +119,7 @@ export interface ReportData extends DashboardFigures {
   regional: Regional;
   generatedAt: string;
   scope: string;
-  /** Best sellers of the KPI window (of the store, for a store report). */
+  /** Best sellers of the last 30 days (of the store, for a store report); `label` is the item's name and id. */
   topProducts: { item: string; label: string; current: number; share: number; change: number | null }[];
   /**
    * Products whose forecast for the next month grows most against the last month (whole tenant),
@@ -129,20 +130,8 @@ export interface ReportData extends DashboardFigures {
   growthFloor: number | null;
   /** Every registered version's figures, so the report can name a better model than production's. */
   versions: VersionFigures[];
-  stores: { store: string; current: number; share: number; change: number | null }[];
-}
-
-function itemLabel(t: DailyTable, item: string): string {
-  const k = t.keyNames.indexOf('item');
-  if (k < 0) return item;
-  const code = t.keyVocab[k].indexOf(item);
-  for (let s = 0; s < t.seriesStart.length - 1; s++) {
-    if (t.seriesKeys[k][s] !== code) continue;
-    const row = t.seriesStart[s];
-    const detail = ['subclass_name', 'class_name', 'dept_name'].map((c) => t.categorical[c]).find((c) => c && c.codes[row] >= 0);
-    return detail ? `${item} (${detail.vocab[detail.codes[row]]})` : item;
-  }
-  return item;
+  /** Per store; `label` carries its name (city and format) with the id. */
+  stores: { store: string; label: string; current: number; share: number; change: number | null }[];
 }
 
 /**
@@ -166,20 +155,22 @@ export async function reportData(tenantId: string, kind: 'executive' | 'store', 
   const items = table.keyNames.includes('item') ? breakdown(table, 'item', from, last, mask).slice(0, 10) : [];
   const stores = kind === 'executive' && table.keyNames.includes('store') ? breakdown(table, 'store', from, last) : [];
   const growthFloor = growth ? materialFloor(growth.products) : null;
+  const names = nameBook(table);
+  const storeTitle = store ? `Store ${names.label('store', store)}` : '';
   return {
     ...figures,
     regional: tenant.regional,
     growthFloor,
     versions: versions.map((v) => ({ id: v.id, algorithm: v.algorithm, stage: v.stage, metrics: v.metrics, baselineMetrics: v.baselineMetrics })),
     kind,
-    title: kind === 'executive' ? 'Executive summary' : `Store ${store} report`,
+    title: kind === 'executive' ? 'Executive summary' : `${storeTitle} report`,
     tenantName: tenant.branding.displayName,
     branding: tenant.branding,
     generatedAt: new Date().toISOString(),
-    scope: kind === 'executive' ? 'All stores' : `Store ${store}`,
-    topProducts: items.map((r) => ({ item: r.value, label: itemLabel(table, r.value), current: r.current, share: r.share, change: r.change })),
+    scope: kind === 'executive' ? 'All stores' : storeTitle,
+    topProducts: items.map((r) => ({ item: r.value, label: names.label('item', r.value), current: r.current, share: r.share, change: r.change })),
     growthProducts: growth ? rankByGrowth(growth.products, growthFloor ?? 0).slice(0, 10) : [],
-    stores: stores.map((r) => ({ store: r.value, current: r.current, share: r.share, change: r.change })),
+    stores: stores.map((r) => ({ store: r.value, label: names.label('store', r.value), current: r.current, share: r.share, change: r.change })),
   };
 }
 

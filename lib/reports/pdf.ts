@@ -7,6 +7,7 @@ import { formatSpan, formatterFor, perPeriod, periodWord, type Formatter, type M
 import { accuracyWords, metricWords, recommendation, shareWords } from '../metric-words';
 import { checkImage, type ImageType } from '../image-check';
 import { MAX_LINE_CHARS, pdfSafeText, type GlyphCoverage } from './pdf-text';
+import { BAND_OPACITY, DEFAULT_PALETTE, niceTicks, SERIES_STYLE } from '../chart-style';
 import type { ReportData } from './data';
 
 /**
@@ -84,6 +85,9 @@ const dayOf = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / 86_40
 /**
  * History as a line and, when given, the forecast after it: its 95% and 80% bands as filled vector
  * areas under the point forecast, on one date axis, with a dashed rule where the forecast starts.
+ * The style is the pages' (lib/chart-style.ts): the brand colour for the forecast and its bands,
+ * grey actuals. The value axis has a few round ticks in short form (40M, 50M), set in a gutter as
+ * wide as its widest label: full figures such as 68,890,315 wrapped onto two lines.
  */
 function drawForecastChart(
   doc: PDFKit.PDFDocument,
@@ -103,21 +107,25 @@ function drawForecastChart(
     return;
   }
   const values = [...series.map((p) => p.total), ...points.flatMap((p) => [p.p95[0], p.p95[1], p.forecast])].filter(Number.isFinite);
-  const max = Math.max(...values);
-  const min = Math.min(0, ...values);
+  const ticks = niceTicks(Math.min(0, ...values), Math.max(...values), 4);
+  const min = Math.min(ticks[0] ?? 0, ...values);
+  const max = Math.max(ticks.at(-1) ?? 1, ...values);
   const range = max - min || 1;
   const dates = [...series.map((p) => p.date), ...points.map((p) => p.date)];
   const d0 = dayOf(dates[0]);
   const span = dayOf(dates[dates.length - 1]) - d0 || 1;
-  const px = (date: string) => x + 40 + ((dayOf(date) - d0) / span) * (w - 48);
-  const py = (v: number) => y + h - 18 - ((v - min) / range) * (h - 28);
-  // Grid and y labels.
+  // Grid and y labels, the plot starting right of the widest label.
   const label: TextStyle = { font: 'Body', size: 7, color: MUTED };
-  for (let g = 0; g <= 4; g++) {
-    const v = min + (range * g) / 4;
-    doc.moveTo(x + 40, py(v)).lineTo(x + w - 8, py(v)).stroke();
-    write(doc, label, axes.value(v), x, py(v) - 4, { width: 36, align: 'right', oneLine: true });
-  }
+  const tickLabels = ticks.map((v) => axes.value(v));
+  doc.font(label.font).fontSize(label.size);
+  const gutter = Math.ceil(Math.max(12, ...tickLabels.map((t) => doc.widthOfString(t)))) + 4;
+  const left = x + gutter + 4;
+  const px = (date: string) => left + ((dayOf(date) - d0) / span) * (x + w - 8 - left);
+  const py = (v: number) => y + h - 18 - ((v - min) / range) * (h - 28);
+  ticks.forEach((v, g) => {
+    doc.moveTo(left, py(v)).lineTo(x + w - 8, py(v)).stroke();
+    write(doc, label, tickLabels[g], x, py(v) - 4, { width: gutter, align: 'right', oneLine: true });
+  });
   // Axis titles: what the values count (with the unit) at the top of the value axis, the grain under the dates.
   write(doc, { font: 'Bold', size: 7, color: MUTED }, axes.yTitle, x, y - 8, { width: w / 2, oneLine: true });
   write(doc, { font: 'Bold', size: 7, color: MUTED }, axes.xTitle, x + w - 60, y + h - 3, { width: 52, align: 'right', oneLine: true });
@@ -131,21 +139,21 @@ function drawForecastChart(
       for (const p of [...points].reverse()) doc.lineTo(px(p.date), py(lo(p)));
       doc.closePath().fillOpacity(opacity).fill(color);
     };
-    area((p) => p.p95[0], (p) => p.p95[1], 0.15);
-    area((p) => p.p80[0], (p) => p.p80[1], 0.3);
+    area((p) => p.p95[0], (p) => p.p95[1], BAND_OPACITY.p95);
+    area((p) => p.p80[0], (p) => p.p80[1], BAND_OPACITY.p80);
     doc.fillOpacity(1);
     const start = px(points[0].date);
     doc.lineWidth(0.6).strokeColor('#9aa4af').dash(3, { space: 3 }).moveTo(start, y + 4).lineTo(start, y + h - 18).stroke().undash();
   }
   // The history line, then the forecast line, each one vector path.
   if (series.length > 1) {
-    doc.lineWidth(1.2).strokeColor('#5b6470');
+    doc.lineWidth(SERIES_STYLE.actual.width * 0.75).strokeColor(DEFAULT_PALETTE.muted);
     doc.moveTo(px(series[0].date), py(series[0].total));
     for (const p of series.slice(1)) doc.lineTo(px(p.date), py(p.total));
     doc.stroke();
   }
   if (points.length > 0) {
-    doc.lineWidth(1.6).strokeColor(color);
+    doc.lineWidth(SERIES_STYLE.forecast.width * 0.75).strokeColor(color);
     const first = series.at(-1);
     if (first) doc.moveTo(px(first.date), py(first.total));
     else doc.moveTo(px(points[0].date), py(points[0].forecast));
@@ -381,9 +389,10 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
     y = doc.y + 6;
     y = table(
       doc,
-      ['Product', 'Category', 'Growth', 'Last month', 'Next month'],
-      data.growthProducts.map((p) => [p.name ? `${p.item} ${p.name}` : p.item, p.category ?? '—', fmt.signedPercent(p.growth), fmt.integer(p.previous), fmt.integer(p.forecast)]),
-      [170, 100, 60, 82, 82],
+      ['Product', 'Category', 'Last month', 'Next month', 'Growth'],
+      data.growthProducts.map((p) => [p.name ? `${p.name} (${p.item})` : p.item, p.category ?? '—', fmt.integer(p.previous), fmt.integer(p.forecast), fmt.signedPercent(p.growth)]),
+      // The product column fits the longest catalogue name with its id; the category may be cut.
+      [236, 85, 62, 62, 54],
       y,
     );
   }
@@ -402,7 +411,7 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
     y = table(
       doc,
       ['Store', fmt.title(data.target), 'Share', 'vs prior'],
-      data.stores.slice(0, 20).map((s) => [s.store, fmt.integer(s.current), fmt.percent(s.share), fmt.signedPercent(s.change)]),
+      data.stores.slice(0, 20).map((s) => [s.label, fmt.integer(s.current), fmt.percent(s.share), fmt.signedPercent(s.change)]),
       [260, 100, 70, 70],
       y,
     );

@@ -7,10 +7,19 @@ export const TIERS = ['starter', 'pro', 'enterprise'] as const;
 export const tierSchema = z.enum(TIERS);
 export type Tier = z.infer<typeof tierSchema>;
 
+/**
+ * A tenant id, as the source of both the server's check and the form's `pattern` attribute.
+ * Browsers compile `pattern` with the `v` flag, where a `-` inside a class must be escaped
+ * (`[a-z0-9-]` is a syntax error there, and the browser then skips its check): `\-` is valid
+ * in every flag mode.
+ */
+export const TENANT_ID_PATTERN = '[a-z0-9](?:[a-z0-9\\-]{0,38}[a-z0-9])?';
+export const TENANT_ID_RULE = 'Use 1-40 lower-case letters, digits or dashes, not starting or ending with a dash';
+
 export const tenantIdSchema = z
   .string()
   .trim()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'Use 1-40 lower-case letters, digits or dashes, not starting or ending with a dash');
+  .regex(new RegExp(`^${TENANT_ID_PATTERN}$`), TENANT_ID_RULE);
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #1f6feb');
 

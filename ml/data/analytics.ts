@@ -175,3 +175,25 @@ export function heatmap(t: DailyTable, rows: string, cols: string, fromDay: numb
   }
   return { rows: [...a.vocab], cols: [...b.vocab], values: grid.map((g) => Array.from(g)) };
 }
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Mean target per period for each value of a grouping column and each calendar month, over the
+ * whole table: the heatmap a table with a single grouping column (Walmart's stores) still has.
+ * A month without data for a value is NaN.
+ */
+export function monthHeatmap(t: DailyTable, rows: string): { rows: string[]; cols: string[]; values: number[][] } {
+  const a = rowCodes(t, rows);
+  const sum = Array.from({ length: a.vocab.length }, () => new Float64Array(12));
+  const periods = Array.from({ length: a.vocab.length }, () => Array.from({ length: 12 }, () => new Set<number>()));
+  for (let r = 0; r < t.rows; r++) {
+    const y = t.target[r];
+    const c = a.codes[r];
+    if (c < 0 || !Number.isFinite(y)) continue;
+    const m = civilFromDay(t.day[r]).month - 1;
+    sum[c][m] += y;
+    periods[c][m].add(t.day[r]);
+  }
+  return { rows: [...a.vocab], cols: [...MONTH_NAMES], values: sum.map((s, i) => Array.from(s, (v, m) => (periods[i][m].size ? v / periods[i][m].size : NaN))) };
+}

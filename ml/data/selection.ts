@@ -3,6 +3,7 @@
  * the total. Resolved against a table to its series and rows; the forecast of a selection is the
  * bottom-up sum of its series' forecasts.
  */
+import { canonicalSelection, categoryColumnOf, nameBook } from './names';
 import { seriesCount, type DailyTable } from './table';
 
 export interface Selection {
@@ -13,7 +14,10 @@ export interface Selection {
 
 export interface ResolvedSelection {
   level: 'series' | 'item' | 'store' | 'category' | 'total';
+  /** In words, with names: `store 1 (Москва, Гипермаркет), item 6542ab3049ca (Молоко пастеризованное)`. */
   label: string;
+  /** The selection as stored ids (an id typed in another case, or a name, resolved). */
+  canonical: Selection;
   series: number[];
   /** 1 on the rows of the selected series. */
   mask: Uint8Array;
@@ -21,7 +25,7 @@ export interface ResolvedSelection {
 
 /** The column that holds an item's category, when the table has one. */
 export function categoryColumn(t: DailyTable): string | null {
-  return ['dept_name', 'category', 'class_name'].find((c) => c in t.categorical) ?? null;
+  return categoryColumnOf(t);
 }
 
 export class SelectionError extends Error {
@@ -33,8 +37,14 @@ export class SelectionError extends Error {
   }
 }
 
-/** @throws SelectionError naming the field whose value the table does not have. */
-export function resolveSelection(t: DailyTable, sel: Selection): ResolvedSelection {
+/**
+ * The series and rows of a selection. Values are matched as `canonicalSelection` does: an id in
+ * any case, a name or a label mean the stored value.
+ * @throws SelectionError naming the field whose value the table does not have.
+ */
+export function resolveSelection(t: DailyTable, given: Selection): ResolvedSelection {
+  const sel = canonicalSelection(t, given);
+  const book = nameBook(t);
   const n = seriesCount(t);
   const keep = new Uint8Array(n).fill(1);
   const parts: string[] = [];
@@ -46,7 +56,8 @@ export function resolveSelection(t: DailyTable, sel: Selection): ResolvedSelecti
     const code = t.keyVocab[k].indexOf(value);
     if (code < 0) throw new SelectionError(field, `Unknown ${field} "${value}".`);
     for (let s = 0; s < n; s++) if (t.seriesKeys[k][s] !== code) keep[s] = 0;
-    parts.push(`${field} ${value}`);
+    const name = book.name(field, value);
+    parts.push(name ? `${field} ${value} (${name})` : `${field} ${value}`);
   }
   if (sel.category !== undefined) {
     const col = categoryColumn(t);
@@ -65,7 +76,7 @@ export function resolveSelection(t: DailyTable, sel: Selection): ResolvedSelecti
     mask.fill(1, t.seriesStart[s], t.seriesStart[s + 1]);
   }
   const level = sel.item !== undefined ? (sel.store !== undefined || !t.keyNames.includes('store') ? 'series' : 'item') : sel.store !== undefined ? 'store' : sel.category !== undefined ? 'category' : 'total';
-  return { level, label: parts.length ? parts.join(', ') : 'all series', series, mask };
+  return { level, label: parts.length ? parts.join(', ') : 'all series', canonical: sel, series, mask };
 }
 
 /** The values of a key (or of the category column) that the pickers offer, sorted. */

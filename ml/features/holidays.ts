@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { civilFromDay, dayFromCivil, dayOfWeek, parseIsoDay, formatDay } from '../data/dates';
+import type { DailyTable } from '../data/table';
 
 export const holidayRuleSchema = z.enum(['super_bowl', 'labor_day', 'thanksgiving']);
 export type HolidayRule = z.infer<typeof holidayRuleSchema>;
@@ -98,11 +99,39 @@ export function listHolidays(spec: HolidaySpec, fromDay: number, toDay: number):
     .map(([d, name]) => ({ date: formatDay(d), name }));
 }
 
+/** How `parseHolidayCsv` reads a date: a day number (NaN when it is not one) and the form's name for errors. */
+export interface HolidayDateReader {
+  parseDay: (text: string) => number;
+  /** e.g. `DD/MM/YYYY`, named in the error of a line that is not in that form. */
+  format: string;
+}
+
+/** ISO dates only, as the file format was before its dates followed the data's. */
+export const ISO_DATE_READER: HolidayDateReader = { parseDay: (s) => (s.length === 10 ? parseIsoDay(s) : NaN), format: 'YYYY-MM-DD' };
+
+/** The first field of each non-empty line of a holiday CSV, without a header line (`date,...`). */
+export function holidayCsvDates(text: string): string[] {
+  const out: string[] = [];
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (line === '') return;
+      const comma = line.indexOf(',');
+      const date = (comma < 0 ? line : line.slice(0, comma)).trim().replace(/^"|"$/g, '');
+      if (i === 0 && date.toLowerCase() === 'date') return;
+      out.push(date);
+    });
+  return out;
+}
+
 /**
- * Parses a CSV of holiday dates: `date[,name]`, ISO dates, an optional header row (`date,...`),
- * blank lines ignored. Returns the dates to put in `HolidaySpec.dates` and the line errors.
+ * Parses a CSV of holiday dates: `date[,name]`, an optional header row (`date,...`), blank lines
+ * ignored, dates read by `reader` (ISO by default; the Data page reads them in the data's own
+ * format). Returns the dates, as ISO, to put in `HolidaySpec.dates` and the line errors.
  */
-export function parseHolidayCsv(text: string): { dates: { date: string; name: string }[]; errors: { line: number; reason: string }[] } {
+export function parseHolidayCsv(text: string, reader: HolidayDateReader = ISO_DATE_READER): { dates: { date: string; name: string }[]; errors: { line: number; reason: string }[] } {
   const dates: { date: string; name: string }[] = [];
   const errors: { line: number; reason: string }[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -113,13 +142,99 @@ export function parseHolidayCsv(text: string): { dates: { date: string; name: st
     const date = (comma < 0 ? line : line.slice(0, comma)).trim().replace(/^"|"$/g, '');
     const name = comma < 0 ? 'holiday' : line.slice(comma + 1).trim().replace(/^"|"$/g, '') || 'holiday';
     if (i === 0 && date.toLowerCase() === 'date') return;
-    if (!Number.isFinite(parseIsoDay(date)) || date.length !== 10) {
-      errors.push({ line: i + 1, reason: `not an ISO date (YYYY-MM-DD): ${JSON.stringify(date.slice(0, 40))}` });
+    const day = reader.parseDay(date);
+    if (!Number.isFinite(day)) {
+      const what = reader.format === ISO_DATE_READER.format ? 'an ISO date (YYYY-MM-DD)' : `a date in the form ${reader.format}`;
+      errors.push({ line: i + 1, reason: `not ${what}: ${JSON.stringify(date.slice(0, 40))}` });
       return;
     }
-    dates.push({ date, name });
+    dates.push({ date: formatDay(day), name });
   });
   return { dates, errors };
+}
+
+/** How well a 0/1 holiday flag of the data agrees with a calendar. */
+export interface FlagAgreement {
+  /** Periods the flag marks, and how many of them hold a holiday of the calendar. */
+  flagged: number;
+  flaggedWithHoliday: number;
+  /** Periods of the data's range holding a holiday of the calendar, and how many of them the flag marks. */
+  holidayPeriods: number;
+  holidayPeriodsFlagged: number;
+}
+
+/**
+ * Compares the periods a flag marks with a calendar's holidays: a period ending on day `d` (a day,
+ * or the week d-6..d for weekly data, as the calendar features read it) holds a holiday when one
+ * of its days is one. `periods` are the data's distinct period days; `flagged` those marked.
+ */
+export function flagAgreement(spec: HolidaySpec, periods: readonly number[], flagged: ReadonlySet<number>, step: number): FlagAgreement {
+  const sorted = [...new Set(periods)].sort((a, b) => a - b);
+  if (sorted.length === 0) return { flagged: 0, flaggedWithHoliday: 0, holidayPeriods: 0, holidayPeriodsFlagged: 0 };
+  const holidays = expandHolidays(spec, sorted[0] - step + 1, sorted[sorted.length - 1]);
+  const holds = (d: number) => {
+    for (const h of holidays) if (h > d - step && h <= d) return true;
+    return false;
+  };
+  let nFlagged = 0;
+  let flaggedWithHoliday = 0;
+  let holidayPeriods = 0;
+  let holidayPeriodsFlagged = 0;
+  for (const d of sorted) {
+    const f = flagged.has(d);
+    const h = holds(d);
+    if (f) nFlagged++;
+    if (f && h) flaggedWithHoliday++;
+    if (h) holidayPeriods++;
+    if (h && f) holidayPeriodsFlagged++;
+  }
+  return { flagged: nFlagged, flaggedWithHoliday, holidayPeriods, holidayPeriodsFlagged };
+}
+
+/** Whether a flag is that calendar: at least 80% of its periods hold a holiday, and it marks at least half the holiday periods. */
+export function flagIsCalendar(a: FlagAgreement): boolean {
+  return a.flagged > 0 && a.flaggedWithHoliday >= 0.8 * a.flagged && a.holidayPeriodsFlagged >= 0.5 * a.holidayPeriods;
+}
+
+/** Columns a dataset marks its holiday periods with (Walmart's `Holiday_Flag`): a name containing "holiday". */
+export const HOLIDAY_FLAG_PATTERN = /holiday/i;
+
+/** The built-in calendars a holiday flag of the data is compared with, in order. */
+export const FLAG_CALENDARS: readonly HolidaySpec[] = [US_RETAIL_HOLIDAYS, RUSSIAN_HOLIDAYS];
+
+/**
+ * The built-in calendar a 0/1 holiday flag of the data follows (`FLAG_CALENDARS`), or null when
+ * none does. `periods` are the data's distinct period days, `flagged` those the flag marks.
+ */
+export function calendarOfFlag(periods: readonly number[], flagged: ReadonlySet<number>, step: number): HolidaySpec | null {
+  return FLAG_CALENDARS.find((spec) => flagIsCalendar(flagAgreement(spec, periods, flagged, step))) ?? null;
+}
+
+/**
+ * The holiday flag column of a table (numeric, named like `HOLIDAY_FLAG_PATTERN`, only 0 and 1)
+ * and the built-in calendar it follows (null: none does), or null when the table has no flag.
+ */
+export function holidayFlagOfTable(t: DailyTable): { column: string; spec: HolidaySpec | null } | null {
+  const column = Object.keys(t.numeric).find((c) => {
+    if (!HOLIDAY_FLAG_PATTERN.test(c)) return false;
+    const v = t.numeric[c];
+    let ones = 0;
+    for (let r = 0; r < t.rows; r++) {
+      if (Number.isNaN(v[r])) continue;
+      if (v[r] !== 0 && v[r] !== 1) return false;
+      ones += v[r];
+    }
+    return ones > 0;
+  });
+  if (!column) return null;
+  const periods = new Set<number>();
+  const flagged = new Set<number>();
+  const v = t.numeric[column];
+  for (let r = 0; r < t.rows; r++) {
+    periods.add(t.day[r]);
+    if (v[r] === 1) flagged.add(t.day[r]);
+  }
+  return { column, spec: calendarOfFlag([...periods], flagged, t.step) };
 }
 
 /** A spec with the default calendar plus imported one-off dates. */

@@ -35,11 +35,12 @@ async function drawnPoints(page: Page): Promise<{ attr: number; trace: number } 
   });
 }
 
+/** A CSV as rows of cells; a quoted cell may hold commas (a store named "Москва, Гипермаркет"). */
 function parseCsv(text: string): string[][] {
   return text
     .trim()
     .split(/\r\n/)
-    .map((line) => line.split(','));
+    .map((line) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"')));
 }
 
 describe('Forecasts page', () => {
@@ -74,7 +75,9 @@ describe('Forecasts page', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-forecast-csv').click()]);
     const csv = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
-    expect(csv[0]).toEqual(['date', 'forecast', 'p80_low', 'p80_high', 'p95_low', 'p95_high']);
+    // Issue 13 item 10: the CSV carries the selection and the model as columns and actuals before the forecast.
+    const FORECAST_COLUMNS = ['date', 'forecast', 'p80_low', 'p80_high', 'p95_low', 'p95_high'];
+    for (const c of [...FORECAST_COLUMNS, 'store', 'item', 'item_name', 'actual', 'model_version', 'generated_at_utc']) expect(csv[0], c).toContain(c);
     await page.context().close();
 
     const res = await api(`/api/v1/forecast?store=1&item=${encodeURIComponent(item)}&horizon=14`, { cookie: await sessionCookie('analyst@demo.test') });
@@ -82,7 +85,15 @@ describe('Forecasts page', () => {
     const body = (await res.json()) as { model_version: string; points: { date: string; forecast: number; p80: [number, number]; p95: [number, number] }[] };
     expect(body.model_version).toBe(productionId);
     expect(body.points.length).toBe(14);
-    expect(csv.slice(1)).toEqual(body.points.map((p) => [p.date, String(p.forecast), String(p.p80[0]), String(p.p80[1]), String(p.p95[0]), String(p.p95[1])]));
+    // The forecast rows are the API's points, rounded (issue 13 item 10: values rounded sensibly).
+    const forecastRows = csv.slice(1).filter((r) => r[csv[0].indexOf('forecast')] !== '');
+    const columns = (r: string[]) => FORECAST_COLUMNS.map((c) => r[csv[0].indexOf(c)]);
+    expect(forecastRows.map((r) => columns(r)[0])).toEqual(body.points.map((p) => p.date));
+    forecastRows.forEach((r, i) => {
+      const p = body.points[i];
+      columns(r).slice(1).forEach((v, j) => expect(Number(v)).toBeCloseTo([p.forecast, p.p80[0], p.p80[1], p.p95[0], p.p95[1]][j], 1));
+      expect(r[csv[0].indexOf('model_version')]).toBe(productionId);
+    });
   });
 
   it('an analyst exports the top products by forecast growth from Analysis, filtered by a category in the URL', async () => {
@@ -97,7 +108,8 @@ describe('Forecasts page', () => {
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThan(0);
     const shown = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
     const headers = await page.getByTestId('top-products-table').locator('thead th').allTextContents();
-    expect(headers).not.toContain('Name'); // the demo catalogue has no product names: no column of dashes
+    // Issue 13 item 3: the products are named (the retail catalogue names them by subclass).
+    expect(headers).toContain('Name');
     const categoryColumn = headers.indexOf('Category');
     expect(categoryColumn).toBeGreaterThan(0);
     for (const r of shown) expect(r[categoryColumn]).toBe(category);

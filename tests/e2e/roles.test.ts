@@ -163,7 +163,8 @@ describe('viewer', () => {
   it('sees read-only dashboards and gets 403 on the users page and the audit log', async () => {
     const page = await signedInPage(browser, 'viewer@demo.test');
     const labels = await navLabels(page);
-    expect(labels).toEqual(['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Decisions', 'Reports', 'API', 'Settings']);
+    // Issue 13 item 12: no Reports page for a role that cannot download a report.
+    expect(labels).toEqual(['Overview', 'Forecasts', 'Analysis', 'Data', 'Models', 'Experiments', 'Monitoring', 'Real-time', 'Decisions', 'API', 'Settings']);
     expect((await page.goto('/admin/users'))?.status()).toBe(403);
     expect(await page.locator('h1').textContent()).toContain('403');
     expect((await page.goto('/audit'))?.status()).toBe(403);

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { Plot, type PlotPoint } from '@/components/plot';
 import { formatterFor, type Measure, type RegionalSettings } from '@/lib/format';
 import { LEGEND_BELOW_AXIS_TITLE } from '../forecasts/chart';
+import { brandScale, withAlpha, type ChartPalette } from '@/lib/chart-style';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -19,9 +20,9 @@ export function BreakdownChart({ labels, current, previous, hrefs, title, by, me
   const router = useRouter();
   const fmt = formatterFor(regional);
   const data = useMemo(
-    () => [
-      { x: labels, y: current, type: 'bar' as const, name: 'this period', customdata: hrefs },
-      { x: labels, y: previous, type: 'bar' as const, name: 'period before', opacity: 0.5, customdata: hrefs },
+    () => (p: ChartPalette) => [
+      { x: labels, y: current, type: 'bar' as const, name: 'this period', customdata: hrefs, marker: { color: p.brand } },
+      { x: labels, y: previous, type: 'bar' as const, name: 'period before', customdata: hrefs, marker: { color: withAlpha(p.brand, 0.35) } },
     ],
     [labels, current, previous, hrefs],
   );
@@ -63,8 +64,8 @@ function seasonLayout(title: string, x: string, fmt: ReturnType<typeof formatter
 export function SeasonalityCharts({ weekday, month, weekly, measure, scope, regional }: { weekday: number[]; month: number[]; weekly: boolean; measure: Measure; scope: string; regional: RegionalSettings }) {
   const fmt = formatterFor(regional);
   const per = weekly ? 'week' : 'day';
-  const w = useMemo(() => [{ x: WEEKDAYS, y: weekday, type: 'bar' as const, name: 'average per day' }], [weekday]);
-  const m = useMemo(() => [{ x: MONTHS, y: month, type: 'bar' as const, name: `average per ${per}` }], [month, per]);
+  const w = useMemo(() => (p: ChartPalette) => [{ x: WEEKDAYS, y: weekday, type: 'bar' as const, name: 'average per day', marker: { color: p.brand } }], [weekday]);
+  const m = useMemo(() => (p: ChartPalette) => [{ x: MONTHS, y: month, type: 'bar' as const, name: `average per ${per}`, marker: { color: p.brand } }], [month, per]);
   const wLayout = useMemo(() => seasonLayout(`Average per day, by day of week (${scope})`, 'Day of week', fmt, measure), [scope, fmt, measure]);
   const mLayout = useMemo(() => seasonLayout(`Average per ${per}, by month (${scope})`, 'Month', fmt, measure), [scope, fmt, measure, per]);
   return (
@@ -84,14 +85,14 @@ export function SeasonalityCharts({ weekday, month, weekly, measure, scope, regi
 export function Heatmap({ rows, cols, values, rowLabel, colLabel, title, measure, regional }: { rows: string[]; cols: string[]; values: number[][]; rowLabel: string; colLabel: string; title: string; measure: Measure; regional: RegionalSettings }) {
   const fmt = formatterFor(regional);
   const data = useMemo(
-    () => [
+    () => (p: ChartPalette) => [
       {
         z: values,
         x: cols,
         y: rows,
         type: 'heatmap' as const,
-        colorscale: 'Blues',
-        reversescale: true,
+        colorscale: brandScale(p),
+        hoverongaps: false,
         colorbar: { title: { text: fmt.title(measure) }, tickformat: '~s', ...fmt.tickAffixes(measure.unit) },
         hovertemplate: `${rowLabel} %{y}<br>${colLabel} %{x}<br>${measure.label} %{z:,.0f}<extra></extra>`,
       },
@@ -102,8 +103,8 @@ export function Heatmap({ rows, cols, values, rowLabel, colLabel, title, measure
     () => ({
       title: titled(title),
       separators: fmt.plotlySeparators,
-      xaxis: { type: 'category', automargin: true, title: { text: colLabel } },
-      yaxis: { type: 'category', automargin: true, title: { text: rowLabel } },
+      xaxis: { type: 'category', automargin: true, showgrid: false, title: { text: colLabel } },
+      yaxis: { type: 'category', automargin: true, showgrid: false, title: { text: rowLabel } },
       margin: { l: 100, r: 16, t: 40, b: 120 },
     }),
     [title, rowLabel, colLabel, fmt],

@@ -9,7 +9,9 @@ import { isAppError } from '@/lib/errors';
 import { getTopProducts, type TopProducts } from '@/lib/forecast/service';
 import { materialFloor, rankByGrowth } from '@/lib/reports/data';
 import { formatSpan, formatterFor, type Formatter } from '@/lib/format';
-import { breakdown, groupingColumns, heatmap, seasonality, summaryPeriods, type BreakdownRow } from '@/ml/data/analytics';
+import { breakdown, groupingColumns, heatmap, monthHeatmap, seasonality, summaryPeriods, type BreakdownRow } from '@/ml/data/analytics';
+import { nameBook, valueLabel } from '@/ml/data/names';
+import { percentCell, roundFigure } from '@/lib/exports';
 import { categoryColumn, pickerValues, resolveSelection, SelectionError, type Selection } from '@/ml/data/selection';
 import { dateRange, type DailyTable } from '@/ml/data/table';
 import { CsvDownload } from '@/components/csv-download';
@@ -82,6 +84,9 @@ function chartRows(rows: BreakdownRow[]): { rows: BreakdownRow[]; hidden: { coun
   return { rows: rows.slice(0, MAX_BARS_SHOWN), hidden: { count: rest.length, current: rest.reduce((s, r) => s + r.current, 0), share: rest.reduce((s, r) => s + r.share, 0) } };
 }
 
+/** The heatmap's time dimension, offered beside the grouping columns. */
+const MONTH_COLUMN = 'calendar month';
+
 const changeClass = (x: number | null) => (x === null || x === 0 ? undefined : x > 0 ? 'tone-better' : 'tone-worse');
 
 export default async function AnalysisPage({ searchParams }: { searchParams: Promise<Search> }) {
@@ -102,7 +107,9 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
   const { table } = loaded;
   const fmt = formatterFor(ctx.tenant.regional);
   const labels = datasetLabels(table, loaded.manifest.mapping);
-  const label = labels.label;
+  // A column's display label (dept_name -> Department); a value's display name (an item's name and id).
+  const label = (column: string) => (column === MONTH_COLUMN ? 'Calendar month' : labels.label(column));
+  const valueName = (column: string, value: string) => (column === MONTH_COLUMN ? value : valueLabel(table, column, value));
   const columns = groupingColumns(table);
   const levels = drillLevels(table);
 
@@ -148,13 +155,19 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
   const scope = selection.label === 'all series' ? 'all data' : selection.label;
   const season = seasonality(table, mask, values);
   const rowsCol = q.rows && columns.includes(q.rows) ? q.rows : (table.keyNames[0] ?? columns[0]);
-  const colsCol = q.cols && columns.includes(q.cols) ? q.cols : (columns.find((c) => c === 'dept_name') ?? columns.find((c) => c !== rowsCol) ?? columns[0]);
-  const hm = heatmap(table, rowsCol, colsCol, from, last, mask, values);
+  // A column against itself is a diagonal: the default is another column, else the calendar month.
+  const heatmapColumns = [...columns, MONTH_COLUMN];
+  const wantedCols = q.cols && heatmapColumns.includes(q.cols) && q.cols !== rowsCol ? q.cols : undefined;
+  const colsCol = wantedCols ?? columns.find((c) => c === 'dept_name' && c !== rowsCol) ?? columns.find((c) => c !== rowsCol) ?? MONTH_COLUMN;
+  const byMonth = colsCol === MONTH_COLUMN;
+  const hm = byMonth ? monthHeatmap(table, rowsCol) : heatmap(table, rowsCol, colsCol, from, last, mask, values);
   // Keep the heatmap readable: the 20 largest rows and 15 largest columns.
-  const rowTotals = hm.values.map((r) => r.reduce((a, b) => a + b, 0));
-  const colTotals = hm.cols.map((_, j) => hm.values.reduce((s, r) => s + r[j], 0));
+  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const rowTotals = hm.values.map((r) => r.reduce((a, b) => a + finite(b), 0));
+  const colTotals = hm.cols.map((_, j) => hm.values.reduce((s, r) => s + finite(r[j]), 0));
   const keepRows = rowTotals.map((t, i) => [t, i] as const).filter(([t]) => t !== 0).sort((a, b) => b[0] - a[0]).slice(0, 20).map(([, i]) => i);
-  const keepCols = colTotals.map((t, j) => [t, j] as const).filter(([t]) => t !== 0).sort((a, b) => b[0] - a[0]).slice(0, 15).map(([, j]) => j);
+  const keepCols = byMonth ? hm.cols.map((_, j) => j) : colTotals.map((t, j) => [t, j] as const).filter(([t]) => t !== 0).sort((a, b) => b[0] - a[0]).slice(0, 15).map(([, j]) => j);
+  const hasNameColumn = by === 'store' || by === 'item';
   const canExport = can(ctx.role, 'exports.download');
   const windowText = `${fmt.day(from)} to ${fmt.day(last)}`;
   const unitText = measure.unit === 'currency' ? ctx.tenant.regional.currency : measure.unit === 'units' ? 'units' : measure.label;
@@ -241,7 +254,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
           <label>
             Heatmap columns
             <select name="cols" defaultValue={colsCol}>
-              {columns.map((c) => (
+              {heatmapColumns.map((c) => (
                 <option key={c} value={c}>
                   {label(c)}
                 </option>
@@ -265,7 +278,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
           {drill ? (afterDrill ? `Click a bar or a name to see it by ${label(afterDrill.column).toLowerCase()}.` : drill.param === 'item' ? 'Click a bar or a name to open its forecast.' : '') : ''}
         </p>
         <BreakdownChart
-          labels={chart.rows.map((r) => r.value)}
+          labels={chart.rows.map((r) => valueName(by, r.value))}
           current={chart.rows.map((r) => r.current)}
           previous={chart.rows.map((r) => r.previous)}
           hrefs={chart.rows.map((r) => hrefOf(r.value))}
@@ -290,7 +303,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
                 const href = hrefOf(r.value);
                 return (
                   <tr key={r.value}>
-                    <td>{href ? <Link href={href}>{r.value}</Link> : r.value}</td>
+                    <td>{href ? <Link href={href}>{valueName(by, r.value)}</Link> : valueName(by, r.value)}</td>
                     <td className="num">{cell(r.current)}</td>
                     <td className="num">{fmt.percent(r.share)}</td>
                     <td className="num">{cell(r.previous)}</td>
@@ -303,8 +316,8 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
         </div>
         {canExport && (
           <CsvDownload
-            header={[label(by), fmt.title(measure), 'Share (%)', `Period before (${unitText})`, 'Change (%)']}
-            rows={rows.map((r) => [r.value, r.current, r.share * 100, r.previous, r.change === null ? null : r.change * 100])}
+            header={[label(by), ...(hasNameColumn ? [`${label(by)} name`] : []), fmt.title(measure), 'Share', `Period before (${unitText})`, 'Change']}
+            rows={rows.map((r) => [r.value, ...(hasNameColumn ? [nameBook(table).name(by, r.value)] : []), roundFigure(r.current), percentCell(r.share), roundFigure(r.previous), percentCell(r.change)])}
             filename={`breakdown-${by}.csv`}
           />
         )}
@@ -320,17 +333,18 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
       <section className="card" aria-labelledby="heatmap">
         <h2 id="heatmap">
           {label(rowsCol)} × {label(colsCol)}
+          {byMonth ? `: average per ${table.step === 7 ? 'week' : 'day'}, all history` : ''}
         </h2>
         {keepRows.length === 0 || keepCols.length === 0 ? (
           <p className="muted">Nothing sold in this window for this selection.</p>
         ) : (
           <Heatmap
-            rows={keepRows.map((i) => hm.rows[i])}
-            cols={keepCols.map((j) => hm.cols[j])}
+            rows={keepRows.map((i) => valueName(rowsCol, hm.rows[i]))}
+            cols={keepCols.map((j) => valueName(colsCol, hm.cols[j]))}
             values={keepRows.map((i) => keepCols.map((j) => hm.values[i][j]))}
             rowLabel={label(rowsCol)}
             colLabel={label(colsCol)}
-            title={`${measure.label} by ${label(rowsCol).toLowerCase()} and ${label(colsCol).toLowerCase()}, ${scope}: ${windowText}`}
+            title={byMonth ? `${labels.target.label} by ${label(rowsCol).toLowerCase()} and calendar month, average per ${table.step === 7 ? 'week' : 'day'}` : `${measure.label} by ${label(rowsCol).toLowerCase()} and ${label(colsCol).toLowerCase()}, ${scope}: ${windowText}`}
             measure={measure}
             regional={ctx.tenant.regional}
           />
@@ -468,7 +482,7 @@ async function GrowthSection({ tenantId, table, q, category, store, fmt, target,
             <div className="actions-row">
               <CsvDownload
                 header={['item', 'name', 'category', 'previous', 'forecast', 'growth']}
-                rows={shown.map((p) => [p.item, p.name, p.category, p.previous, p.forecast, p.growth])}
+                rows={shown.map((p) => [p.item, p.name, p.category, roundFigure(p.previous), roundFigure(p.forecast), percentCell(p.growth)])}
                 filename={`top-products-${q.period}${category ? `-${category}` : ''}.csv`}
               />
             </div>

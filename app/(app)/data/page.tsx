@@ -1,15 +1,16 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
-import { readManifest } from '@/lib/datasets/store';
+import { loadTable, readManifest } from '@/lib/datasets/store';
 import { listJobs } from '@/lib/jobs/store';
-import { validationReportSchema } from '@/lib/schemas/ingest';
+import { genericMappingSchema, validationReportSchema } from '@/lib/schemas/ingest';
 import { JobProgress } from '@/components/job-progress';
 import { ValidationReportView } from '@/components/validation-report';
-import { DataUpload } from './upload';
+import { DataUpload, type LastMapping } from './upload';
 import { ProfileCharts } from './profile-charts';
 import { ActionForm } from '@/components/action-form';
 import { getHolidayCalendar, BASE_CALENDARS } from '@/lib/holidays';
+import { nameBook } from '@/ml/data/names';
 import { listHolidays } from '@/ml/features/holidays';
 import { parseIsoDay } from '@/ml/data/dates';
 import { setHolidaysAction } from './actions';
@@ -26,6 +27,21 @@ export default async function DataPage() {
   const [manifest, jobs, calendar] = await Promise.all([readManifest(ctx.tenantId), listJobs(ctx.tenantId, { kind: 'ingest', limit: 5 }), getHolidayCalendar(ctx.tenantId)]);
   const canImport = can(ctx.role, 'data.import');
   const latest = jobs[0];
+  // The mapping the last generic import was sent with (kept with its job), for the wizard to fill in again.
+  const lastGeneric = jobs.map((j) => ({ job: j, mapping: j.params.format === 'generic' ? genericMappingSchema.safeParse(j.params.mapping) : null })).find((x) => x.mapping?.success);
+  const lastMapping: LastMapping | undefined =
+    lastGeneric?.mapping?.success
+      ? { mapping: lastGeneric.mapping.data, file: String((Array.isArray(lastGeneric.job.params.files) ? lastGeneric.job.params.files[0] : undefined) ?? 'a CSV'), status: lastGeneric.job.status, at: lastGeneric.job.finishedAt ?? lastGeneric.job.createdAt }
+      : undefined;
+  // The profile's top stores and items by name and id.
+  const table = manifest ? (await loadTable(ctx.tenantId))?.table : undefined;
+  const topLabels: Record<string, Record<string, string>> = {};
+  if (table && manifest?.profile) {
+    const book = nameBook(table);
+    for (const [key, values] of Object.entries(manifest.profile.top)) {
+      if (key === 'store' || key === 'item') topLabels[key] = Object.fromEntries(values.map((v) => [v.value, book.label(key, v.value)]));
+    }
+  }
   const latestReport = latest?.result ? validationReportSchema.safeParse(latest.result.report) : undefined;
   const p = manifest?.profile;
   const holidays =
@@ -40,7 +56,7 @@ export default async function DataPage() {
             Every row is checked before anything is stored: with any error nothing is imported, and the report says which file, line and column. Importing the
             same files again changes nothing; newer days are appended. A file that changes days already stored is refused unless you choose to replace them.
           </p>
-          <DataUpload maxUploadBytes={settings.uploadMaxBytes()} />
+          <DataUpload maxUploadBytes={settings.uploadMaxBytes()} lastMapping={lastMapping} />
         </section>
       )}
       {latest && (
@@ -94,6 +110,7 @@ export default async function DataPage() {
             top={p.top}
             target={datasetLabels({ keyNames: Object.keys(p.keys), targetName: p.target.name, numeric: {}, categorical: {} }, manifest.mapping).target}
             keyLabels={Object.fromEntries(Object.keys(p.top).map((k) => [k, datasetLabels({ keyNames: [k], targetName: p.target.name, numeric: {}, categorical: {} }, manifest.mapping).label(k)]))}
+            labels={topLabels}
             step={p.frequency === 'weekly' ? 7 : 1}
             regional={ctx.tenant.regional}
           />
@@ -153,16 +170,16 @@ export default async function DataPage() {
       )}
       <section className="card" aria-labelledby="holidays">
         <h2 id="holidays">Holiday calendar</h2>
-        <p>
-          <strong>{calendar.spec.name}</strong> {calendar.custom ? '(set for your organisation)' : '(default for your data)'}: {calendar.spec.fixed.length} fixed dates a year,{' '}
+        <p data-testid="holiday-calendar">
+          <strong>{calendar.spec.name}</strong> ({calendar.reason}): {calendar.spec.fixed.length} fixed dates a year,{' '}
           {calendar.spec.rules.length} floating holidays, {calendar.spec.dates.length} one-off dates
           {p?.dateRange ? `; ${holidays.length} holiday days in the data's date range` : ''}. Features use it for holiday flags and the days to and from the nearest holiday.
         </p>
         {canImport && (
-          <ActionForm action={setHolidaysAction} submitLabel="Set calendar" className="form-grid" testId="holiday-form">
+          <ActionForm action={setHolidaysAction} submitLabel="Set calendar" className="form-grid" testId="holiday-form" revision={`${calendar.custom}:${calendar.spec.name}:${calendar.spec.dates.length}`}>
             <label>
               Start from
-              <select name="base" defaultValue={calendar.spec.name.startsWith('us') ? 'us-retail' : 'ru'}>
+              <select name="base" defaultValue={calendar.base}>
                 {Object.keys(BASE_CALENDARS).map((b) => (
                   <option key={b} value={b}>
                     {b}
@@ -171,7 +188,7 @@ export default async function DataPage() {
               </select>
             </label>
             <label>
-              Add dates from a CSV (date[,name], YYYY-MM-DD)
+              Add dates from a CSV (date[,name], dates written like your data&apos;s or YYYY-MM-DD)
               <input type="file" name="file" accept=".csv,text/csv" />
             </label>
           </ActionForm>

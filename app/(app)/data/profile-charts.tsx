@@ -2,16 +2,21 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
+import { SERIES_STYLE, type ChartPalette } from '@/lib/chart-style';
 import type { TableProfile } from '@/ml/data/profile';
 import { formatterFor, perPeriod, type Measure, type RegionalSettings } from '@/lib/format';
 import { timeSeriesLayout } from '../forecasts/chart';
 
-/** Sales over time and the top values of each series key, as Plotly charts titled with their measure and unit. */
+/**
+ * Sales over time and the top values of each series key (values shown by `labels`: name and id),
+ * as Plotly charts titled with their measure and unit.
+ */
 export function ProfileCharts({
   overTime,
   top,
   target,
   keyLabels,
+  labels = {},
   step,
   regional,
 }: {
@@ -20,12 +25,14 @@ export function ProfileCharts({
   target: Measure;
   /** Display label of each key (store -> Store). */
   keyLabels: Record<string, string>;
+  /** Display names of key values (store 1 -> "1 (Москва, Гипермаркет)"). */
+  labels?: Record<string, Record<string, string>>;
   step: number;
   regional: RegionalSettings;
 }) {
   const fmt = formatterFor(regional);
   const series = useMemo(
-    () => [{ x: overTime.map((p) => p.date), y: overTime.map((p) => p.total), type: 'scatter' as const, mode: 'lines', name: target.label, line: { width: 1.5 } }],
+    () => (p: ChartPalette) => [{ x: overTime.map((d) => d.date), y: overTime.map((d) => d.total), type: 'scatter' as const, mode: 'lines', name: target.label, line: { ...SERIES_STYLE.actual, color: p.brand } }],
     [overTime, target],
   );
   const seriesLayout = useMemo(() => timeSeriesLayout(`${perPeriod(target.label, step)}, all series`, target, step, fmt), [target, step, fmt]);
@@ -36,7 +43,7 @@ export function ProfileCharts({
         return {
           key,
           name,
-          data: [{ x: values.map((v) => v.total), y: values.map((v) => v.value), type: 'bar' as const, orientation: 'h', name }],
+          data: (p: ChartPalette) => [{ x: values.map((v) => v.total), y: values.map((v) => labels[key]?.[v.value] ?? v.value), type: 'bar' as const, orientation: 'h', name, marker: { color: p.brand } }],
           layout: {
             title: { text: `Top ${name.toLowerCase()} values by total ${target.label.toLowerCase()}`, x: 0, xanchor: 'left', font: { size: 14 } },
             separators: fmt.plotlySeparators,
@@ -46,7 +53,7 @@ export function ProfileCharts({
           },
         };
       }),
-    [top, keyLabels, target, fmt],
+    [top, keyLabels, labels, target, fmt],
   );
   return (
     <>

@@ -9,6 +9,46 @@ import { defaultLabel, guessUnit } from '@/lib/datasets/labels';
 
 type ApiError = { error: { code: string; message: string } };
 
+/** The wizard's mapping: column names per role. */
+interface WizardMapping {
+  date: string;
+  target: string;
+  keys: string[];
+  numeric: string[];
+  categorical: string[];
+  dateFormat: string;
+  frequency: string;
+}
+
+/** The mapping of the tenant's last generic import, as its job kept it, to fill the wizard in again. */
+export interface LastMapping {
+  mapping: { date: string; target: string; keys?: Record<string, string>; numeric?: string[]; categorical?: string[]; dateFormat?: string; frequency?: string };
+  file: string;
+  status: string;
+  at: string;
+}
+
+const EMPTY_MAPPING: WizardMapping = { date: '', target: '', keys: [], numeric: [], categorical: [], dateFormat: '', frequency: '' };
+
+/** The detected mapping of a preview as the wizard's choices. */
+function detectedMapping(p: CsvPreview): WizardMapping {
+  const d = p.detected;
+  if (!d) return EMPTY_MAPPING;
+  return { date: d.date ?? '', target: d.target ?? '', keys: [...d.keys], numeric: [...d.numeric], categorical: [...d.categorical], dateFormat: d.dateFormat ?? '', frequency: '' };
+}
+
+/** The last import's mapping, when every column it names is in this file (else null: another file). */
+function lastMappingFor(p: CsvPreview, last: LastMapping | undefined): WizardMapping | null {
+  if (!last) return null;
+  const m = last.mapping;
+  const keys = Object.values(m.keys ?? {});
+  const used = [m.date, m.target, ...keys, ...(m.numeric ?? []), ...(m.categorical ?? [])];
+  if (!used.every((c) => p.columns.includes(c))) return null;
+  return { date: m.date, target: m.target, keys, numeric: [...(m.numeric ?? [])], categorical: [...(m.categorical ?? [])], dateFormat: m.dateFormat ?? '', frequency: m.frequency ?? '' };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
 /** POSTs a multipart form with XMLHttpRequest, reporting upload progress (fetch cannot). */
 function postWithProgress(url: string, form: FormData, onProgress: (share: number) => void): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
@@ -44,8 +84,13 @@ const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(bytes % 104857
 
 const RETAIL_FILES = ['sales.csv', 'online.csv', 'markdowns.csv', 'price_history.csv', 'discounts_history.csv', 'stores.csv', 'catalog.csv', 'actual_matrix.csv'];
 
-/** The import form: the retail files or one CSV with a mapping wizard, uploaded with progress; `maxUploadBytes` is the per-upload cap. */
-export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
+/**
+ * The import form: the retail files or one CSV with a mapping wizard, uploaded with progress;
+ * `maxUploadBytes` is the per-upload cap. The wizard fills the mapping in from what it detects in
+ * the file, or from `lastMapping` (the tenant's last import, failed or not) when the file has
+ * its columns, and keeps it after a failed import.
+ */
+export function DataUpload({ maxUploadBytes, lastMapping }: { maxUploadBytes: number; lastMapping?: LastMapping }) {
   const router = useRouter();
   const [format, setFormat] = useState<'retail' | 'generic'>('retail');
   const [mode, setMode] = useState<'append' | 'replace'>('append');
@@ -57,15 +102,8 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
   // Display labels typed per column (empty: the readable default) and what the value to forecast counts.
   const [labels, setLabels] = useState<Record<string, string>>({});
   const [targetUnit, setTargetUnit] = useState<'' | 'currency' | 'units' | 'number'>('');
-  const [mapping, setMapping] = useState<{ date: string; target: string; keys: string[]; numeric: string[]; categorical: string[]; dateFormat: string; frequency: string }>({
-    date: '',
-    target: '',
-    keys: [],
-    numeric: [],
-    categorical: [],
-    dateFormat: '',
-    frequency: '',
-  });
+  const [mapping, setMapping] = useState<WizardMapping>(EMPTY_MAPPING);
+  const [filledFrom, setFilledFrom] = useState<'detected' | 'last'>('detected');
 
   async function loadPreview(file: File) {
     setError(null);
@@ -85,17 +123,9 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
     setPreview(p);
     setLabels({});
     setTargetUnit('');
-    const dateCol = p.columns.find((c) => p.types[c] === 'date') ?? '';
-    const numbers = p.columns.filter((c) => p.types[c] === 'number');
-    setMapping({
-      date: dateCol,
-      target: numbers[numbers.length > 1 ? 1 : 0] ?? '',
-      keys: [],
-      numeric: [],
-      categorical: [],
-      dateFormat: dateCol ? (p.dateFormats[dateCol]?.format ?? '') : '',
-      frequency: '',
-    });
+    const last = lastMappingFor(p, lastMapping);
+    setMapping(last ?? detectedMapping(p));
+    setFilledFrom(last ? 'last' : 'detected');
   }
 
   async function submit(e: React.FormEvent) {
@@ -214,6 +244,33 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
           <p className="muted">
             {preview.totalRows.toLocaleString('en')} rows{preview.totalRowsEstimated ? ' (estimated)' : ''}. Types are detected from the first rows; choose what each column is.
           </p>
+          {preview.detected && (
+            <div data-testid="detected">
+              <p>
+                Detected{preview.totalRowsEstimated ? ` in the first ${preview.sampleRows.toLocaleString('en')} rows` : ''}: <strong data-testid="detected-summary">{preview.detected.summary}</strong>
+                {preview.detected.keys.length > 0 ? `; series key${preview.detected.keys.length > 1 ? 's' : ''} ${preview.detected.keys.join(', ')}` : '; one series (no key column)'}
+                {preview.detected.target ? `; value to forecast ${preview.detected.target}` : ''}
+                {preview.detected.numeric.length > 0 ? `; ${preview.detected.numeric.length} numeric regressor${preview.detected.numeric.length > 1 ? 's' : ''}` : ''}
+                {preview.detected.holidays
+                  ? `; holiday calendar ${preview.detected.holidays.calendar ?? 'none'} (${preview.detected.holidays.column}${preview.detected.holidays.calendar ? ' marks its holidays' : ' follows no built-in calendar'})`
+                  : '; no holiday flag (holiday calendar none until you set one)'}
+                .
+              </p>
+              {!preview.detected.unique && (
+                <p className="alert error" role="alert">
+                  No combination of columns tells apart the rows of one date in this sample: an import would refuse the repeated rows. Check the file, or choose the series keys yourself.
+                </p>
+              )}
+            </div>
+          )}
+          {filledFrom === 'last' && lastMapping && (
+            <p className="alert" data-testid="mapping-from-last">
+              Filled in from your last import of {lastMapping.file} ({lastMapping.status}, {lastMapping.at.slice(0, 16).replace('T', ' ')} UTC): check the columns below.{' '}
+              <button type="button" className="secondary" onClick={() => (setMapping(detectedMapping(preview)), setFilledFrom('detected'))}>
+                Use the detected mapping
+              </button>
+            </p>
+          )}
           <div className="table-wrap">
             <table>
               <thead>
@@ -252,6 +309,15 @@ export function DataUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
               </tbody>
             </table>
           </div>
+          {preview.detected?.unique && preview.detected.keys.length > 0 && !sameSet(mapping.keys, preview.detected.keys) && (
+            <p className="alert error" role="alert" data-testid="keys-warning">
+              Series key{preview.detected.keys.length > 1 ? 's' : ''} {preview.detected.keys.join(', ')} tell{preview.detected.keys.length > 1 ? '' : 's'} apart the rows of each date
+              {mapping.keys.length === 0 ? '; without a key, rows repeat per date and the import is refused' : `; with ${mapping.keys.join(', ')} instead, rows may repeat per date`}.{' '}
+              <button type="button" className="secondary" onClick={() => setMapping((m) => ({ ...m, keys: [...(preview.detected?.keys ?? [])], numeric: m.numeric.filter((c) => !preview.detected?.keys.includes(c)), categorical: m.categorical.filter((c) => !preview.detected?.keys.includes(c)) }))}>
+                Use {preview.detected.keys.join(', ')} as key{preview.detected.keys.length > 1 ? 's' : ''}
+              </button>
+            </p>
+          )}
           <div className="form-grid">
             <label>
               Date format

@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
 import { formatterFor, type Formatter, type Measure, type RegionalSettings } from '@/lib/format';
+import { BAND_OPACITY, SERIES_STYLE, withAlpha, type ChartPalette } from '@/lib/chart-style';
 
 export interface ForecastSeries {
   dates: string[];
@@ -11,12 +12,17 @@ export interface ForecastSeries {
   p95: [number, number][];
 }
 
-/** A band as one closed Plotly area: the upper edge forwards, the lower edge back. */
+/**
+ * A band as one closed Plotly area: the upper edge forwards, the lower edge back. Drawn as a fill
+ * only (mode 'none'): Plotly's default for a short trace is lines and markers, which put a dot on
+ * every corner of a weekly band.
+ */
 function band(dates: string[], q: [number, number][], name: string, color: string) {
   return {
     x: [...dates, ...[...dates].reverse()],
     y: [...q.map((p) => p[1]), ...[...q].reverse().map((p) => p[0])],
     type: 'scatter' as const,
+    mode: 'none',
     fill: 'toself',
     fillcolor: color,
     line: { width: 0 },
@@ -85,14 +91,17 @@ export function ForecastChart({
   height?: number;
 }) {
   const fmt = formatterFor(regional);
-  const data = useMemo(() => {
-    const traces: Record<string, unknown>[] = [];
-    if (forecast && forecast.dates.length > 0) traces.push(band(forecast.dates, forecast.p95, '95% interval', 'rgba(31,111,235,0.12)'), band(forecast.dates, forecast.p80, '80% interval', 'rgba(31,111,235,0.25)'));
-    if (lastYear) traces.push({ x: lastYear.dates, y: lastYear.values, type: 'scatter', mode: 'lines', name: 'last year', line: { width: 1, dash: 'dot', color: '#9aa4af' } });
-    traces.push({ x: history.dates, y: history.values, type: 'scatter', mode: 'lines', name: 'actual', line: { width: 1.6, color: '#5b6470' } });
-    if (forecast && forecast.dates.length > 0) traces.push({ x: forecast.dates, y: forecast.mean, type: 'scatter', mode: 'lines+markers', marker: { size: 4 }, name: 'forecast', line: { width: 2, color: '#1f6feb' } });
-    return traces;
-  }, [history, lastYear, forecast]);
+  const data = useMemo(
+    () => (p: ChartPalette) => {
+      const traces: Record<string, unknown>[] = [];
+      if (forecast && forecast.dates.length > 0) traces.push(band(forecast.dates, forecast.p95, '95% interval', withAlpha(p.brand, BAND_OPACITY.p95)), band(forecast.dates, forecast.p80, '80% interval', withAlpha(p.brand, BAND_OPACITY.p80)));
+      if (lastYear) traces.push({ x: lastYear.dates, y: lastYear.values, type: 'scatter', mode: 'lines', name: 'last year', line: { ...SERIES_STYLE.lastYear, color: withAlpha(p.muted, 0.6) } });
+      traces.push({ x: history.dates, y: history.values, type: 'scatter', mode: 'lines', name: 'actual', line: { ...SERIES_STYLE.actual, color: p.muted } });
+      if (forecast && forecast.dates.length > 0) traces.push({ x: forecast.dates, y: forecast.mean, type: 'scatter', mode: 'lines+markers', marker: { size: 4, color: p.brand }, name: 'forecast', line: { ...SERIES_STYLE.forecast, color: p.brand } });
+      return traces;
+    },
+    [history, lastYear, forecast],
+  );
   const summary = useMemo(() => describe(history, forecast, fmt, measure), [history, forecast, fmt, measure]);
   const layout = useMemo(() => timeSeriesLayout(title, measure, step, fmt), [title, measure, step, fmt]);
   return (

@@ -12,7 +12,8 @@ import { chartSeries } from '@/lib/reports/data';
 import { formatSpan, formatterFor, perPeriod, type RegionalSettings } from '@/lib/format';
 import { datasetLabels } from '@/lib/datasets/labels';
 import { z } from 'zod';
-import { pickerValues, resolveSelection, SelectionError } from '@/ml/data/selection';
+import { resolveSelection, SelectionError } from '@/ml/data/selection';
+import { canonicalSelection, pickerOptions } from '@/ml/data/names';
 import { totalsByDay } from '@/ml/data/analytics';
 import { dateRange } from '@/ml/data/table';
 import { formatDay, parseIsoDay } from '@/ml/data/dates';
@@ -79,7 +80,7 @@ async function ForecastSection({ tenantId, q, canExport, hasModel, regional }: {
   const history = totalsByDay(table, firstDay, last, selection.mask);
   // Last year: the same weekdays 52 weeks back, over the history and the forecast's days.
   const lastYear = totalsByDay(table, firstDay - 364, lastForecastDay - 364, selection.mask).map((h) => ({ day: h.day + 364, total: h.total }));
-  const qs = queryString(q);
+  const qs = queryString({ ...q, ...selection.canonical });
   return (
     <section className="card" aria-labelledby="chart-title" data-testid="forecast-section">
       <h2 id="chart-title">
@@ -200,11 +201,11 @@ export default async function ForecastsPage({ searchParams }: { searchParams: Pr
   const fallback = { ...input, horizon: String(defaultHorizonDays(table.step)) };
   const q = parsed.success ? parsed.data : (forecastQuerySchema.safeParse(fallback).data ?? forecastQuerySchema.parse({ horizon: fallback.horizon }));
   const problems = [...(weeks && !weeks.success ? weeks.error.issues.map((i) => i.message) : []), ...(!parsed.success ? parsed.error.issues.map((i) => i.message) : [])];
-  const pickers = pickerValues(table);
+  const pickers = pickerOptions(table);
   return (
     <>
       <h1>Forecasts</h1>
-      <ForecastFilters stores={pickers.stores} categories={pickers.categories} items={pickers.items} current={q} weekly={weekly} />
+      <ForecastFilters stores={pickers.stores} categories={pickers.categories} items={pickers.items} current={{ ...q, ...canonicalSelection(table, q) }} weekly={weekly} />
       {problems.length > 0 && (
         <p className="alert error" role="alert">
           {problems.join('; ')}; showing {weekly ? formatSpan(Math.ceil(q.horizon / 7), 7) : formatSpan(q.horizon, 1)} instead.

@@ -16,6 +16,7 @@ import { baselineWords, compareMetric, shareWords, toneClass } from '@/lib/metri
 import { MetricGlossary, MetricTerm } from '@/components/metric-term';
 import { loadTable } from '@/lib/datasets/store';
 import { datasetLabels } from '@/lib/datasets/labels';
+import { percentCell, roundFigure } from '@/lib/exports';
 
 export const metadata: Metadata = { title: 'Monitoring' };
 
@@ -47,6 +48,8 @@ export default async function MonitoringPage() {
   const label = (column: string) => labels?.label(column) ?? column;
   const baseline = baselineWords(loaded?.table.step ?? 1);
   const canAck = can(ctx.role, 'alerts.acknowledge');
+  // Exports are a permission of their own (viewers read the tables but download nothing), as on every page.
+  const canExport = can(ctx.role, 'exports.download');
   const tested = drift?.columns.filter((c) => c.psi !== null) ?? [];
   return (
     <>
@@ -153,20 +156,22 @@ export default async function MonitoringPage() {
                 </tbody>
               </table>
             </div>
-            <p>
-              <CsvDownload
-                header={['from', 'to', 'days', 'full', 'wape', 'seasonal_naive_wape', 'ratio_to_holdout', 'decayed']}
-                rows={live.windows.map((w) => [w.from, w.to, w.days, String(w.full), w.wape, w.naiveWape, w.ratio, String(w.decayed)])}
-                filename={`decay-windows-${live.versionId}.csv`}
-                label="Export windows CSV"
-              />{' '}
-              <CsvDownload
-                header={['date', 'actual', 'forecast', 'wape', 'seasonal_naive_wape', 'rolling_wape', 'rolling_seasonal_naive_wape']}
-                rows={live.daily.map((d) => [d.date, d.actual, d.predicted, d.wape, d.naiveWape, d.rollingWape, d.rollingNaiveWape])}
-                filename={`live-error-${live.versionId}.csv`}
-                label="Export daily CSV"
-              />
-            </p>
+            {canExport && (
+              <p>
+                <CsvDownload
+                  header={['from', 'to', 'days', 'full', 'wape', 'seasonal_naive_wape', 'change_vs_holdout', 'decayed']}
+                  rows={live.windows.map((w) => [w.from, w.to, w.days, String(w.full), percentCell(w.wape), percentCell(w.naiveWape), percentCell(w.ratio === null ? null : w.ratio - 1), String(w.decayed)])}
+                  filename={`decay-windows-${live.versionId}.csv`}
+                  label="Export windows CSV"
+                />{' '}
+                <CsvDownload
+                  header={['date', 'actual', 'forecast', 'wape', 'seasonal_naive_wape', 'rolling_wape', 'rolling_seasonal_naive_wape']}
+                  rows={live.daily.map((d) => [d.date, roundFigure(d.actual), roundFigure(d.predicted), percentCell(d.wape), percentCell(d.naiveWape), percentCell(d.rollingWape), percentCell(d.rollingNaiveWape)])}
+                  filename={`live-error-${live.versionId}.csv`}
+                  label="Export daily CSV"
+                />
+              </p>
+            )}
             {scorings.length > 1 && (
               <details>
                 <summary>Earlier scorings ({scorings.length})</summary>

@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { generateRetailDemo, RETAIL_FILES } from '@/ml/data/generator';
 import { importRetail } from '@/lib/ingest/retail';
 import { readFileSync } from 'node:fs';
-import { breakdown, heatmap, periodKpis, rowMask, seasonality, summaryPeriods, totalsByDay, windowTotals } from '@/ml/data/analytics';
+import { breakdown, heatmap, monthHeatmap, periodKpis, rowMask, seasonality, summaryPeriods, totalsByDay, windowTotals } from '@/ml/data/analytics';
+import { civilFromDay } from '@/ml/data/dates';
 import { importGeneric } from '@/lib/ingest/generic';
 import { WALMART_CSV } from '../../support/paths';
 import { dateRange } from '@/ml/data/table';
@@ -70,6 +71,16 @@ describe('dashboard analytics', () => {
     const all = seasonality(t);
     const one = seasonality(t, store);
     expect(one.month.reduce((a, b) => a + b, 0)).toBeLessThan(all.month.reduce((a, b) => a + b, 0));
+  });
+
+  it('the month heatmap of one grouping column: the mean total per period of each value in each calendar month', () => {
+    const t = table!;
+    const hm = monthHeatmap(t, 'store');
+    expect(hm.cols).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+    expect(hm.rows).toEqual([...t.keyVocab[t.keyNames.indexOf('store')]]);
+    // Against a direct computation for one store and month.
+    const march = totalsByDay(t, -Infinity, Infinity, rowMask(t, 'store', hm.rows[0])).filter((d) => civilFromDay(d.day).month === 3);
+    expect(hm.values[0][2]).toBeCloseTo(march.reduce((s, d) => s + d.total, 0) / march.length, 9);
   });
 });
 

@@ -4,7 +4,7 @@ import { listTenants } from '@/lib/tenants';
 import { listUsers } from '@/lib/users';
 import { storage, tenantRoots } from '@/lib/storage';
 import { effectiveQuotas, TIERS_TABLE } from '@/lib/tiers';
-import { TIERS } from '@/lib/schemas/tenant';
+import { TENANT_ID_PATTERN, TENANT_ID_RULE, TIERS } from '@/lib/schemas/tenant';
 import { ActionForm } from '@/components/action-form';
 import { createTenantAction, deleteTenantAction, setRateLimitAction, setTenantStatusAction, setTenantTierAction } from './actions';
 
@@ -28,7 +28,7 @@ export default async function TenantsPage() {
         <ActionForm action={createTenantAction} submitLabel="Create tenant" className="form-grid" testId="create-tenant">
           <label>
             Id (used in paths and keys)
-            <input name="id" required pattern="[a-z0-9][a-z0-9-]{0,38}[a-z0-9]?" placeholder="acme" />
+            <input name="id" required pattern={TENANT_ID_PATTERN} title={TENANT_ID_RULE} placeholder="acme" autoComplete="off" />
           </label>
           <label>
             Name

@@ -29,6 +29,6 @@ export function reportData(names: { tenant?: string; store?: string; item?: stri
     growthProducts: [{ item, name: null, category: item, forecast: 10, previous: 8, growth: 0.25, material: true }],
     growthFloor: 2,
     versions: [],
-    stores: [{ store, current: 3000, share: 1, change: null }],
+    stores: [{ store, label: store, current: 3000, share: 1, change: null }],
   };
 }
