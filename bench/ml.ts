@@ -42,7 +42,7 @@ export interface BenchDataset {
   seasonalLagFeature?: string;
 }
 
-/** Hyper-parameters shared by every tree model (SPEC / issue 4: 200 trees, depth 8, lr 0.1, 255 bins). */
+/** Hyper-parameters shared by every tree model (docs/ml.md: 200 trees, depth 8, lr 0.1, 255 bins). */
 const PARAMS = {
   trees: 200,
   depth: 8,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isoDay, queryInteger } from './schemas/common';
 import { platformPath, storage, tenantPath } from './storage';
 
-/** One audit record (SPEC 12): who, when, what, target, outcome, address. */
+/** One audit record (docs/security.md): who, when, what, target, outcome, address. */
 export const auditRecordSchema = z.object({
   id: z.string(),
   at: z.string(),

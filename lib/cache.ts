@@ -2,7 +2,7 @@ import { subscribeProductionChange } from './registry/events';
 import { processSingleton } from './process-state';
 
 /**
- * The forecast cache (SPEC 7): in-process LRU with a time to live (one hour by default), keyed by
+ * The forecast cache (docs/serving.md): in-process LRU with a time to live (one hour by default), keyed by
  * tenant, production version and parameters. A promotion or rollback clears the tenant's entries,
  * and since the version is part of the key, a change made by another process is never served stale.
  */

@@ -1,5 +1,5 @@
 /**
- * CSV export with spreadsheet-formula escaping (SPEC 7, 12): a cell starting with = + - @ tab or CR
+ * CSV export with spreadsheet-formula escaping (docs/serving.md, docs/security.md): a cell starting with = + - @ tab or CR
  * is prefixed with a quote so Excel or Sheets shows it as text instead of running it (plain numbers
  * and percentages such as -5 and -3.4% are left alone).
  */

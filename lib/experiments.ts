@@ -4,7 +4,7 @@ import { queryInteger } from './schemas/common';
 import { storage, tenantPath } from './storage';
 
 /**
- * Every training and tuning run (SPEC 6 "Experiments"), appended to
+ * Every training and tuning run (docs/architecture.md "Experiments"), appended to
  * `models/<tenant>/experiments.jsonl`: parameters, metrics per fold, duration, dataset
  * fingerprint, status and error.
  */

@@ -1,5 +1,5 @@
 /**
- * The shapes of the CSV exports (SPEC 7), made for a spreadsheet: one column per thing a person
+ * The shapes of the CSV exports (docs/serving.md), made for a spreadsheet: one column per thing a person
  * filters or charts (dimensions, model version, time), values rounded to what they mean, ratios as
  * percentages (`61.9%`, which Excel and Sheets read as numbers), times as `YYYY-MM-DD HH:MM:SS`
  * UTC, and nested details spread over columns instead of one JSON cell. Formula escaping is

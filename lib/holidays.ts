@@ -31,7 +31,7 @@ export function baseOf(spec: HolidaySpec): BaseCalendar {
 }
 
 /**
- * The default calendar of a dataset (SPEC 3): the retailer's 8 files are the Russian chain's (ru);
+ * The default calendar of a dataset (docs/data.md): the retailer's 8 files are the Russian chain's (ru);
  * a generic CSV gets the built-in calendar its holiday flag follows (Walmart's `Holiday_Flag` marks
  * the US retail holidays), and no holidays without a flag; no data, no holidays.
  */
@@ -48,7 +48,7 @@ async function defaultCalendar(tenantId: string, manifest: DatasetManifest | und
 }
 
 /**
- * The tenant's holiday calendar (SPEC 3): the one it set, else the default for its data (see
+ * The tenant's holiday calendar (docs/data.md): the one it set, else the default for its data (see
  * `defaultCalendar`).
  */
 export async function getHolidayCalendar(tenantId: string): Promise<TenantCalendar> {

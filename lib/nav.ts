@@ -1,6 +1,6 @@
 import type { Permission } from './auth/permissions';
 
-/** Every page of SPEC 7, with the permission that opens it. The shell shows only what the role may open. */
+/** Every page of the app (README), with the permission that opens it. The shell shows only what the role may open. */
 export interface NavItem {
   href: string;
   label: string;

@@ -1,5 +1,5 @@
 /**
- * Per-minute rate limits (SPEC 12) as token buckets whose tokens return exactly one minute after
+ * Per-minute rate limits (docs/security.md) as token buckets whose tokens return exactly one minute after
  * they were spent: a caller gets `limit` calls in any rolling minute, the next one is refused with
  * the seconds until a token comes back. Unlike a bucket refilled continuously, a client never
  * gets more than `limit` calls in a minute, and unlike a fixed window there is no double burst at

@@ -4,7 +4,7 @@ import { storage, tenantPath } from './storage';
 import { TIERS_TABLE } from './tiers';
 import type { Tenant } from './schemas/tenant';
 
-/** A tenant's auto-retraining settings (SPEC 6): schedule, triggers and the promotion rule. */
+/** A tenant's auto-retraining settings (docs/monitoring.md): schedule, triggers and the promotion rule. */
 export const retrainingSettingsSchema = z.object({
   schedule: z.enum(['off', 'daily', 'weekly', 'monthly']),
   onDecay: z.boolean(),

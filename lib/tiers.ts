@@ -1,6 +1,6 @@
 import type { Quotas, Tier } from './schemas/tenant';
 
-/** What each plan includes (SPEC 13). Features gate pages, actions and API access. */
+/** What each plan includes (docs/architecture.md). Features gate pages, actions and API access. */
 export const TIER_FEATURES = ['dashboards', 'multipleModels', 'explanations', 'advancedExplanations', 'realtime', 'api', 'whiteLabel', 'assistant'] as const;
 export type TierFeature = (typeof TIER_FEATURES)[number];
 export type RetrainSchedule = 'daily' | 'weekly' | 'monthly';

@@ -5,7 +5,7 @@ import { MissingFolderError, platformPath, storage, tenantPath } from './storage
 import { findTenant } from './tenants';
 
 /**
- * Metering (SPEC 13): API calls counted in memory and added to `tenants/<id>/usage.json` (per
+ * Metering (docs/architecture.md): API calls counted in memory and added to `tenants/<id>/usage.json` (per
  * month) every two seconds, so a busy API does not rewrite a file on each call.
  *
  * No count is lost or counted twice on the way:

@@ -188,7 +188,7 @@ export function organisationOf(account: Account): string {
 const isLocked = (u: { lockedUntil: string | null }, now: Date) => Boolean(u.lockedUntil && new Date(u.lockedUntil) > now);
 
 /**
- * Checks a password against every account of the email, with lockout (SPEC 12): after
+ * Checks a password against every account of the email, with lockout (docs/security.md): after
  * `LOCKOUT_ATTEMPTS` consecutive failures an account is locked for `LOCKOUT_MINUTES`, and every
  * attempt while locked is refused, even with the right password.
  *

@@ -1,5 +1,5 @@
 /**
- * Chronological evaluation (SPEC 5): a hold-out of the last N days and rolling-origin
+ * Chronological evaluation (docs/training.md): a hold-out of the last N days and rolling-origin
  * cross-validation folds (Tashman 2000). Splits are by calendar date, never random, so no row of
  * a test window is ever earlier than a training row.
  *

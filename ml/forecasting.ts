@@ -1,5 +1,5 @@
 /**
- * Multi-horizon forecasting (SPEC 4): recursive, with lags refreshed from predictions. From a
+ * Multi-horizon forecasting (docs/ml.md): recursive, with lags refreshed from predictions. From a
  * forecast origin, step k's features are built by the feature pipeline's serving path with the
  * targets of steps 1..k-1 replaced by the model's own forecasts (never by actuals), then the model
  * predicts step k; repeat to the horizon. Aggregates (store, category, total) are bottom-up sums

@@ -1,5 +1,5 @@
 /**
- * Forecast accuracy metrics (SPEC 5). Conventions: error e = predicted - actual; sums use
+ * Forecast accuracy metrics (docs/training.md). Conventions: error e = predicted - actual; sums use
  * Neumaier's compensated summation; inputs must be the same length and finite (RangeError
  * otherwise); an empty input gives NaN for every metric. Lower is better except R².
  */
@@ -128,7 +128,7 @@ export function bias(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
   return actual.length === 0 ? Number.NaN : s.value / actual.length;
 }
 
-/** Every SPEC metric at once. */
+/** Every metric of docs/ml.md at once. */
 export interface RegressionMetrics {
   n: number;
   mae: number;

@@ -1,5 +1,5 @@
 /**
- * Hyper-parameter search (SPEC 5): grid or seeded random search over declared spaces. Trials run
+ * Hyper-parameter search (docs/training.md): grid or seeded random search over declared spaces. Trials run
  * one after another; each is reported through onTrial (so the caller records it as an
  * experiment) and onProgress(done, total); an AbortSignal stops the search between trials (and
  * is passed to the evaluation so a long trial can stop too).

@@ -99,7 +99,7 @@ export function answerSchema<S extends z.ZodRawShape>(shape: S) {
 /** Every error code, from the one status map (lib/errors.ts). */
 export const ERROR_CODES = Object.keys(httpStatus) as [ErrorCode, ...ErrorCode[]];
 
-/** The SPEC 7 error body every refusal and failure is answered with. */
+/** The API's error body (docs/serving.md) every refusal and failure is answered with. */
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.enum(ERROR_CODES),

@@ -1,5 +1,5 @@
 /**
- * The API's hot endpoints answered straight from Node's HTTP server (SPEC 7 speed targets).
+ * The API's hot endpoints answered straight from Node's HTTP server (speed targets, docs/benchmarks.md).
  *
  * Next.js spends about a millisecond of CPU on every request before a route handler runs (routing,
  * request metadata, the app-render work context); on two cores that caps any route at about
@@ -7,7 +7,7 @@
  * therefore hands the requests of API clients (an `Authorization` header and no session cookie)
  * for the registry's routes marked `fast` (lib/api/routes) to this module, which runs the very
  * same routes that Next.js serves (`apiRoute(...).serve`: authentication, tenant from the key,
- * rate limit, quota, permission, zod validation, SPEC 7 errors) on Node's request and response
+ * rate limit, quota, permission, zod validation, the API's errors (docs/serving.md)) on Node's request and response
  * directly, without Web Request and Response objects, with the same security headers. Everything
  * else, including every session (browser) request, goes to Next.js unchanged.
  *

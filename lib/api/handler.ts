@@ -53,14 +53,14 @@ export type ApiAnswer = { status: number; headers: Record<string, string>; json:
 /** Answers for a credential are never stored by a browser or a shared cache (ASVS 4.0 V8.1.1, V8.2.1). */
 const NO_STORE = 'no-store';
 
-/** SPEC 7 error body: `{ error: { code, message, details } }`. */
+/** The API's error body (docs/serving.md): `{ error: { code, message, details } }`. */
 function errorAnswer(e: AppError): ApiAnswer {
   const headers: Record<string, string> = { 'Cache-Control': NO_STORE };
   if (e.retryAfter !== undefined) headers['Retry-After'] = String(e.retryAfter);
   return { status: e.status, headers, json: { error: { code: e.code, message: e.message, details: e.details ?? {} } } };
 }
 
-/** SPEC 7 error response: `{ error: { code, message, details } }`. */
+/** The API's error response (docs/serving.md): `{ error: { code, message, details } }`. */
 export function errorResponse(e: AppError): Response {
   return toResponse(errorAnswer(e));
 }
@@ -234,7 +234,7 @@ function webBodyAsNode(body: ReadableStream<Uint8Array> | null): Readable {
  * The only way to build an `/api/v1` route handler, from its definition (which is also its OpenAPI
  * operation): authenticate (key or session), tenant from the credential (never from input), rate
  * limit, monthly quota, permission, zod-validated path, query and body, the declared status with
- * `generated_at` stamped on every JSON answer, errors in the SPEC 7 shape.
+ * `generated_at` stamped on every JSON answer, errors in the API's error shape (docs/serving.md).
  */
 export function apiRoute<P = Record<string, never>, Q = undefined, B = undefined, R = never>(definition: RouteDefinition<P, Q, B, R>, handler: Handler<P, Q, B, R>): ApiRoute {
   const serve = (req: ApiRequest, params: Record<string, string>) => answer(definition, handler, req, params);

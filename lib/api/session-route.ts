@@ -8,7 +8,7 @@ import { errorResponse } from './handler';
 
 /**
  * For the app's own session-only routes (CSV downloads, the logo): the signed-in tenant user holding
- * every listed permission, else 401/403 in the SPEC 7 error shape. A refusal is audited.
+ * every listed permission, else 401/403 in the API's error shape (docs/serving.md). A refusal is audited.
  */
 export function sessionRoute(permissions: readonly [Permission, ...Permission[]], handler: (ctx: TenantContext, req: NextRequest) => Promise<Response>) {
   return async (req: NextRequest): Promise<Response> => {

@@ -1,5 +1,5 @@
 /**
- * Permissions as data (SPEC 12). One list of names, and the roles holding each.
+ * Permissions as data (docs/security.md). One list of names, and the roles holding each.
  * `can(role, permission)` (what to show) and, on the server, `authorize(principal, permission)` and
  * `requirePermission(ctx, permission)` in lib/auth/authorize.ts (what to allow, audited) are the
  * only checks. No server imports here: client components read the matrix too.

@@ -1,5 +1,5 @@
 /**
- * Forecasts served from a tenant's production model (SPEC 4 and 7): what the Forecasts, Overview
+ * Forecasts served from a tenant's production model (docs/ml.md, docs/serving.md): what the Forecasts, Overview
  * and Analysis pages, the PDF reports and `/api/v1/forecast*` and `/api/v1/predict*` show.
  *
  * - A selection (store, category, item, any combination, or everything) is the bottom-up sum of

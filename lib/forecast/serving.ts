@@ -1,5 +1,5 @@
 /**
- * The production model of a tenant, loaded once and kept in memory (SPEC 7).
+ * The production model of a tenant, loaded once and kept in memory (docs/serving.md).
  *
  * Every call reads the registry's production version and the dataset manifest, so a promotion
  * by another process (CLI, scheduler, another server) or a new import takes effect on the next

@@ -1,5 +1,5 @@
 /**
- * Security headers (SPEC 12; ASVS 4.0 V14.4). The Next.js config applies `securityHeaders` to
+ * Security headers (docs/security.md; ASVS 4.0 V14.4). The Next.js config applies `securityHeaders` to
  * everything Next serves, the API fast path (lib/api/fast-path.ts) to what it answers itself, and
  * proxy.ts gives every page its own `pageContentSecurityPolicy` with a fresh nonce: an inline
  * script runs only when it carries that request's nonce (Next.js adds it to its own scripts).

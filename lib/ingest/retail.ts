@@ -1,5 +1,5 @@
 /**
- * The retailer's 8 CSV files (SPEC 2) to the daily item-store table.
+ * The retailer's 8 CSV files (docs/data.md) to the daily item-store table.
  *
  * Validation first (lib/ingest/csv.ts): any error and the result carries the report and no table,
  * so the caller writes nothing. Then the merge (retail-merge.ts, in named steps on typed arrays):

@@ -59,7 +59,7 @@ export async function launchJob(ctx: LaunchContext, kind: JobKind, params: Recor
 }
 
 /**
- * The plan's training quotas (SPEC 13): training jobs (train and retrain) started in the last 24
+ * The plan's training quotas (docs/architecture.md): training jobs (train and retrain) started in the last 24
  * hours, and, for a manual training run, the model versions kept besides archived ones (a
  * retraining cycle may still run: it promotes, archiving the old version, or leaves one challenger).
  * @throws AppError quota_exceeded saying which limit and what to do.

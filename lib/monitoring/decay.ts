@@ -10,7 +10,7 @@ import { storage, tenantPath } from '../storage';
 import { loadForecaster, trainingArtifactSchema } from '@/ml/training/artifact';
 
 /**
- * Live error of the production model (SPEC 6 "decay") when newer actuals arrive: the production
+ * Live error of the production model (docs/monitoring.md "decay") when newer actuals arrive: the production
  * artifact forecasts the days after its training window recursively from the last day it was
  * trained on (lags refreshed from its own predictions, as in training's hold-out), seasonal naive
  * forecasts the same days from the same origin, and both are compared with the actuals per day and

@@ -6,7 +6,7 @@ import { listAlerts, raiseAlert } from '../alerts';
 import { storage, tenantPath } from '../storage';
 
 /**
- * Data drift when new days arrive (SPEC 6): each numeric input column and the target, on the new
+ * Data drift when new days arrive (docs/monitoring.md): each numeric input column and the target, on the new
  * days against the reference window just before them, by PSI (0.1 / 0.25 bands) and a two-sample
  * KS test. Columns with too few values on either side are listed as not tested, not guessed.
  */

@@ -5,7 +5,7 @@ import { productionVersion } from '../registry/store';
 import { getRetrainingSettings } from '../retraining-settings';
 
 /**
- * Retraining triggers (SPEC 6): decay of the production model (when `onDecay`) or significant
+ * Retraining triggers (docs/monitoring.md): decay of the production model (when `onDecay`) or significant
  * drift of the new days (when `onDrift`) starts one 'retrain' job as the system, with the trigger
  * as its parameter; the job runs the cycle of lib/retraining/cycle.ts, which promotes only by the
  * rule. A retrain job already running means the data will be looked at by it: nothing more is

@@ -7,7 +7,7 @@ import type { AuditActor } from '../audit';
 import { recordAudit } from '../audit';
 
 /**
- * The model registry of a tenant (SPEC 6): `models/<tenant>/registry.json` lists every version and
+ * The model registry of a tenant (docs/architecture.md): `models/<tenant>/registry.json` lists every version and
  * the history of stage changes; each version's artifact (everything serving needs) is its own
  * immutable file `models/<tenant>/artifacts/<id>.json`, written before the version is listed.
  * Every change is one read-modify-write under the registry's lock, so concurrent promotions can
@@ -183,7 +183,7 @@ export async function promoteVersion(tenantId: string, versionId: string, actor:
   });
 }
 
-/** Puts back the production version that the current one replaced (one click, SPEC 6). */
+/** Puts back the production version that the current one replaced (one click, docs/architecture.md). */
 export async function rollbackProduction(tenantId: string, actor: AuditActor): Promise<RegistryEvent> {
   return change(tenantId, actor, 'models.rollback', 'production', (reg, now) => {
     const current = reg.versions.find((v) => v.stage === 'production');

@@ -14,7 +14,7 @@ import { datasetLabels, type DatasetMeasure } from '../datasets/labels';
 import { MATERIAL_SHARE } from '../forecast/service';
 
 /**
- * The Overview's forward look, in days: as many periods as it looks back (SPEC 7: "the next 30
+ * The Overview's forward look, in days: as many periods as it looks back (docs/serving.md: "the next 30
  * days"; weekly data: the next 4 weeks), so the forecast and the last window are equal spans.
  */
 export const overviewHorizonDays = (step: 1 | 7) => summaryPeriods(step) * step;
@@ -40,7 +40,7 @@ export interface ForecastSummary {
 }
 
 /**
- * The figures the Overview page and the PDF reports share (SPEC 7, 14), computed in one place so a
+ * The figures the Overview page and the PDF reports share (docs/serving.md, docs/architecture.md), computed in one place so a
  * report prints exactly what the dashboard shows: KPIs against the prior period and last year, the
  * recent history, the next 30 days' forecast of the production model, its accuracy and open alerts.
  */

@@ -11,7 +11,7 @@ import { BAND_OPACITY, DEFAULT_PALETTE, niceTicks, SERIES_STYLE } from '../chart
 import type { ReportData } from './data';
 
 /**
- * Branded PDF reports (SPEC 14) drawn with pdfkit: the tenant's name, colours and logo, KPI boxes,
+ * Branded PDF reports (docs/architecture.md) drawn with pdfkit: the tenant's name, colours and logo, KPI boxes,
  * a vector chart of the recent history with the forecast and its bands, top products by forecast
  * growth, best sellers, stores, model accuracy and alerts. Text is
  * set in DejaVu Sans so Cyrillic product names print.

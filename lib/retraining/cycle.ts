@@ -38,7 +38,7 @@ export interface CycleOutcome {
 }
 
 /**
- * One auto-retraining cycle (SPEC 6): train a challenger, score it and the champion on the same
+ * One auto-retraining cycle (docs/monitoring.md): train a challenger, score it and the champion on the same
  * latest hold-out, promote only by the rule of `decidePromotion`, else keep it in staging with the
  * reason. Runs alone per tenant (an exclusive lock), and the registry changes in one atomic step at
  * the very end, so a cycle killed at any point leaves the registry as it was.

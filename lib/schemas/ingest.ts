@@ -107,7 +107,7 @@ export interface ColumnSpec {
 const c = (name: string, kind: CellKind): ColumnSpec => ({ name, kind });
 const SALES_COLUMNS = [c('date', 'date'), c('item_id', 'id'), c('quantity', 'number'), c('price_base', 'optionalNumber'), c('sum_total', 'optionalNumber'), c('store_id', 'id')];
 
-/** The columns of each retail file (SPEC 2), after the optional unnamed index column. */
+/** The columns of each retail file (docs/data.md), after the optional unnamed index column. */
 export const RETAIL_LAYOUT: Readonly<Record<RetailFile, { columns: readonly ColumnSpec[]; mayBeEmpty: boolean }>> = {
   'sales.csv': { columns: SALES_COLUMNS, mayBeEmpty: false },
   'online.csv': { columns: SALES_COLUMNS, mayBeEmpty: true },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { queryInteger } from './common';
 
-/** Kinds of long work run off the request path (SPEC 6 "Jobs"). Later capabilities add theirs. */
+/** Kinds of long work run off the request path (docs/monitoring.md "Jobs"). Later capabilities add theirs. */
 export const JOB_KINDS = ['ingest', 'train', 'retrain'] as const;
 export const jobKindSchema = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof jobKindSchema>;

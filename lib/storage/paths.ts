@@ -2,7 +2,7 @@ import path from 'node:path';
 import { foresightHome } from '../config';
 import { AppError } from '../errors';
 
-/** The three per-tenant areas of SPEC 1, plus the platform's own area. */
+/** The three per-tenant areas of docs/architecture.md, plus the platform's own area. */
 export type TenantArea = 'data' | 'models' | 'tenants';
 
 const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;

@@ -1,5 +1,5 @@
 /**
- * Training that ends in the registry (SPEC 5, 6): train the tenant's models, record every tuning
+ * Training that ends in the registry (docs/training.md, docs/monitoring.md): train the tenant's models, record every tuning
  * trial and the run as experiments, and register the best model as a new version. No
  * 'server-only': the train job, the CLI and the demo seeding use it.
  */
@@ -43,7 +43,7 @@ export function trialExperiment(trial: TrainingTrial, fingerprint: string, autho
 }
 
 /**
- * Trains on the tenant's current dataset and registers the best model with every SPEC 6 field.
+ * Trains on the tenant's current dataset and registers the best model with every registry field (docs/architecture.md).
  * The tenant's first version goes to production; a later one goes to staging with a reason that
  * compares it with the production version (on the same hold-out days when the champion's data
  * allows, else on the figures each was registered with), for a manager to compare and promote.

@@ -1,5 +1,5 @@
 /**
- * Descriptive figures of a DailyTable for the dashboards (SPEC 7): totals over windows, breakdowns
+ * Descriptive figures of a DailyTable for the dashboards (docs/serving.md): totals over windows, breakdowns
  * by a key or attribute, seasonality and a two-way heatmap. Pure: one pass over typed arrays each.
  */
 import { civilFromDay, dayOfWeek, formatDay } from './dates';

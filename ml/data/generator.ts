@@ -1,5 +1,5 @@
 /**
- * Deterministic demo data: the retailer's 8 CSV files (SPEC 2) for a small Russian grocery chain,
+ * Deterministic demo data: the retailer's 8 CSV files (docs/data.md) for a small Russian grocery chain,
  * plus the ground truth the explanations and the optimiser are checked against.
  *
  * Demand of item i in store s on day t (before stockouts, returns and noise):
@@ -28,7 +28,7 @@ export const RETAIL_FILES = [
 ] as const;
 export type RetailFileName = (typeof RETAIL_FILES)[number];
 
-/** Columns of each file, in order, after the unnamed leading index column (SPEC 2). */
+/** Columns of each file, in order, after the unnamed leading index column (docs/data.md). */
 export const RETAIL_COLUMNS: Readonly<Record<RetailFileName, readonly string[]>> = Object.freeze({
   'sales.csv': ['date', 'item_id', 'quantity', 'price_base', 'sum_total', 'store_id'],
   'online.csv': ['date', 'item_id', 'quantity', 'price_base', 'sum_total', 'store_id'],

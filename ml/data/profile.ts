@@ -1,5 +1,5 @@
 /**
- * The data profile the Data page shows (SPEC 2): size, date range, series keys, missing share
+ * The data profile the Data page shows (docs/data.md): size, date range, series keys, missing share
  * per column, the target's distribution, top series keys and the total over time.
  * Pure: reads a DailyTable, allocates only the summary.
  */

@@ -1,6 +1,6 @@
 /**
  * A binary columnar file format for DailyTable, so the processed table is stored and reloaded
- * without re-parsing CSV (SPEC 1: "CSV or a binary columnar format for datasets").
+ * without re-parsing CSV (docs/architecture.md: "CSV or a binary columnar format for datasets").
  *
  * Layout: 8-byte magic `FSTABLE1`, a uint32 (little-endian) header length, the UTF-8 JSON header
  * (zod-checked on read), zero padding to a multiple of 8, then the columns' raw little-endian

@@ -1,5 +1,5 @@
 /**
- * The feature pipeline (SPEC 3): one object, fitted on the training window, that turns a
+ * The feature pipeline (docs/data.md): one object, fitted on the training window, that turns a
  * DailyTable into a FeatureMatrix in bulk (training) and for a forecast origin (serving),
  * with identical values for the same day, and that is saved and reloaded with the model.
  *

@@ -1,5 +1,5 @@
 /**
- * Serving forecasts (SPEC 4): a fitted pipeline and predictor over a tenant's table, forecasting
+ * Serving forecasts (docs/ml.md): a fitted pipeline and predictor over a tenant's table, forecasting
  * 1..H periods after the origin (the table's last day unless given) for a series or for a store,
  * category or the total as bottom-up sums of its series' recursive forecasts, with 80% and 95%
  * scaled-conformal intervals calibrated at that level.

@@ -1,5 +1,5 @@
 /**
- * Scaled split-conformal intervals for one forecast level (SPEC 4). Each backtest residual is
+ * Scaled split-conformal intervals for one forecast level (docs/ml.md). Each backtest residual is
  * divided by the scale of its series or group (its mean over the last `scaleWindow` periods
  * before the origin, plus a floor of 10% of the level's mean scale so a silent series does not
  * divide by zero), and `ml/conformal.ts` takes the conformal quantile of those normalised

@@ -1,5 +1,5 @@
 /**
- * Forecast levels (SPEC 4): a series, a store, a category (department or class) or the total.
+ * Forecast levels (docs/ml.md): a series, a store, a category (department or class) or the total.
  * A level maps every series of a table to the groups it belongs to; aggregates are bottom-up
  * sums over those groups, so they are coherent with the series forecasts by construction.
  */

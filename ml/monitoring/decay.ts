@@ -1,5 +1,5 @@
 /**
- * Model decay (SPEC 6): the production model's live error on days that arrived after it was
+ * Model decay (docs/monitoring.md): the production model's live error on days that arrived after it was
  * trained, per day and over rolling windows, beside seasonal naive on the same days, against the
  * WAPE the version was registered with. Decay = the latest full window's WAPE worse than that
  * reference by more than a relative tolerance: wape > reference * (1 + tolerance).

@@ -1,6 +1,6 @@
 /**
  * Distribution drift between a reference sample (the training window) and a current sample (newly
- * arrived days), per feature and on the target (SPEC 6).
+ * arrived days), per feature and on the target (docs/monitoring.md).
  */
 
 export interface PsiResult {

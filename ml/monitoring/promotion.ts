@@ -1,5 +1,5 @@
 /**
- * The champion / challenger rule of auto-retraining (SPEC 6): promote only when the challenger's
+ * The champion / challenger rule of auto-retraining (docs/monitoring.md): promote only when the challenger's
  * WAPE is lower by at least `margin` (relative), and no large segment (store, category with at
  * least `largeSegmentShare` of sales) gets worse by more than `segmentTolerance` (relative).
  * Both are measured on the same latest hold-out.

@@ -1,5 +1,5 @@
 /**
- * CLI commands `train`, `evaluate` and `retrain` (SPEC 1, 5, 6): options parsed with node:util and
+ * CLI commands `train`, `evaluate` and `retrain` (docs/architecture.md, docs/training.md, docs/monitoring.md): options parsed with node:util and
  * validated with zod, a progress bar on stderr, then a summary table (train, retrain) or one JSON
  * object (evaluate --json) on stdout. `train` registers the best model as a new version (the
  * first one in production, later ones in staging); `evaluate` writes nothing; `retrain` runs the

@@ -5,7 +5,7 @@ import { Plot } from '@/components/plot';
 import { LEGEND_BELOW_AXIS_TITLE } from '../forecasts/chart';
 import { DEFAULT_PALETTE, SERIES_STYLE, withAlpha, type ChartPalette } from '@/lib/chart-style';
 
-/** PSI bands (SPEC 6): under 0.1 stable, 0.1 to 0.25 moderate, above significant. */
+/** PSI bands (docs/monitoring.md): under 0.1 stable, 0.1 to 0.25 moderate, above significant. */
 const PSI_BANDS = [0.1, 0.25] as const;
 
 /**

@@ -42,7 +42,7 @@ export const getReportRoute = apiRoute(
     try {
       pdf = await renderReportPdf(whiteLabel ? data : { ...data, branding: { ...data.branding, primaryColor: '#1f6feb' } }, logoBytes && ctx.tenant.branding.logoType ? { bytes: logoBytes, type: ctx.tenant.branding.logoType } : null, { tenantId: ctx.tenantId });
     } catch (e) {
-      // Logged here, once, with the cause; the caller gets a SPEC 7 error instead of a hung request.
+      // Logged here, once, with the cause; the caller gets an error in the API's shape instead of a hung request.
       console.error(`reports: ${params.file} of tenant ${ctx.tenantId} could not be drawn:`, e);
       await recordAudit(ctx.tenantId, { actor: ctx.actor, action: 'reports.download', target: params.file, outcome: 'failure', ip: ctx.ip, details: { store: query.store ?? null, error: 'render' } });
       throw new AppError('internal', 'The report could not be drawn. The error has been logged; try again later, and tell your admin if it keeps failing.', { report: params.file });

@@ -21,7 +21,7 @@ describe('FeaturePipeline on the demo', () => {
   const pipe = new FeaturePipeline().fit(table, { trainEnd });
   const bulk = pipe.transform(table);
 
-  it('has the SPEC 3 features and never a forbidden one', () => {
+  it('has the docs/data.md features and never a forbidden one', () => {
     const names = bulk.X.names;
     for (const n of ['dow', 'dom', 'week', 'month', 'quarter', 'year', 'weekend', 'holiday', 'days_to_holiday', 'days_from_holiday',
       'lag_1', 'lag_7', 'lag_14', 'lag_28', 'lag_364', 'roll_mean_7', 'roll_std_28', 'roll_min_14', 'roll_max_28', 'expanding_mean',

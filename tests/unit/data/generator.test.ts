@@ -16,7 +16,7 @@ describe('generateRetailDemo', () => {
     expect(a.files['sales.csv']).not.toBe(c.files['sales.csv']);
   });
 
-  it('writes the exact columns of SPEC 2 with the unnamed index column, and Cyrillic catalog text', () => {
+  it('writes the exact columns of docs/data.md with the unnamed index column, and Cyrillic catalog text', () => {
     const d = generateRetailDemo(small);
     for (const f of RETAIL_FILES) {
       const header = d.files[f].slice(0, d.files[f].indexOf('\n'));
@@ -30,7 +30,7 @@ describe('generateRetailDemo', () => {
     expect(d.files['stores.csv']).toMatch(/Москва/);
   });
 
-  it('has at least 150,000 item-store-days by default, with the structure of SPEC 2 and the ground truth', () => {
+  it('has at least 150,000 item-store-days by default, with the structure of docs/data.md and the ground truth', () => {
     const d = generateRetailDemo();
     const gt = d.groundTruth;
     expect(gt.itemStoreDays).toBeGreaterThanOrEqual(150_000);

@@ -91,7 +91,7 @@ describe('API fast path', () => {
     expect(Number(res.headers['content-length'])).toBe(res.body.length);
   });
 
-  it('refuses an unknown key, bad JSON and a bad query with the SPEC 7 error shape', async () => {
+  it('refuses an unknown key, bad JSON and a bad query with the API error shape', async () => {
     const bad = await request('/api/v1/me', { headers: { authorization: 'Bearer fsk.acme.k_000000000000.nope' } });
     expect(bad.status).toBe(401);
     expect(JSON.parse(bad.body.toString())).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('API key'), details: {} } });

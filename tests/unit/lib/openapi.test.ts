@@ -67,7 +67,7 @@ describe('Route registry and app/api/v1', () => {
 });
 
 describe('OpenAPI document', () => {
-  it('is OpenAPI 3.1 with query parameters from the zod schemas and the SPEC 7 error shape', () => {
+  it('is OpenAPI 3.1 with query parameters from the zod schemas and the API error shape', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/audit'].get.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['action', 'outcome', 'page', 'pageSize']));
     expect(doc.paths['/apikeys/{id}'].delete.parameters[0]).toMatchObject({ name: 'id', in: 'path' });

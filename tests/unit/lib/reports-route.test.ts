@@ -66,7 +66,7 @@ describe('GET /api/v1/reports/executive.pdf', () => {
     expect(Buffer.from(await answer.response.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
-  it('a report that cannot be drawn answers a SPEC 500 error saying so, logged once and audited', { timeout: 15_000 }, async () => {
+  it('a report that cannot be drawn answers a 500 error in the API shape saying so, logged once and audited', { timeout: 15_000 }, async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     // A figure pdfkit refuses to write (it throws on a non-finite number while drawing the chart).

@@ -21,7 +21,7 @@ describe('trainAndRegister', () => {
     await ingestDataset(await getTenantOrThrow('shop'), { format: 'retail', files: RETAIL_FILES.map((name) => ({ name, bytes: demo.files[name] })) }, manager);
   });
 
-  it('puts the first version in production with every SPEC 6 field, and records the run', async () => {
+  it('puts the first version in production with every registry field (docs/architecture.md), and records the run', async () => {
     const steps: [number, number][] = [];
     const { version, run, experiment } = await trainAndRegister('shop', { algorithms: ['ridge'], seed: 3 }, manager, (d, t) => steps.push([d, t]));
     expect(version).toMatchObject({ id: 'v1', stage: 'production', algorithm: 'ridge', author: manager.label, promotedBy: manager.label, experimentId: experiment.id });

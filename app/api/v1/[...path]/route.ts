@@ -3,7 +3,7 @@ import { AppError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
-/** Unknown API paths answer in the SPEC 7 error shape instead of an HTML page. */
+/** Unknown API paths answer in the API's error shape (docs/serving.md) instead of an HTML page. */
 function notFound() {
   return errorResponse(new AppError('not_found', 'No such API endpoint.'));
 }
