@@ -334,7 +334,8 @@ function drawReport(doc: PDFKit.PDFDocument, data: ReportData, logo: Buffer | nu
   write(doc, heading, data.forecast ? `${perPeriod(data.target.label, data.step)}: recent actuals and the next ${ahead}' forecast` : perPeriod(data.target.label, data.step), PAGE.margin, y, { width: full, oneLine: true });
   y += 24;
   drawForecastChart(doc, data.history, data.forecast, { x: PAGE.margin, y, w: full, h: 170 }, brand, {
-    value: (v) => (data.target.unit === 'currency' ? fmt.moneyCompact(v) : fmt.compact(v)),
+    // The axis title names the unit (currency included): the ticks are short plain figures.
+    value: (v) => fmt.compact(v),
     day: (d) => fmt.day(d),
     yTitle: fmt.title(data.target),
     xTitle: data.step === 7 ? 'Week' : 'Day',

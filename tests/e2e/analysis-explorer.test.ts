@@ -40,12 +40,15 @@ describe('Analysis as an explorer', () => {
     expect(await page.locator('#breakdown').textContent()).toBe('Units sold by store, all data');
     await page.waitForSelector('[data-testid=seasonality-charts] [data-testid=plot][data-state=ready]');
     const allMonths = await seasonMonths(page);
+    // Bars are labelled by name: a store as "2 (Москва, Гипермаркет)", an item as "Name (id)" (item 3).
     const stores = (await traces(page, '[data-testid=breakdown-chart]'))[0].x as string[];
+    const storeId = (label: string) => label.split(' (')[0];
+    const itemId = (label: string) => /\(([^()]+)\)$/.exec(label)?.[1] ?? label;
 
     await clickBar(page, 1);
-    await page.waitForURL((u) => u.searchParams.get('store') === stores[1], { timeout: 30_000 });
+    await page.waitForURL((u) => u.searchParams.get('store') === storeId(stores[1]), { timeout: 30_000 });
     expect(await page.locator('#breakdown').textContent()).toBe(`Units sold by department, store ${stores[1]}`);
-    expect(await page.getByTestId('drill-path').innerText()).toMatch(new RegExp(`All data\\s*›?\\s*Store ${stores[1]}`));
+    expect(await page.getByTestId('drill-path').innerText()).toMatch(new RegExp(`All data\\s*›?\\s*Store ${stores[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     await page.waitForSelector('[data-testid=seasonality-charts] [data-testid=plot][data-state=ready]');
     await expect.poll(() => seasonMonths(page)).not.toEqual(allMonths);
     expect(await page.locator('#seasonality').textContent()).toBe(`Seasonality, store ${stores[1]}`);
@@ -53,20 +56,24 @@ describe('Analysis as an explorer', () => {
     const departments = (await traces(page, '[data-testid=breakdown-chart]'))[0].x as string[];
     await clickBar(page, 0);
     await page.waitForURL((u) => u.searchParams.get('category') === departments[0], { timeout: 30_000 });
-    expect(new URL(page.url()).searchParams.get('store')).toBe(stores[1]);
+    expect(new URL(page.url()).searchParams.get('store')).toBe(storeId(stores[1]));
     expect(await page.locator('#breakdown').textContent()).toBe(`Units sold by item, store ${stores[1]}, category ${departments[0]}`);
     // Every item shown is one of that department in that store; the growth table follows the department.
     const items = (await traces(page, '[data-testid=breakdown-chart]'))[0].x as string[];
     expect(items.length).toBeGreaterThan(0);
-    const growthCategories = await page.getByTestId('top-products-table').locator('tbody tr td:nth-child(2)').allTextContents();
+    // The Category column, wherever the Name column (issue 13 item 3) puts it.
+    const headers = await page.getByTestId('top-products-table').locator('thead th').allTextContents();
+    const categoryColumn = headers.findIndex((h) => h.trim() === 'Category') + 1;
+    expect(categoryColumn).toBeGreaterThan(0);
+    const growthCategories = await page.getByTestId('top-products-table').locator(`tbody tr > :nth-child(${categoryColumn})`).allTextContents();
     for (const c of growthCategories) expect(c).toBe(departments[0]);
     // An item opens its forecast.
     await clickBar(page, 0);
-    await page.waitForURL((u) => u.pathname === '/forecasts' && u.searchParams.get('item') === items[0], { timeout: 30_000 });
+    await page.waitForURL((u) => u.pathname === '/forecasts' && u.searchParams.get('item') === itemId(items[0]), { timeout: 30_000 });
     // Back up the path by its breadcrumb.
     await page.goBack();
     await page.getByTestId('drill-path').getByRole('link', { name: `Store ${stores[1]}` }).click();
-    await page.waitForURL((u) => u.searchParams.get('store') === stores[1] && !u.searchParams.has('category'));
+    await page.waitForURL((u) => u.searchParams.get('store') === storeId(stores[1]) && !u.searchParams.has('category'));
     await page.context().close();
   });
 
@@ -76,7 +83,7 @@ describe('Analysis as an explorer', () => {
     const units = await page.getByTestId('breakdown-table').locator('tbody tr td:nth-child(2)').first().textContent();
     await page.getByTestId('measure-switch').getByRole('link', { name: 'Revenue (RUB)' }).click();
     await page.waitForURL((u) => u.searchParams.get('measure') === 'revenue' && u.searchParams.get('store') === '1');
-    expect(await page.locator('#breakdown').textContent()).toBe('Revenue by department, store 1');
+    expect(await page.locator('#breakdown').textContent()).toMatch(/^Revenue by department, store 1 \(.+\)$/);
     expect(await page.getByTestId('measure-switch').getByRole('link', { name: 'Revenue (RUB)' }).getAttribute('aria-current')).toBe('true');
     expect(await page.getByTestId('breakdown-table').locator('thead th').nth(1).textContent()).toBe('Revenue (RUB)');
     const revenue = await page.getByTestId('breakdown-table').locator('tbody tr td:nth-child(2)').first().textContent();

@@ -113,7 +113,7 @@ describe('charts', () => {
     const res = await api('/api/v1/reports/executive.pdf', { key });
     expect(res.status).toBe(200);
     const text = spawnSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await res.arrayBuffer()) }).stdout.toString('utf8');
-    const chart = text.slice(text.indexOf('per week'), text.indexOf('Grey: actuals'));
+    const chart = text.slice(text.indexOf('recent actuals'), text.indexOf('Grey: actuals'));
     const axis = chart.split('\n').map((l) => l.trim()).filter((l) => /^[\d.,…]+[KMB]?$/.test(l));
     expect(axis.length).toBeGreaterThanOrEqual(3);
     for (const label of axis) expect(label).toMatch(/^(0|\d+(\.\d)?[KMB])$/);

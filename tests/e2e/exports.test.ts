@@ -73,10 +73,11 @@ describe('CSV exports', () => {
     const page = await signedInPage(browser, 'analyst@demo.test');
     await page.goto('/analysis?by=store');
     const [header, ...rows] = await download(page, () => page.locator('section[aria-labelledby=breakdown]').getByRole('button', { name: 'Export CSV' }).click());
-    expect(header).toContain('store_name');
+    // Columns by their display labels (issue 13 item 4), the store's name beside its id (item 3).
+    expect(header).toContain('Store name');
     for (const r of rows) {
-      expect(r[header.indexOf('share')]).toMatch(/^\d+\.\d%$/);
-      expect(r[header.indexOf('change')]).toMatch(/^(-?\d+\.\d%|)$/);
+      expect(r[header.indexOf('Share')]).toMatch(/^\d+\.\d%$/);
+      expect(r[header.indexOf('Change')]).toMatch(/^(-?\d+\.\d%|)$/);
     }
     const growth = await download(page, () => page.getByTestId('top-products').getByRole('button', { name: 'Export CSV' }).click());
     expect(growth[0]).toEqual(['item', 'name', 'category', 'previous', 'forecast', 'growth']);

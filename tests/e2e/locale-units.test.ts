@@ -79,7 +79,8 @@ describe('money, units, labels and the tenant’s locale', () => {
     await page.goto('/analysis');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('breakdown').getByRole('button', { name: 'Export CSV' }).click()]);
     const header = fs.readFileSync((await download.path())!, 'utf8').split(/\r\n/)[0];
-    expect(header).toBe('Store,Weekly sales (EUR),Share (%),Period before (EUR),Change (%)');
+    // Shares and changes are percentages in their cells (issue 13 item 10), the store's name beside its id (item 3).
+    expect(header).toBe('Store,Store name,Weekly sales (EUR),Share,Period before (EUR),Change');
     await page.context().close();
 
     // The executive PDF prints the same figure, in euros, and its time in Berlin's zone.

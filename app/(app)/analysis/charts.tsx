@@ -4,7 +4,6 @@ import { useMemo } from 'react';
 import { useRouter } from 'next/navigation';
 import { Plot, type PlotPoint } from '@/components/plot';
 import { formatterFor, type Measure, type RegionalSettings } from '@/lib/format';
-import { LEGEND_BELOW_AXIS_TITLE } from '../forecasts/chart';
 import { brandScale, withAlpha, type ChartPalette } from '@/lib/chart-style';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -32,7 +31,6 @@ export function BreakdownChart({ labels, current, previous, hrefs, title, by, me
       barmode: 'group',
       separators: fmt.plotlySeparators,
       margin: { l: 64, r: 16, t: 40, b: 72 },
-      legend: LEGEND_BELOW_AXIS_TITLE,
       xaxis: { type: 'category', automargin: true, title: { text: by } },
       yaxis: { title: { text: fmt.title(measure) }, tickformat: '~s', ...fmt.tickAffixes(measure.unit) },
     }),

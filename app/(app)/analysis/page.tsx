@@ -181,7 +181,7 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
     const v = filters[l.param];
     if (v === undefined) continue;
     kept[l.param] = v;
-    crumbs.push({ text: `${label(l.column)} ${v}`, href: viewHref(view, { ...kept, by: undefined }) });
+    crumbs.push({ text: `${label(l.column)} ${valueName(l.column, v)}`, href: viewHref(view, { ...kept, by: undefined }) });
   }
 
   return (

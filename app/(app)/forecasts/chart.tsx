@@ -43,9 +43,6 @@ function describe(history: { dates: string[]; values: number[] }, forecast: Fore
   return parts.join(' ');
 }
 
-/** A horizontal legend under the x axis's title (Plotly widens the bottom margin for it). */
-export const LEGEND_BELOW_AXIS_TITLE = Object.freeze({ orientation: 'h', x: 0, y: -0.3, yanchor: 'top' });
-
 /**
  * The layout every time-series chart of the app shares: its title, a date axis named after the
  * data's grain, a value axis titled with its measure and unit, in the tenant's number format.
@@ -55,8 +52,6 @@ export function timeSeriesLayout(title: string, measure: Measure, step: number, 
     title: { text: title, x: 0, xanchor: 'left', font: { size: 14 } },
     margin: { l: 64, r: 16, t: 40, b: 56 },
     separators: fmt.plotlySeparators,
-    // Below the date axis's title, not over it.
-    legend: LEGEND_BELOW_AXIS_TITLE,
     xaxis: { title: { text: step === 7 ? 'Week' : 'Day' }, type: 'date' },
     yaxis: { title: { text: fmt.title(measure) }, tickformat: '~s', rangemode: 'tozero', ...fmt.tickAffixes(measure.unit) },
   };

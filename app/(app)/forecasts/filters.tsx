@@ -68,7 +68,7 @@ export function ForecastFilters({ stores, categories, items, current, weekly }: 
     if (s) params.set('store', s);
     if (c) params.set('category', c);
     if (typed.trim()) params.set('item', itemIdOf(items, typed) ?? typed.trim());
-    if (horizon instanceof HTMLInputElement && horizon.value.trim()) params.set('horizon', horizon.value.trim());
+    if (horizon instanceof HTMLInputElement && horizon.value.trim()) params.set(horizon.name, horizon.value.trim());
     const qs = params.toString();
     startTransition(() => router.push(qs ? `/forecasts?${qs}` : '/forecasts', { scroll: false }));
   };

@@ -2,7 +2,6 @@
 
 import { useMemo } from 'react';
 import { Plot } from '@/components/plot';
-import { LEGEND_BELOW_AXIS_TITLE } from '../forecasts/chart';
 import { DEFAULT_PALETTE, SERIES_STYLE, withAlpha, type ChartPalette } from '@/lib/chart-style';
 
 /** PSI bands (docs/monitoring.md): under 0.1 stable, 0.1 to 0.25 moderate, above significant. */
@@ -95,7 +94,6 @@ export function LiveErrorChart({ points, threshold, reference, windowDays, basel
       title: { text: 'Typical error of the production model on the new days, beside seasonal naive', x: 0, xanchor: 'left', font: { size: 14 } },
       margin: { l: 64, r: 16, t: 40, b: 56 },
       xaxis: { title: { text: 'Day' }, type: 'date' },
-      legend: LEGEND_BELOW_AXIS_TITLE,
       yaxis: { title: { text: 'Typical error (WAPE, % of sales)' }, tickformat: '.0%', ...(top && Number.isFinite(top) ? { range: [0, top * 1.05] } : { rangemode: 'tozero' }) },
       shapes,
       annotations,
