@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { launch, signedInPage } from '../support/browser';
 import { api, makeKey } from '../support/http';
 import { ensureProductionModel } from '../support/demo-model';
-import { walmartTenant } from '../support/walmart-tenant';
+import { walmartTenant } from '../support/walmart';
 
 /** Issue 13 item 5: accuracy in plain words, green is better everywhere. */
 let browser: Browser;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   browser = await launch();
   await ensureProductionModel('demo');
   // Boosting in production (it adds nothing over seasonal naive on Walmart: 4.9% against 4.9%), ridge in staging.
-  await walmartTenant('wordshop', [['gbm'], ['ridge']]);
+  await walmartTenant('wordshop', { train: [['gbm'], ['ridge']] });
 });
 afterAll(async () => {
   await browser?.close();

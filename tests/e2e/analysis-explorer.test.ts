@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, signedInPage } from '../support/browser';
 import { ensureProductionModel } from '../support/demo-model';
-import { walmartTenant } from '../support/walmart-tenant';
+import { walmartTenant } from '../support/walmart';
 
 /** Issue 13 item 8: Analysis as an explorer. */
 let browser: Browser;

@@ -14,7 +14,7 @@ beforeAll(async () => {
   browser = await launch();
   await ensureProductionModel('demo');
   // Weekly store-only data, a trained model and a brand colour of its own.
-  await walmartTenant('chartco', { roles: ['analyst', 'manager'], train: true, primaryColor: BRAND });
+  await walmartTenant('chartco', { roles: ['analyst', 'manager'], train: [['gbm']], seed: 1, primaryColor: BRAND });
 });
 afterAll(async () => {
   await browser?.close();

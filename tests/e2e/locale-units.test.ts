@@ -7,14 +7,14 @@ import { launch, signedInPage } from '../support/browser';
 import { api, makeKey } from '../support/http';
 import { ensureProductionModel } from '../support/demo-model';
 import { WALMART_CSV } from '../support/paths';
-import { CHART_TITLES_SCRIPT, walmartTenant } from '../support/walmart-tenant';
+import { CHART_TITLES_SCRIPT, walmartTenant } from '../support/walmart';
 
 /** Issue 13 item 4: money, units, labels and the tenant's locale. */
 let browser: Browser;
 beforeAll(async () => {
   browser = await launch();
   await ensureProductionModel('demo');
-  await walmartTenant('euroshop', [['gbm']]);
+  await walmartTenant('euroshop', { train: [['gbm']] });
   process.env.FORESIGHT_HOME = inject('home');
   const { createTenantWithAdmin } = await import('@/lib/provisioning');
   const { SYSTEM_ACTOR } = await import('@/lib/audit');

@@ -4,13 +4,13 @@ import { inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, signedInPage } from '../support/browser';
 import { api, makeKey } from '../support/http';
-import { walmartTenant } from '../support/walmart-tenant';
+import { walmartTenant } from '../support/walmart';
 
 /** Issue 13 item 6: weekly data (Walmart, step 7) is looked at in weeks, comparing equal spans. */
 let browser: Browser;
 beforeAll(async () => {
   browser = await launch();
-  await walmartTenant('weekshop', [['gbm']]);
+  await walmartTenant('weekshop', { train: [['gbm']] });
 });
 afterAll(async () => {
   await browser?.close();
