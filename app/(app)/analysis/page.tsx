@@ -87,6 +87,22 @@ function chartRows(rows: BreakdownRow[]): { rows: BreakdownRow[]; hidden: { coun
 /** The heatmap's time dimension, offered beside the grouping columns. */
 const MONTH_COLUMN = 'calendar month';
 
+/** A choice of one of the data's columns, shown by their labels. */
+function ColumnSelect({ title, name, value, columns, label }: { title: string; name: string; value: string; columns: readonly string[]; label: (column: string) => string }) {
+  return (
+    <label>
+      {title}
+      <select name={name} defaultValue={value}>
+        {columns.map((c) => (
+          <option key={c} value={c}>
+            {label(c)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 const changeClass = (x: number | null) => (x === null || x === 0 ? undefined : x > 0 ? 'tone-better' : 'tone-worse');
 
 export default async function AnalysisPage({ searchParams }: { searchParams: Promise<Search> }) {
@@ -231,36 +247,9 @@ export default async function AnalysisPage({ searchParams }: { searchParams: Pro
               ))}
             </select>
           </label>
-          <label>
-            Break down by
-            <select name="by" defaultValue={by}>
-              {columns.map((c) => (
-                <option key={c} value={c}>
-                  {label(c)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Heatmap rows
-            <select name="rows" defaultValue={rowsCol}>
-              {columns.map((c) => (
-                <option key={c} value={c}>
-                  {label(c)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Heatmap columns
-            <select name="cols" defaultValue={colsCol}>
-              {heatmapColumns.map((c) => (
-                <option key={c} value={c}>
-                  {label(c)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ColumnSelect title="Break down by" name="by" value={by} columns={columns} label={label} />
+          <ColumnSelect title="Heatmap rows" name="rows" value={rowsCol} columns={columns} label={label} />
+          <ColumnSelect title="Heatmap columns" name="cols" value={colsCol} columns={heatmapColumns} label={label} />
           <div>
             <button type="submit">Apply</button>
           </div>
