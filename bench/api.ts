@@ -28,11 +28,10 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { startLocalServer } from '../scripts/local-server';
+import { CHROMIUM, CHROMIUM_FLAGS, ensureDebianTools } from '../scripts/debian-tools';
 
 const root = path.resolve(__dirname, '..');
 const LOCK = '/tmp/foresight-build.lock';
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const PASSWORD = 'Bench-pass-2026';
 /** GET phases: autocannon's default of 10 connections (the predict phase uses the 50 of issue 6). */
 const READ_CONNECTIONS = 10;
@@ -316,7 +315,7 @@ async function measureOverview(baseURL: string): Promise<NonNullable<Results['ov
   // Browser: navigation start to every Plotly chart of the page drawn (its SVG in the DOM), each
   // run in a fresh context (empty browser cache: Plotly's bundle is fetched every time).
   const { chromium } = await import('playwright-core');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  ensureDebianTools();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
   const chartRuns: number[] = [];
   const warmRuns: number[] = []; // the same page again in the same context: Plotly from the browser cache

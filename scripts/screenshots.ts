@@ -11,12 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS, ensureDebianTools } from './debian-tools';
 
 const root = path.resolve(__dirname, '..');
 const OUT = path.join(root, 'docs', 'screenshots');
 const PASSWORD = 'Screenshot-orchid-lantern-7';
 const WIDTHS = [1440, 820] as const;
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 async function prepareStore(home: string): Promise<void> {
   process.env.FORESIGHT_HOME = home;
@@ -51,6 +51,7 @@ async function chartsDrawn(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  ensureDebianTools();
   const { buildIfNeeded } = await import('./start');
   buildIfNeeded();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-shots-'));
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     const started = await startLocalServer(home);
     server = started.server;
     fs.mkdirSync(OUT, { recursive: true });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     for (const [tenant, email] of [['demo', 'analyst@demo.test'], ['walmart', 'admin@walmart.test']] as const) {
       for (const width of WIDTHS) {
         const context = await browser.newContext({ baseURL: started.baseURL, viewport: { width, height: width === 1440 ? 900 : 1180 }, acceptDownloads: true });

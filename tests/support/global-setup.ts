@@ -3,34 +3,18 @@
  * temp dir with the demo tenant and test tenants, serves it on a free port, and makes sure Debian's
  * Chromium is there for the browser tests (installing it when running as root).
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { ensureDebianTools } from '../../scripts/debian-tools';
 import { startLocalServer } from '../../scripts/local-server';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM } from '../../scripts/debian-tools';
 export const TEST_PASSWORD = 'Integration-pass-2026';
 /** FORESIGHT_UPLOAD_MAX_MB of the test server. */
 export const TEST_UPLOAD_MAX_MB = 256;
-
-/** Debian packages the API and browser tests use: Chromium (browser tests) and pdftotext (PDF tests). */
-function ensureDebianTools(): void {
-  const missing: string[] = [];
-  if (!fs.existsSync(CHROMIUM)) missing.push('chromium');
-  if (spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error) missing.push('poppler-utils');
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`The API and browser tests need Debian's ${missing.join(' and ')}. Install with: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
-  }
-  console.log(`Installing Debian ${missing.join(', ')} for the tests…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
-    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install them yourself: apt-get install -y ${missing.join(' ')}`);
-  }
-}
 
 let server: ChildProcess | undefined;
 
