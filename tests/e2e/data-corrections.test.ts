@@ -53,12 +53,15 @@ describe('Data page: corrections of stored days', () => {
 
     await page.reload();
     await upload(5, 'replace');
+    // The upload has reached the server once the form shows its job (a reload before would cut it off).
+    await expect.poll(() => page.getByTestId('upload-form').getByTestId('job').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     // The page's last import, once the job has ended (a reload shows it from the job record).
     await expect
       .poll(
         async () => {
           await page.reload();
-          return page.getByTestId('import-message').textContent().catch(() => '');
+          // Waits for the message to render (the page may refresh itself once the job has ended).
+          return page.getByTestId('import-message').textContent({ timeout: 5000 }).catch(() => '');
         },
         { timeout: 60_000, interval: 1000 },
       )

@@ -62,7 +62,7 @@ export default async function DataPage() {
       {latest && (
         <section className="card" aria-labelledby="last-import">
           <h2 id="last-import">Last import</h2>
-          <JobProgress key={`${latest.id}:${latest.status}`} initial={latest} canCancel={canImport} label={`Import of ${((latest.params.files as string[] | undefined) ?? []).join(', ')} by ${latest.createdBy}`} />
+          <JobProgress key={`${latest.id}:${latest.status}`} initial={latest} canCancel={canImport} label={importLabel(latest.params.files, latest.createdBy)} />
           {latest.result && typeof latest.result.message === 'string' && <p data-testid="import-message">{latest.result.message}</p>}
           {latestReport?.success && <ValidationReportView report={latestReport.data} />}
         </section>
@@ -196,4 +196,10 @@ export default async function DataPage() {
       </section>
     </>
   );
+}
+
+/** "Import of a.csv, b.csv by x" (an upload cut off before its files were read names none). */
+function importLabel(files: unknown, by: string): string {
+  const names = Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : [];
+  return names.length > 0 ? `Import of ${names.join(', ')} by ${by}` : `Import by ${by}`;
 }

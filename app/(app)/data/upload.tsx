@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { useHydrated } from '@/components/use-hydrated';
 import { useRouter } from 'next/navigation';
 import type { CsvPreview } from '@/lib/ingest/generic';
 import type { Job } from '@/lib/schemas/jobs';
@@ -92,6 +93,7 @@ const RETAIL_FILES = ['sales.csv', 'online.csv', 'markdowns.csv', 'price_history
  */
 export function DataUpload({ maxUploadBytes, lastMapping }: { maxUploadBytes: number; lastMapping?: LastMapping }) {
   const router = useRouter();
+  const hydrated = useHydrated();
   const [format, setFormat] = useState<'retail' | 'generic'>('retail');
   const [mode, setMode] = useState<'append' | 'replace'>('append');
   const [files, setFiles] = useState<File[]>([]);
@@ -206,7 +208,9 @@ export function DataUpload({ maxUploadBytes, lastMapping }: { maxUploadBytes: nu
   }
 
   return (
-    <form onSubmit={submit} data-testid="upload-form" style={{ display: 'grid', gap: '0.75rem' }}>
+    <form onSubmit={submit} data-testid="upload-form">
+      {/* Disabled until hydrated: a choice made before would be reset, a submit posted natively. */}
+      <fieldset disabled={!hydrated} style={{ border: 'none', padding: 0, margin: 0, minWidth: 0, display: 'grid', gap: '0.75rem' }}>
       <fieldset style={{ border: 'none', padding: 0, display: 'flex', gap: '1.5rem', flexWrap: 'wrap' }}>
         <legend className="muted">What are you uploading?</legend>
         <label style={{ flexDirection: 'row', alignItems: 'center', gap: '0.4rem' }}>
@@ -379,6 +383,7 @@ export function DataUpload({ maxUploadBytes, lastMapping }: { maxUploadBytes: nu
           Upload and import
         </button>
       </div>
+      </fieldset>
       {job && <JobProgress initial={job} canCancel label="Import" />}
     </form>
   );
