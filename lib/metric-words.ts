@@ -85,6 +85,13 @@ export const METRIC_WORDS: Readonly<Record<string, MetricWords>> = {
     better: LOWER,
     kind: 'share',
   },
+  validationWape: {
+    name: 'Error on the validation window',
+    short: 'validation WAPE',
+    definition: 'The typical error on the weeks before the hold-out, forecast by the model trained on the data before them. The best model is chosen by this figure, so that the hold-out figures stay an honest test of the choice. Lower is better.',
+    better: LOWER,
+    kind: 'share',
+  },
   fitSeconds: { name: 'Training time', short: 'fit seconds', definition: 'Seconds the model took to learn from the training window (shorter retrains sooner; it says nothing about accuracy).', better: LOWER, kind: 'seconds' },
   n: { name: 'Forecasts scored', short: 'n', definition: 'How many forecasts (series × periods of the hold-out) the figures are computed on: the more, the more they can be trusted.', better: { kind: 'none' }, kind: 'count' },
 };
@@ -104,7 +111,7 @@ export function metricWords(key: string): MetricWords {
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 
 /** The order metrics are listed in: the everyday ones first. */
-export const METRIC_ORDER = ['wape', 'fva', 'bias', 'mae', 'rmse', 'smape', 'mape', 'r2', 'coverage_p80', 'coverage_p95', 'n', 'fitSeconds'];
+export const METRIC_ORDER = ['wape', 'fva', 'bias', 'mae', 'rmse', 'smape', 'mape', 'r2', 'coverage_p80', 'coverage_p95', 'validationWape', 'n', 'fitSeconds'];
 
 /** Metric names in METRIC_ORDER, the unknown ones after in name order. */
 export function orderMetrics(keys: Iterable<string>): string[] {

@@ -26,7 +26,7 @@ export interface Challenger {
 
 const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
-/** A model's hold-out metrics as the registry stores them (non-finite values become null). */
+/** A model's hold-out metrics (and its validation WAPE, which chose it) as the registry stores them (non-finite values become null). */
 export function registryMetrics(m: ModelMetrics | undefined): Record<string, number | null> {
   if (!m) return {};
   return {
@@ -39,6 +39,7 @@ export function registryMetrics(m: ModelMetrics | undefined): Record<string, num
     bias: finite(m.bias),
     fva: finite(m.fva),
     fitSeconds: finite(m.fitSeconds),
+    validationWape: finite(m.validationWape),
     n: finite(m.n),
   };
 }

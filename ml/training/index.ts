@@ -18,7 +18,7 @@ export {
   type TrainOnTableInput,
   type TrainOptions,
 } from './train';
-export { featuresStage, tuningStage, validationStage, fitAndForecast, evaluationStage, intervalsStage, refitStage } from './stages';
+export { chooseBest, featuresStage, tuningStage, validationStage, fitAndForecast, evaluationStage, intervalsStage, refitStage } from './stages';
 export { artifactPredictor, loadForecaster, trainingArtifactSchema, ARTIFACT_KIND, ARTIFACT_SCHEMA_VERSION, type TrainingArtifact } from './artifact';
 export { ALGORITHMS, type Algorithm, type BaseAlgorithm, type ModelParams } from './models';
 export { scoreArtifact, scorecardOf, segmentLabels } from './scorecard';

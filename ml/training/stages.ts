@@ -10,7 +10,8 @@
  *               lag of a hold-out day is ever read); one independent unit per algorithm
  *               (fitAndForecast), then the ensemble
  *   evaluation  every metric overall and per segment beside seasonal naive and moving average, and
- *               the best model by hold-out WAPE (ties: the simpler model)
+ *               the best model by validation WAPE (ties: the simpler model); the hold-out scores
+ *               that choice and never makes it
  *   intervals   conformal intervals per level calibrated on validation backtests, coverage measured
  *               on the hold-out
  *   refit       the best model refitted on every day up to `last` (pipeline too), for serving
@@ -56,6 +57,12 @@ export interface ModelMetrics extends RegressionMetrics {
   fva: number;
   /** Seconds to fit on the training window (0 for baselines). */
   fitSeconds: number;
+  /**
+   * WAPE on the validation window (V, O], forecast recursively from V by the model fitted on
+   * days <= V: what the best model is chosen by (the hold-out only scores it). The ensemble's is
+   * cross-fitted (weights fitted on half of the series, scored on the other half, both ways).
+   */
+  validationWape: number;
 }
 
 export interface SegmentMetrics {
@@ -382,7 +389,7 @@ export interface EvaluationStageResult {
   segments: Record<string, Record<string, SegmentMetrics>>;
 }
 
-/** Hold-out metrics of every asked-for model and the baselines, the best model, and per-segment metrics. No steps. */
+/** Hold-out and validation metrics of every asked-for model and the baselines, the best model (by validation), and per-segment metrics. No steps. */
 export function evaluationStage(plan: TrainingPlan, fits: ValidationStageResult): EvaluationStageResult {
   const { table, O, H } = plan;
   const { holdFc, fitSeconds } = fits;
@@ -390,22 +397,19 @@ export function evaluationStage(plan: TrainingPlan, fits: ValidationStageResult)
   const baseMetrics: Record<string, RegressionMetrics> = {};
   for (const [name, fc] of Object.entries(baselineFc)) baseMetrics[name] = metricsOf(table, O, fc);
   const snWape = baseMetrics.seasonal_naive.wape;
+  const validBaselines = baselineForecasts(table, plan.V, H);
   const baselines: Record<string, ModelMetrics> = {};
-  for (const [name, m] of Object.entries(baseMetrics)) baselines[name] = { ...m, fva: forecastValueAdded(m.wape, snWape), fitSeconds: 0 };
+  for (const [name, m] of Object.entries(baseMetrics)) {
+    baselines[name] = { ...m, fva: forecastValueAdded(m.wape, snWape), fitSeconds: 0, validationWape: metricsOf(table, plan.V, validBaselines[name]).wape };
+  }
   const models: Record<string, ModelMetrics> = {};
   const reported = plan.requested.filter((a) => a in holdFc);
   for (const a of reported) {
     const m = metricsOf(table, O, holdFc[a]);
-    models[a] = { ...m, fva: forecastValueAdded(m.wape, snWape), fitSeconds: fitSeconds[a] };
+    const validationWape = a === 'ensemble' ? crossFittedEnsembleWape(plan, fits.validFc) : metricsOf(table, plan.V, fits.validFc[a]).wape;
+    models[a] = { ...m, fva: forecastValueAdded(m.wape, snWape), fitSeconds: fitSeconds[a], validationWape };
   }
-  const rank = (n: string): number => SIMPLICITY_ORDER.indexOf(n);
-  const best = reported.reduce((b, a) => {
-    const wa = models[a].wape;
-    const wb = models[b].wape;
-    if (!Number.isFinite(wb) || wa < wb - 1e-12) return a;
-    if (Math.abs(wa - wb) <= 1e-12 && rank(a) < rank(b)) return a;
-    return b;
-  }, reported[0]);
+  const best = chooseBest(models, reported);
 
   // Per segment: the best model beside seasonal naive.
   const bestPairs = pairs(table, O, holdFc[best]);
@@ -423,6 +427,53 @@ export function evaluationStage(plan: TrainingPlan, fits: ValidationStageResult)
     segments[dim] = out;
   }
   return { models, baselines, best, bestPairs, segments };
+}
+
+/**
+ * The model with the lowest validation WAPE (ties, within 1e-12: the simpler one, SIMPLICITY_ORDER).
+ * Never the hold-out's: the hold-out scores the choice, it does not make it.
+ */
+export function chooseBest(models: Readonly<Record<string, { validationWape: number }>>, candidates: readonly string[]): string {
+  const rank = (n: string): number => SIMPLICITY_ORDER.indexOf(n);
+  return candidates.reduce((b, a) => {
+    const wa = models[a].validationWape;
+    const wb = models[b].validationWape;
+    if (!Number.isFinite(wb) || wa < wb - 1e-12) return a;
+    if (Math.abs(wa - wb) <= 1e-12 && rank(a) < rank(b)) return a;
+    return b;
+  }, candidates[0]);
+}
+
+/**
+ * The ensemble's validation WAPE without scoring weights on the forecasts they were fitted to:
+ * the series split in two (even and odd indices), weights fitted on one half's validation
+ * forecasts and applied to the other's, both ways, the absolute errors pooled.
+ */
+function crossFittedEnsembleWape(plan: TrainingPlan, validFc: Readonly<Record<string, SeriesForecast>>): number {
+  const { table, V, seed } = plan;
+  const members = [...BASE_ALGORITHMS];
+  const vp = members.map((m) => pairs(table, V, validFc[m]));
+  const { actual, series } = vp[0];
+  let absError = 0;
+  let absActual = 0;
+  for (const half of [0, 1]) {
+    const fitRows: number[] = [];
+    const scoreRows: number[] = [];
+    for (let i = 0; i < series.length; i++) (series[i] % 2 === half ? fitRows : scoreRows).push(i);
+    if (fitRows.length === 0 || scoreRows.length === 0) return Number.NaN;
+    const take = (a: Float64Array, rows: number[]): Float64Array => Float64Array.from(rows, (i) => a[i]);
+    const weights = new WeightedEnsemble({ seed }).fit(
+      vp.map((p) => take(p.predicted, fitRows)),
+      take(actual, fitRows),
+      members,
+    );
+    const combined = weights.combine(vp.map((p) => take(p.predicted, scoreRows)));
+    scoreRows.forEach((i, j) => {
+      absError += Math.abs(actual[i] - combined[j]);
+      absActual += Math.abs(actual[i]);
+    });
+  }
+  return absActual > 0 ? absError / absActual : Number.NaN;
 }
 
 // ---- intervals ------------------------------------------------------------------------------

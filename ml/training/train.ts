@@ -5,8 +5,8 @@
  * Protocol: last = the table's last day; H = hold-out periods; O = last - H (hold-out origin);
  * V = O - H (validation origin). Features are fitted on days <= O; each model is validated on
  * (V, O] from V, refitted on days <= O and scored on the recursive hold-out (O, last] from O; the
- * best by hold-out WAPE gets intervals calibrated on validation backtests and is refitted on
- * every day up to `last` for serving.
+ * best by validation WAPE (never the hold-out's, which only scores the choice) gets intervals
+ * calibrated on validation backtests and is refitted on every day up to `last` for serving.
  */
 import type { PlannedEvent, DailyTable } from '../data/table';
 import { formatDay } from '../data/dates';

@@ -80,13 +80,14 @@ export function parseTrainArgs(args: string[]): TrainArgs {
 
 const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
-/** The summary table of a run: every model and baseline, best first marked with '*'. */
+/** The summary table of a run: every model and baseline, the best (lowest validation WAPE) marked with '*'; the other figures are the hold-out's. */
 export function summaryTable(run: TrainingRun): string {
-  const head = ['model', 'WAPE', 'MAE', 'RMSE', 'R2', 'sMAPE', 'MAPE', 'bias', 'FVA', 'fit s'];
+  const head = ['model', 'valid WAPE', 'WAPE', 'MAE', 'RMSE', 'R2', 'sMAPE', 'MAPE', 'bias', 'FVA', 'fit s'];
   const rows: string[][] = [];
   const add = (name: string, m: ModelMetrics): void => {
     rows.push([
       `${name === run.best ? '*' : ' '}${name}`,
+      fmt(m.validationWape),
       fmt(m.wape),
       fmt(m.mae, 3),
       fmt(m.rmse, 3),
@@ -137,7 +138,7 @@ export function parseEvaluateArgs(args: string[]): z.infer<typeof evaluateArgsSc
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-/** The `evaluate --json` object: every model's and baseline's hold-out metrics, the best, the coverage. */
+/** The `evaluate --json` object: every model's and baseline's hold-out metrics and validation WAPE, the best (chosen on validation), the coverage. */
 export function evaluationJson(run: TrainingRun): { models: Record<string, Record<string, number | null>>; best: string; coverage: { p80: number | null; p95: number | null } } {
   const models: Record<string, Record<string, number | null>> = {};
   for (const [name, m] of Object.entries({ ...run.models, ...run.baselines })) {
@@ -151,6 +152,7 @@ export function evaluationJson(run: TrainingRun): { models: Record<string, Recor
       bias: finiteOrNull(m.bias),
       fva: finiteOrNull(m.fva),
       fit_s: finiteOrNull(m.fitSeconds),
+      validation_wape: finiteOrNull(m.validationWape),
       n: m.n,
     };
   }

@@ -6,7 +6,7 @@ import { formatDay, parseIsoDay } from '@/ml/data/dates';
 import { RUSSIAN_HOLIDAYS, US_RETAIL_HOLIDAYS } from '@/ml/features/holidays';
 import { importRetail } from '@/lib/ingest/retail';
 import { importGeneric } from '@/lib/ingest/generic';
-import { loadForecaster, scoreArtifact, trainOnTable, type TrainingRun } from '@/ml/training';
+import { chooseBest, loadForecaster, scoreArtifact, trainOnTable, type TrainingRun } from '@/ml/training';
 import { evaluationJson, parseTrainArgs, summaryTable, CommandUsageError } from '@/scripts/commands/train';
 import { WALMART_CSV } from '../../support/paths';
 
@@ -157,10 +157,36 @@ describe('training on Walmart (weekly, last 8 weeks held out)', () => {
     expect(json.best).toBe(run.best);
     expect(typeof json.models.seasonal_naive.wape).toBe('number');
     const table_ = summaryTable(run).split('\n');
-    expect(table_[0]).toMatch(/model\s+WAPE\s+MAE\s+RMSE\s+R2\s+sMAPE\s+MAPE\s+bias\s+FVA\s+fit s/);
+    expect(table_[0]).toMatch(/model\s+valid WAPE\s+WAPE\s+MAE\s+RMSE\s+R2\s+sMAPE\s+MAPE\s+bias\s+FVA\s+fit s/);
     expect(table_.some((l) => l.startsWith(`*${run.best} `))).toBe(true);
     expect(table_.some((l) => l.startsWith(' seasonal_naive'))).toBe(true);
   }, 120_000);
+});
+
+describe('choosing the best model', () => {
+  it('is the lowest validation WAPE, and the hold-out cannot change it', async () => {
+    const { table, fingerprint } = walmartTable();
+    const input = { table, holidays: US_RETAIL_HOLIDAYS, datasetFingerprint: fingerprint };
+    const run = await trainOnTable(input, { seed: 4 });
+    const valid = Object.fromEntries(Object.entries(run.models).map(([k, m]) => [k, m.validationWape]));
+    for (const v of Object.values(valid)) expect(Number.isFinite(v)).toBe(true);
+    expect(valid[run.best]).toBe(Math.min(...Object.values(valid)));
+    expect(Number.isFinite(run.baselines.seasonal_naive.validationWape)).toBe(true);
+    // Every hold-out actual changed (x7 + 100): the hold-out scores differ, the choice does not.
+    const O = parseIsoDay(run.holdout.from) - table.step;
+    const changed = await trainOnTable({ ...input, table: withFutureChanged(table, O) }, { seed: 4 });
+    expect(changed.best).toBe(run.best);
+    for (const k of Object.keys(valid)) expect(changed.models[k].validationWape).toBe(valid[k]);
+    expect(changed.models[run.best].wape).not.toBe(run.models[run.best].wape);
+  }, 120_000);
+
+  it('breaks ties towards the simpler model and never reads hold-out figures', () => {
+    // Hold-out WAPEs beside them, which would pick ridge: they are not read.
+    const models: Record<string, { validationWape: number; wape: number }> = { gbm: { validationWape: 0.2, wape: 0.1 }, rf: { validationWape: 0.2, wape: 0.3 }, ridge: { validationWape: 0.25, wape: 0.05 } };
+    expect(chooseBest(models, ['gbm', 'rf', 'ridge'])).toBe('rf');
+    expect(chooseBest({ ...models, ensemble: { validationWape: 0.19 } }, ['gbm', 'rf', 'ridge', 'ensemble'])).toBe('ensemble');
+    expect(chooseBest({ gbm: { validationWape: Number.NaN }, ridge: { validationWape: 0.4 } }, ['gbm', 'ridge'])).toBe('ridge');
+  });
 });
 
 describe('train command options', () => {
