@@ -16,6 +16,9 @@ export async function signedInPage(browser: Browser, email: string, password = i
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+  // The pointer stays where the Sign in button was, which may be over a term of the next page
+  // and show its tooltip (hover): park it in the corner, as a person's hand would move on.
+  await page.mouse.move(0, 0);
   return page;
 }
 
