@@ -446,20 +446,23 @@ export function chooseBest(models: Readonly<Record<string, { validationWape: num
 
 /**
  * The ensemble's validation WAPE without scoring weights on the forecasts they were fitted to:
- * the series split in two (even and odd indices), weights fitted on one half's validation
- * forecasts and applied to the other's, both ways, the absolute errors pooled.
+ * the series split in two (even and odd indices; a single series' periods, alternately), weights
+ * fitted on one half's validation forecasts and applied to the other's, both ways, the absolute
+ * errors pooled.
  */
 function crossFittedEnsembleWape(plan: TrainingPlan, validFc: Readonly<Record<string, SeriesForecast>>): number {
   const { table, V, seed } = plan;
   const members = [...BASE_ALGORITHMS];
   const vp = members.map((m) => pairs(table, V, validFc[m]));
   const { actual, series } = vp[0];
+  // By series when there are several (a series' own days are alike), else by alternate periods.
+  const bySeries = new Set(series).size >= 2;
   let absError = 0;
   let absActual = 0;
   for (const half of [0, 1]) {
     const fitRows: number[] = [];
     const scoreRows: number[] = [];
-    for (let i = 0; i < series.length; i++) (series[i] % 2 === half ? fitRows : scoreRows).push(i);
+    for (let i = 0; i < series.length; i++) ((bySeries ? series[i] : i) % 2 === half ? fitRows : scoreRows).push(i);
     if (fitRows.length === 0 || scoreRows.length === 0) return Number.NaN;
     const take = (a: Float64Array, rows: number[]): Float64Array => Float64Array.from(rows, (i) => a[i]);
     const weights = new WeightedEnsemble({ seed }).fit(
