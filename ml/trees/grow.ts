@@ -11,11 +11,12 @@
  * that costs rows x sampled features per level, less than the subtraction scheme's
  * rows/2 x all features, and needs no histogram kept per open node.
  *
- * When every hessian is a non-negative integer (squared loss, forests' bootstrap counts), the
- * full histograms hold packed integer gradients (histogram.ts, GradientPacking): one
- * read-modify-write per row and feature instead of two, exact sibling subtraction; the split
- * search reads them decoded, and once the tree is grown its leaf values are recomputed from the
- * exact gradient sums of their rows, not the quantised ones. On tables where many values sit in
+ * The full histograms hold packed integer gradients and hessians (histogram.ts, GradientPacking;
+ * hessians as they are when they are integers, as with squared loss and forests' bootstrap
+ * counts, quantised otherwise, as with Poisson): one read-modify-write per row and feature
+ * instead of two, exact sibling subtraction; the split search reads them decoded, and once the
+ * tree is grown its leaf values are recomputed from the exact gradient and hessian sums of their
+ * rows, not the quantised ones. On tables where many values sit in
  * their feature's most frequent bin (binning.ts, sparse form) packed histograms skip those values
  * and recover the default bins from the node total (exact, so the same histogram).
  *
@@ -63,11 +64,16 @@ interface OpenLeaf {
   /** The node's histogram while it waits to be split (null in sampled-feature mode). */
   hist: Float64Array | null;
   split: SplitChoice;
-  /** Gradient sum of the node's rows for its value (quantised while packed, see grow()). */
+  /** Gradient and hessian sums of the node's rows (decoded from the steps below while packed, see grow()). */
   gradSum: number;
-  /** The gradient sum as the node's histogram sees it (split search; quantised when packed). */
-  splitGradSum: number;
   hessSum: number;
+  /**
+   * Packed mode: the gradient and hessian sums as the node's histogram holds them, in
+   * quantisation steps, exact integers (a child's are its parent's minus its sibling's, exactly);
+   * 0 otherwise.
+   */
+  gradSteps: number;
+  hessSteps: number;
 }
 
 export class TreeGrower {
@@ -133,10 +139,14 @@ export class TreeGrower {
     }
     let gradSum = 0;
     let hessSum = 0;
+    let gradSteps = 0;
+    let hessSteps = 0;
     if (this.packing !== null) {
-      // The same sums, added in the same order while packing.
-      gradSum = this.packing.gradSum;
-      hessSum = this.packing.hessSum;
+      // The sums as the histograms hold them (quantised; the leaf values are exact, see exactLeafValues).
+      gradSteps = this.packing.quantSum;
+      hessSteps = this.packing.hessQuantSum;
+      gradSum = gradSteps * (1 / this.packing.scale);
+      hessSum = hessSteps * (1 / this.packing.hessScale);
     } else {
       for (let i = 0; i < count; i++) {
         gradSum += grad[idx[i]];
@@ -147,13 +157,12 @@ export class TreeGrower {
     this.rangeStart = [0];
     this.rangeEnd = [count];
     const open: OpenLeaf[] = [];
-    const splitGradSum = this.packing === null ? gradSum : this.packing.quantSum / this.packing.scale;
     if (this.canSplit(0, count, hessSum) && this.sampledMode) {
-      this.consider(open, 0, 0, count, 0, null, gradSum, splitGradSum, hessSum, rng, gh, idx);
+      this.consider(open, 0, 0, count, 0, null, gradSum, hessSum, 0, 0, rng, gh, idx);
     } else if (this.canSplit(0, count, hessSum)) {
       const hist = this.acquire();
       this.buildHistogram(idx, 0, count, hist);
-      this.consider(open, 0, 0, count, 0, hist, gradSum, splitGradSum, hessSum, rng, gh, idx);
+      this.consider(open, 0, 0, count, 0, hist, gradSum, hessSum, gradSteps, hessSteps, rng, gh, idx);
     }
     let leaves = 1;
     while (open.length > 0) {
@@ -227,11 +236,18 @@ export class TreeGrower {
     this.rangeStart[left + 1] = mid;
     this.rangeEnd[left + 1] = leaf.end;
     const depth = leaf.depth + 1;
-    const splitGradLeft = leaf.split.gradLeft;
-    const splitGradRight = leaf.splitGradSum - splitGradLeft;
-    const gradLeft = splitGradLeft;
-    const gradRight = this.packing === null ? leaf.gradSum - splitGradLeft : splitGradRight;
-    const hessRight = leaf.hessSum - hessLeft;
+    const gradLeft = leaf.split.gradLeft;
+    let gradRight = leaf.gradSum - gradLeft;
+    let hessRight = leaf.hessSum - hessLeft;
+    const gradStepsLeft = leaf.split.gradStepsLeft;
+    const hessStepsLeft = leaf.split.hessStepsLeft;
+    const gradStepsRight = leaf.gradSteps - gradStepsLeft;
+    const hessStepsRight = leaf.hessSteps - hessStepsLeft;
+    if (this.packing !== null) {
+      // Decoded from the exact integer sums, as the split search decoded them.
+      gradRight = gradStepsRight * (1 / this.packing.scale);
+      hessRight = hessStepsRight * (1 / this.packing.hessScale);
+    }
     this.builder.setLeafValue(left, this.leafValue(gradLeft, hessLeft));
     this.builder.setLeafValue(left + 1, this.leafValue(gradRight, hessRight));
     const nLeft = mid - leaf.start;
@@ -240,8 +256,8 @@ export class TreeGrower {
     const splitRight = this.canSplit(depth, nRight, hessRight);
     const parent = leaf.hist;
     if (parent === null) {
-      if (splitRight) this.consider(open, left + 1, mid, leaf.end, depth, null, gradRight, splitGradRight, hessRight, rng, gh, idx);
-      if (splitLeft) this.consider(open, left, leaf.start, mid, depth, null, gradLeft, splitGradLeft, hessLeft, rng, gh, idx);
+      if (splitRight) this.consider(open, left + 1, mid, leaf.end, depth, null, gradRight, hessRight, gradStepsRight, hessStepsRight, rng, gh, idx);
+      if (splitLeft) this.consider(open, left, leaf.start, mid, depth, null, gradLeft, hessLeft, gradStepsLeft, hessStepsLeft, rng, gh, idx);
       return;
     }
     if (!splitLeft && !splitRight) {
@@ -254,12 +270,12 @@ export class TreeGrower {
       if (splitRight) {
         const h = this.acquire();
         this.buildHistogram(idx, mid, leaf.end, h);
-        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, splitGradRight, hessRight, rng, gh, idx);
+        this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, gradStepsRight, hessStepsRight, rng, gh, idx);
       }
       if (splitLeft) {
         const h = this.acquire();
         this.buildHistogram(idx, leaf.start, mid, h);
-        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, splitGradLeft, hessLeft, rng, gh, idx);
+        this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, gradStepsLeft, hessStepsLeft, rng, gh, idx);
       }
       return;
     }
@@ -275,11 +291,11 @@ export class TreeGrower {
     // Right child first so that the depth-first stack expands the left child next.
     if (splitRight) {
       const h = leftIsSmaller ? parent : small;
-      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, splitGradRight, hessRight, rng, gh, idx);
+      this.consider(open, left + 1, mid, leaf.end, depth, h, gradRight, hessRight, gradStepsRight, hessStepsRight, rng, gh, idx);
     }
     if (splitLeft) {
       const h = leftIsSmaller ? small : parent;
-      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, splitGradLeft, hessLeft, rng, gh, idx);
+      this.consider(open, left, leaf.start, mid, depth, h, gradLeft, hessLeft, gradStepsLeft, hessStepsLeft, rng, gh, idx);
     }
   }
 
@@ -306,8 +322,9 @@ export class TreeGrower {
     depth: number,
     hist: Float64Array | null,
     gradSum: number,
-    splitGradSum: number,
     hessSum: number,
+    gradSteps: number,
+    hessSteps: number,
     rng: Random,
     gh: Float64Array,
     idx: Int32Array,
@@ -318,18 +335,18 @@ export class TreeGrower {
     if (hist === null) {
       const { binIndex, cols } = this.data;
       this.kernels.featureHistogram(binIndex, cols, offsets, gh, idx, start, end, this.features, count, this.sharedHist);
-      findBestSplit(this.sharedHist, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
+      findBestSplit(this.sharedHist, offsets, valueBins, this.features, count, gradSum, hessSum, this.options, split);
     } else if (this.packing === null) {
-      findBestSplit(hist, offsets, valueBins, this.features, count, splitGradSum, hessSum, this.options, split);
+      findBestSplit(hist, offsets, valueBins, this.features, count, gradSum, hessSum, this.options, split);
     } else {
-      const { unit, scale } = this.packing;
-      findBestPackedSplit(hist, offsets, valueBins, this.features, count, unit, 1 / scale, splitGradSum, hessSum, this.options, this.scanParams, this.scanResult, this.kernels.packedSplitScan, split);
+      const { unit, scale, hessScale } = this.packing;
+      findBestPackedSplit(hist, offsets, valueBins, this.features, count, unit, 1 / scale, 1 / hessScale, gradSteps, hessSteps, this.options, this.scanParams, this.scanResult, this.kernels.packedSplitScan, split);
     }
     if (split.feature < 0) {
       if (hist) this.release(hist);
       return;
     }
-    open.push({ node, start, end, depth, hist, split, gradSum, splitGradSum, hessSum });
+    open.push({ node, start, end, depth, hist, split, gradSum, hessSum, gradSteps, hessSteps });
   }
 
   /** Fills this.features with the split's candidate features in ascending order (Knuth's selection sampling). */

@@ -56,34 +56,47 @@ export function buildHistogramFeatures(
 }
 
 /**
- * Packed gradients (integer gradient quantisation, as LightGBM's, Shi et al. 2022, but exact in
- * the hessian and fine enough to change no decision in practice): when every hessian of a tree is
- * a non-negative integer (row counts or bootstrap counts), each row's gradient is rounded to an
- * integer q = round(g * scale) and packed with its hessian into one double, q + h * unit, with
+ * Packed gradients (integer gradient quantisation, as LightGBM's, Shi et al. 2022, but fine
+ * enough to change no decision in practice): each row's gradient is rounded to an integer
+ * q = round(g * scale) and packed with its integer hessian into one double, q + h * unit, with
  * unit a power of two. Sums of such doubles are exact integers (below 2^53), so one
  * read-modify-write per (row, feature) accumulates both the gradient and the hessian sum, and
  * sibling subtraction is exact. `scale` makes the sum of |q| over the tree's rows stay below
  * unit / 2, so every bin decodes as h = round(v / unit), q = v - h * unit.
+ *
+ * When every hessian is a non-negative integer (squared loss, row or bootstrap counts) it is
+ * packed as it is (hessScale 1: exact). Otherwise (Poisson and any loss whose hessians vary) it
+ * is quantised too, h_q = round(h * hessScale), the 52 bits shared between gradient and hessian
+ * steps; the split search decodes h_q / hessScale. Only the choice of splits sees the quantised
+ * values: the grower recomputes every leaf value from the rows' exact sums.
  */
 export interface GradientPacking {
-  /** Power of two the hessian is multiplied by. */
+  /** Power of two the (quantised) hessian is multiplied by. */
   readonly unit: number;
   /** Quantisation scale: q = round(g * scale); gradients decode as q / scale. */
   readonly scale: number;
+  /** Hessian quantisation: h_q = round(h * hessScale); 1 when every hessian is an integer (exact). */
+  readonly hessScale: number;
   /** Sum of q over the tree's rows (the root's packed gradient sum). */
   readonly quantSum: number;
-  /** Sums of the rows' gradients and hessians, added in row-list order. */
+  /** Sum of the (quantised) hessians h_q over the tree's rows, an exact integer (hessSum when hessScale is 1). */
+  readonly hessQuantSum: number;
+  /** Sum of the rows' gradients, added in row-list order. */
   readonly gradSum: number;
+  /** Sum of the rows' hessians as the histograms hold them: exact, or sum of h_q / hessScale. */
   readonly hessSum: number;
 }
 
 /** Fewest quantisation steps per row (on average over |g|) before packing is refused. */
 const MIN_STEPS_PER_ROW = 256;
 
+/** Fewest quantisation steps per row (on average) of each of gradient and hessian when the hessian is quantised too. */
+const MIN_QUANTISED_STEPS_PER_ROW = 64;
+
 /**
  * Packs the gradients and hessians of rows idx[0..count) into `out[row]` (see GradientPacking);
- * returns null (and leaves `out` in an unspecified state) when a hessian is not a non-negative
- * integer or the rows are too many for the quantisation to stay fine.
+ * returns null (and leaves `out` in an unspecified state) when a hessian is negative or not
+ * finite, or the rows are too many for the quantisation to stay fine.
  */
 export function packGradients(grad: Float64Array, hess: Float64Array, idx: Int32Array, count: number, out: Float64Array): GradientPacking | null {
   // Rounding by adding and subtracting ROUNDER leaves the nearest integer (ties to even) of any
@@ -92,16 +105,19 @@ export function packGradients(grad: Float64Array, hess: Float64Array, idx: Int32
   let hessTotal = 0;
   let absTotal = 0;
   let gradTotal = 0;
+  let integers = true;
   for (let i = 0; i < count; i++) {
     const r = idx[i];
     const h = hess[r];
     gradTotal += grad[r];
+    if (!(h >= 0 && h < 2 ** 40)) return null;
     // A non-negative integer (larger ones fail the total's check below anyway).
-    if (!(h >= 0 && h < 2 ** 40 && h + ROUNDER - ROUNDER === h)) return null;
+    if (integers && h + ROUNDER - ROUNDER !== h) integers = false;
     hessTotal += h;
     absTotal += Math.abs(grad[r]);
   }
   if (!Number.isFinite(absTotal) || hessTotal >= 2 ** 40) return null;
+  if (!integers) return packQuantisedHessians(grad, hess, idx, count, out, gradTotal, absTotal, hessTotal);
   // unit * (hessTotal + 1/2) < 2^52: every packed sum is an exact integer.
   const hessBits = Math.ceil(Math.log2(hessTotal + 1));
   const unit = 2 ** (52 - hessBits);
@@ -119,7 +135,52 @@ export function packGradients(grad: Float64Array, hess: Float64Array, idx: Int32
     out[r] = q + hess[r] * unit;
     quantSum += q;
   }
-  return { unit, scale, quantSum, gradSum: gradTotal, hessSum: hessTotal };
+  return { unit, scale, hessScale: 1, quantSum, hessQuantSum: hessTotal, gradSum: gradTotal, hessSum: hessTotal };
+}
+
+/**
+ * packGradients for hessians that are not all integers: the bits above the row count are shared
+ * evenly, so gradient and hessian each get at least MIN_QUANTISED_STEPS_PER_ROW steps per row on
+ * average (2^13 each for 100,000 rows).
+ */
+function packQuantisedHessians(
+  grad: Float64Array,
+  hess: Float64Array,
+  idx: Int32Array,
+  count: number,
+  out: Float64Array,
+  gradTotal: number,
+  absTotal: number,
+  hessTotal: number,
+): GradientPacking | null {
+  const ROUNDER = 6755399441055744;
+  const countBits = Math.ceil(Math.log2(count + 1));
+  // 52 bits: the hessian's sum (countBits + stepBits, plus one for rounding), the gradient's
+  // (the same, plus the sign's half of the unit and one for rounding).
+  const stepBits = Math.floor((52 - 2 * countBits - 3) / 2);
+  if (2 ** stepBits < MIN_QUANTISED_STEPS_PER_ROW) return null;
+  const hessRoom = 2 ** (countBits + stepBits);
+  const hessScale = hessTotal > 0 ? hessRoom / hessTotal : 1;
+  // sum h_q <= hessRoom + count / 2 < 2^(countBits + stepBits + 1).
+  const unit = 2 ** (52 - (countBits + stepBits + 1));
+  const room = unit / 2 - count - 1;
+  if (room < MIN_QUANTISED_STEPS_PER_ROW * count) return null;
+  const scale = absTotal > 0 ? room / absTotal : 1;
+  let quantSum = 0;
+  let hessQuantSum = 0;
+  for (let i = 0; i < count; i++) {
+    const r = idx[i];
+    const x = grad[r] * scale;
+    let q = x + ROUNDER - ROUNDER;
+    if (x - q === 0.5) q += 1;
+    const hx = hess[r] * hessScale;
+    let hq = hx + ROUNDER - ROUNDER;
+    if (hx - hq === 0.5) hq += 1;
+    out[r] = q + hq * unit;
+    quantSum += q;
+    hessQuantSum += hq;
+  }
+  return { unit, scale, hessScale, quantSum, hessQuantSum, gradSum: gradTotal, hessSum: hessQuantSum / hessScale };
 }
 
 /**
@@ -204,17 +265,18 @@ export function fillDefaultBins(hist: Float64Array, offsets: Int32Array, cols: n
 
 /**
  * Decodes a packed histogram into the (gradient, hessian) layout the split search reads:
- * out[2b] = q_b / scale, out[2b + 1] = h_b.
+ * out[2b] = q_b / scale, out[2b + 1] = h_b / hessScale.
  */
 export function unpackHistogram(packedHist: Float64Array, packing: GradientPacking, out: Float64Array): void {
   const { unit } = packing;
   const invUnit = 1 / unit;
   const invScale = 1 / packing.scale;
+  const invHessScale = 1 / packing.hessScale;
   for (let b = 0; b < packedHist.length; b++) {
     const v = packedHist[b];
     const h = Math.round(v * invUnit);
     out[2 * b] = (v - h * unit) * invScale;
-    out[2 * b + 1] = h;
+    out[2 * b + 1] = h * invHessScale;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Poisson deviance on the log link, for counts: F = log mu, g = exp(F) - y, h = exp(F) (never an
- * integer, so the grower keeps the unpacked pair histograms); predictions are exp(F). Raw leaf
+ * integer, so the packed histograms hold it quantised, histogram.ts packGradients; leaf values
+ * use the exact sums); predictions are exp(F). Raw leaf
  * values are clipped to 0.7 unless maxDeltaStep says otherwise (as XGBoost, which keeps the
  * first rounds from overshooting where mu is small). Early stopping watches the mean deviance.
  */

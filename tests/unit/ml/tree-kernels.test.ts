@@ -9,6 +9,7 @@ import {
   fillDefaultBins,
   packGradients,
   unpackHistogram,
+  type GradientPacking,
 } from '@/ml/trees/histogram';
 import { SERIAL_KERNELS } from '@/ml/trees/kernels';
 import { partitionChunk, partitionChunkApart } from '@/ml/trees/partition';
@@ -223,6 +224,73 @@ function bruteSplit(hist: Float64Array, data: BinnedMatrix, features: readonly n
   return out;
 }
 
+/**
+ * The clear packed split search: bruteSplit on the integer sums of a packed histogram (in
+ * quantisation steps), every child's sums decoded from its own integer sums, the right child's
+ * being the node's minus the left's.
+ */
+function brutePackedSplit(hist: Float64Array, data: BinnedMatrix, features: readonly number[], packing: GradientPacking, rules: SplitRules): SplitChoice {
+  const { lambda, minChildWeight, minSplitGain } = rules;
+  const { unit } = packing;
+  const invScale = 1 / packing.scale;
+  const invHessScale = 1 / packing.hessScale;
+  const Q = packing.quantSum;
+  const HQ = packing.hessQuantSum;
+  const G = Q * invScale;
+  const H = HQ * invHessScale;
+  const empty = 1e-9 * H;
+  const minHess = Math.max(minChildWeight, empty);
+  const parent = (G * G) / (H + lambda);
+  const steps = (v: number) => {
+    const hq = Math.round(v / unit);
+    return { q: v - hq * unit, hq };
+  };
+  let best = { score: Number.NEGATIVE_INFINITY, feature: -1, bin: 0, defaultLeft: false, ql: 0, hql: 0 };
+  for (const f of features) {
+    const off = data.offsets[f] / 2;
+    const nb = data.valueBins[f];
+    const miss = steps(hist[off + nb]);
+    for (let b = 0; b < nb - 1; b++) {
+      if (steps(hist[off + b]).hq * invHessScale <= empty) continue;
+      let ql = 0;
+      let hql = 0;
+      for (let k = 0; k <= b; k++) {
+        const { q, hq } = steps(hist[off + k]);
+        if (hq * invHessScale <= empty) continue;
+        ql += q;
+        hql += hq;
+      }
+      const sides = miss.hq * invHessScale <= empty ? [null] : [false, true];
+      for (const missLeft of sides) {
+        const q = missLeft ? ql + miss.q : ql;
+        const hq = missLeft ? hql + miss.hq : hql;
+        const hl = hq * invHessScale;
+        const hr = (HQ - hq) * invHessScale;
+        if (hl < minHess || hr < minHess) continue;
+        const gl = q * invScale;
+        const gr = (Q - q) * invScale;
+        const score = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda);
+        if (score > best.score) best = { score, feature: f, bin: b, defaultLeft: missLeft ?? hl >= hr, ql: q, hql: hq };
+      }
+    }
+  }
+  const gain = 0.5 * (best.score - parent);
+  const out = emptySplit();
+  if (best.feature >= 0 && gain > Math.max(minSplitGain, 1e-12 * (Math.abs(parent) + 1))) {
+    Object.assign(out, {
+      gain,
+      feature: best.feature,
+      bin: best.bin,
+      defaultLeft: best.defaultLeft,
+      gradLeft: best.ql * invScale,
+      hessLeft: best.hql * invHessScale,
+      gradStepsLeft: best.ql,
+      hessStepsLeft: best.hql,
+    });
+  }
+  return out;
+}
+
 describe('split scans against brute force', () => {
   const rules: SplitRules[] = [
     { lambda: 1, minChildWeight: 1, minSplitGain: 0 },
@@ -288,18 +356,20 @@ describe('split scans against brute force', () => {
     expect(out).toEqual(bruteSplit(hist, data, [0, 1], G, rows, rules[0]));
   });
 
-  it('the packed scan decodes to the unpacked choice, and split ranges merge to the single scan', () => {
+  it('the packed scan makes the brute-force choice on the integer sums, the unpacked choice, and split ranges merge to the single scan', () => {
     const rng = createRandom(31);
     let splits = 0;
     for (let t = 0; t < 30; t++) {
       const rows = 100 + rng.int(500);
       const data = randomBinned(rng, rows, 2 + rng.int(7), 2 + rng.int(40));
       const grad = Float64Array.from({ length: rows }, () => rng.normal());
-      const hess = Float64Array.from({ length: rows }, () => rng.int(3));
+      // Integer hessians (packed as they are) and, every third table, Poisson-like ones (quantised).
+      const hess = Float64Array.from({ length: rows }, () => (t % 3 === 2 ? 0.05 + 3 * rng.next() : rng.int(3)));
       const idx = randomRows(rng, rows);
       const packed = new Float64Array(rows);
       const packing = packGradients(grad, hess, idx, idx.length, packed);
-      if (packing === null) throw new Error('integer hessians must pack');
+      if (packing === null) throw new Error('these hessians must pack');
+      expect(packing.hessScale === 1).toBe(t % 3 !== 2);
       const size = data.offsets[data.cols] / 2;
       const hist = new Float64Array(size + 1);
       buildPackedHistogram(data.binIndex, data.cols, packed, idx, 0, idx.length, 0, data.cols, hist);
@@ -315,9 +385,18 @@ describe('split scans against brute force', () => {
         const out = emptySplit();
         const params = new Float64Array(SCAN_PARAMS);
         const scan = new Float64Array(SCAN_SLOTS);
-        findBestPackedSplit(hist, data.offsets, data.valueBins, features, data.cols, packing.unit, 1 / packing.scale, G, H, rule, params, scan, SERIAL_KERNELS.packedSplitScan, out);
-        expect(out).toEqual(unpacked);
-        if (out.feature >= 0) splits++;
+        findBestPackedSplit(hist, data.offsets, data.valueBins, features, data.cols, packing.unit, 1 / packing.scale, 1 / packing.hessScale, packing.quantSum, packing.hessQuantSum, rule, params, scan, SERIAL_KERNELS.packedSplitScan, out);
+        expect(out).toEqual(brutePackedSplit(hist, data, range(data.cols), packing, rule));
+        // The unpacked search sums decoded doubles (rounded differently): the same split here
+        // (no near ties), the same sums and gain to float noise.
+        expect([out.feature, out.bin, out.defaultLeft]).toEqual([unpacked.feature, unpacked.bin, unpacked.defaultLeft]);
+        if (out.feature >= 0) {
+          const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * (Math.abs(b) + 1));
+          near(out.gain, unpacked.gain);
+          near(out.gradLeft, unpacked.gradLeft);
+          near(out.hessLeft, unpacked.hessLeft);
+          splits++;
+        }
         // Cut in two feature ranges and merged ("higher score wins, ties keep the earlier range").
         if (data.cols < 2) continue;
         const cut = 1 + rng.int(data.cols - 1);
@@ -329,6 +408,39 @@ describe('split scans against brute force', () => {
       }
     }
     expect(splits).toBeGreaterThan(40);
+  });
+
+  it('the packed scan gives mirror-image ties (children sums swapped) to the first candidate', () => {
+    // Poisson's first tree: every hessian the same non-integer, the gradients mean - y for
+    // integer counts y. Feature 1 is feature 0 reversed, so each of its candidates parts the rows
+    // as one of feature 0's with left and right swapped: the same score, and feature 0 must win.
+    // Decoded float sums broke some of these ties to feature 1 by an ulp.
+    const rng = createRandom(41);
+    for (let t = 0; t < 200; t++) {
+      const rows = 4 + rng.int(12);
+      const X = createMatrix(rows, ['a', 'b']);
+      const y = Float64Array.from({ length: rows }, () => rng.int(5));
+      let mean = 0;
+      for (let r = 0; r < rows; r++) {
+        X.values[r] = r;
+        X.values[rows + r] = rows - 1 - r;
+        mean += y[r] / rows;
+      }
+      if (mean === Math.round(mean)) continue;
+      const data = binMatrix(X, fitBinMapper(X, 255));
+      const grad = y.map((v) => mean - v);
+      const hess = new Float64Array(rows).fill(mean);
+      const idx = Int32Array.from(range(rows));
+      const packed = new Float64Array(rows);
+      const packing = packGradients(grad, hess, idx, rows, packed);
+      if (packing === null) throw new Error('these hessians must pack');
+      const hist = new Float64Array(data.offsets[data.cols] / 2 + 1);
+      buildPackedHistogram(data.binIndex, data.cols, packed, idx, 0, rows, 0, data.cols, hist);
+      const rule = { lambda: rng.next(), minChildWeight: 0, minSplitGain: 0 };
+      const out = emptySplit();
+      findBestPackedSplit(hist, data.offsets, data.valueBins, Int32Array.of(0, 1), 2, packing.unit, 1 / packing.scale, 1 / packing.hessScale, packing.quantSum, packing.hessQuantSum, rule, new Float64Array(SCAN_PARAMS), new Float64Array(SCAN_SLOTS), SERIAL_KERNELS.packedSplitScan, out);
+      if (out.feature >= 0) expect(out.feature).toBe(0);
+    }
   });
 });
 

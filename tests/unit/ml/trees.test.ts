@@ -24,14 +24,20 @@ interface RefRules {
   maxDeltaStep?: number;
 }
 
-function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, rows: number[], depth: number, o: RefRules): RefNode {
+/**
+ * The reference tree. `hess` decides the splits; `leafHess` (default the same) gives the leaf
+ * values: the engine quantises non-integer hessians for its split search only.
+ */
+function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, rows: number[], depth: number, o: RefRules, leafHess: Float64Array = hess): RefNode {
   let G = 0;
   let H = 0;
+  let leafH = 0;
   for (const r of rows) {
     G += grad[r];
     H += hess[r];
+    leafH += leafHess[r];
   }
-  const raw = -G / (H + o.lambda);
+  const raw = -G / (leafH + o.lambda);
   const clip = o.maxDeltaStep ?? 0;
   const leaf = { leaf: (clip > 0 ? Math.max(-clip, Math.min(clip, raw)) : raw) * o.learningRate };
   if (depth >= o.maxDepth || rows.length < 2 || H < 2 * o.minChildWeight) return leaf;
@@ -71,8 +77,8 @@ function refGrow(data: BinnedMatrix, grad: Float64Array, hess: Float64Array, row
     bin: best.bin,
     threshold: data.mapper.upper[best.feature][best.bin],
     defaultLeft: best.defaultLeft,
-    left: refGrow(data, grad, hess, rows.filter(goesLeft), depth + 1, o),
-    right: refGrow(data, grad, hess, rows.filter((r) => !goesLeft(r)), depth + 1, o),
+    left: refGrow(data, grad, hess, rows.filter(goesLeft), depth + 1, o, leafHess),
+    right: refGrow(data, grad, hess, rows.filter((r) => !goesLeft(r)), depth + 1, o, leafHess),
   };
 }
 
@@ -82,6 +88,19 @@ function refPredict(node: RefNode, X: FeatureMatrix, r: number): number {
     node = (Number.isNaN(v) ? node.defaultLeft : v <= node.threshold) ? node.left : node.right;
   }
   return node.leaf;
+}
+
+/**
+ * Non-integer hessians as the engine's split search sees them (histogram.ts packGradients): the
+ * bits above the row count shared evenly between gradient and hessian, h_q = round(h * s) / s
+ * with s = 2^(countBits + stepBits) / sum(h).
+ */
+function quantisedHessians(hess: Float64Array): Float64Array {
+  const countBits = Math.ceil(Math.log2(hess.length + 1));
+  const stepBits = Math.floor((52 - 2 * countBits - 3) / 2);
+  const total = hess.reduce((a, b) => a + b, 0);
+  const s = 2 ** (countBits + stepBits) / total;
+  return hess.map((h) => Math.round(h * s) / s);
 }
 
 /**
@@ -100,7 +119,7 @@ function refBoost(X: FeatureMatrix, y: Float64Array, rounds: number, o: RefRules
   for (let t = 0; t < rounds; t++) {
     const grad = raw.map((p, i) => (loss === 'poisson' ? Math.exp(p) : p) - y[i]);
     const hess = loss === 'poisson' ? raw.map((p) => Math.exp(p)) : new Float64Array(n).fill(1);
-    const tree = refGrow(data, grad, hess, rows, 0, o);
+    const tree = loss === 'poisson' ? refGrow(data, grad, quantisedHessians(hess), rows, 0, o, hess) : refGrow(data, grad, hess, rows, 0, o);
     trees.push(tree);
     for (let i = 0; i < n; i++) raw[i] += refPredict(tree, X, i);
   }
@@ -269,15 +288,15 @@ describe('tree engine against the slow reference', () => {
     for (let i = 0; i < X.rows; i++) expect(p[i]).toBeCloseTo(ref[i], 9);
   });
 
-  it('Poisson loss (non-integer hessians, the unpacked pair histograms): the same trees and predictions', () => {
+  it('Poisson loss (non-integer hessians, quantised into the packed histograms): the same trees and predictions', () => {
     for (const [seed, missing] of [[13, 0], [14, 0.15]] as const) {
       const { X } = syntheticRegression(200, 4, seed, 0.3, missing);
       const y = countTarget(X, seed);
       const { kernels, calls } = countingKernels();
       const ours = new GradientBoostingRegressor({ nEstimators: 4, maxDepth: 4, learningRate: 0.5, lambda: 1, loss: 'poisson' }, { kernels }).fit(X, y);
-      // The product's path: every histogram in the pair layout, none packed.
-      expect(calls.pairs).toBeGreaterThan(4);
-      expect(calls.packed + calls.sparsePacked).toBe(0);
+      // The product's path: every histogram packed (hessians quantised), none in the pair layout.
+      expect(calls.pairs).toBe(0);
+      expect(calls.packed + calls.sparsePacked).toBeGreaterThan(4);
       // Poisson's default leaf clip (0.7, as XGBoost) in the reference too.
       const ref = refBoost(X, y, 4, { ...rules, maxDeltaStep: 0.7 }, 'poisson');
       expectSameTrees(ours.toJSON().params.trees, ref.trees, X, 9);
@@ -398,10 +417,27 @@ describe('packed integer gradients', () => {
     expect(data.rowStart.length).toBe(0);
   });
 
-  it('refuses non-integer hessians and keeps the reference-identical trees for squared loss', () => {
+  it('quantises non-integer hessians, refuses negative ones, and keeps the reference-identical trees for squared loss', () => {
     const out = new Float64Array(X.rows);
-    expect(packGradients(grad, hess.map((h) => h + 0.5), idx, X.rows, out)).toBeNull();
     expect(packGradients(grad, hess.map((h) => -h), idx, X.rows, out)).toBeNull();
+    expect(packGradients(grad, hess.map((h) => (h > 0 ? Number.NaN : h)), idx, X.rows, out)).toBeNull();
+    // Non-integer hessians: quantised, each packed bin decoding to the quantised sums.
+    const fractional = hess.map((h, i) => h + 0.25 + (i % 7) / 10);
+    const q = packGradients(grad, fractional, idx, X.rows, out);
+    if (q === null) throw new Error('expected packing with quantised hessians');
+    expect(q.hessScale).not.toBe(1);
+    let exact = 0;
+    let quantised = 0;
+    for (let r = 0; r < X.rows; r++) {
+      exact += fractional[r];
+      const hq = Math.round(out[r] / q.unit);
+      expect(Math.abs(hq / q.hessScale - fractional[r])).toBeLessThanOrEqual(0.5 / q.hessScale);
+      quantised += hq;
+    }
+    expect(q.hessSum).toBeCloseTo(quantised / q.hessScale, 9);
+    expect(Math.abs(q.hessSum - exact) / exact).toBeLessThan(1e-4);
+    // Integer hessians are packed exactly.
+    expect(packGradients(grad, hess, idx, X.rows, out)?.hessScale).toBe(1);
     // Duplicated rows count twice in the sums.
     const dup = Int32Array.from([0, 0, 1]);
     const p = packGradients(grad, Float64Array.of(1, 1), dup, 3, out);
