@@ -254,7 +254,8 @@ export function recommendation(model: VersionFigures, versions: readonly Version
     .map((v) => ({ v, fva: valueAdded(v.metrics.wape, v.baselineMetrics.wape) }))
     .filter((x): x is { v: VersionFigures; fva: number } => x.fva !== null && x.fva >= NEGLIGIBLE_VALUE_ADDED && (x.v.metrics.wape ?? Infinity) < (model.metrics.wape ?? Infinity))
     .sort((x, y) => (x.v.metrics.wape ?? Infinity) - (y.v.metrics.wape ?? Infinity))[0];
-  const what = own < 0 ? `${model.id} (${model.algorithm}) forecasts worse than ${baseline}` : `${model.id} (${model.algorithm}) adds nothing over ${baseline}: its typical error is ${shareWords(model.metrics.wape, fmt)} against ${shareWords(model.baselineMetrics.wape, fmt)}`;
+  // Worse only beyond the same negligible band as accuracyWords: a hair above the baseline's error adds nothing, it is not worse.
+  const what = own <= -NEGLIGIBLE_VALUE_ADDED ? `${model.id} (${model.algorithm}) forecasts worse than ${baseline}` : `${model.id} (${model.algorithm}) adds nothing over ${baseline}: its typical error is ${shareWords(model.metrics.wape, fmt)} against ${shareWords(model.baselineMetrics.wape, fmt)}`;
   if (better) return `${what}. Recommended: ${better.v.id} (${better.v.algorithm}), ${fmt.percent(better.fva, 0)} better than ${baseline}${better.v.stage === 'production' ? ', in production' : ': promote it'}.`;
   return `${what}. Recommended: plan with ${baseline} until a model beats it; train another algorithm (random forest, ridge) or tune boosting.`;
 }

@@ -29,10 +29,16 @@ describe('metric words', () => {
     expect(recommendation(gbm, [gbm, ridge, rf], 7, fmt)).toContain('Recommended: v3 (rf), 19% better than repeating the same week last year: promote it.');
     // A model that beats the baseline needs no advice.
     expect(recommendation(rf, [gbm, rf], 7, fmt)).toBeNull();
+    // A hair worse than the baseline (within the same 2% band the headline calls "no better")
+    // adds nothing; clearly worse is said so.
+    const hair = v('v4', 'gbm', 'production', 0.04937, 0.04926);
+    expect(accuracyWords(0.04937, 0.04926, 7, fmt).verdict).toBe('no-better');
+    expect(recommendation(hair, [hair], 7, fmt)).toMatch(/^v4 \(gbm\) adds nothing over repeating the same week last year/);
+    expect(recommendation(ridge, [ridge], 7, fmt)).toMatch(/^v2 \(ridge\) forecasts worse than repeating the same week last year\./);
   });
 
   it('defines every metric the registry records, in words, saying which way is better', () => {
-    for (const key of ['wape', 'smape', 'mape', 'bias', 'coverage_p80', 'coverage_p95', 'fva', 'fitSeconds', 'n', 'mae', 'rmse', 'r2']) {
+    for (const key of ['wape', 'smape', 'mape', 'bias', 'coverage_p80', 'coverage_p95', 'fva', 'fitSeconds', 'validationWape', 'n', 'mae', 'rmse', 'r2']) {
       const w = METRIC_WORDS[key];
       expect(w, key).toBeDefined();
       expect(w.name).not.toBe(key);
